@@ -1,0 +1,36 @@
+# Two commands: `make run` (the app on SQLite with demo data) and `make test` (the whole suite).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+UV_VERSION := 0.13.8
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test lint format messages bench clean
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(VENV)/bin/uv || $(VENV)/bin/python -m pip install -q "uv==$(UV_VERSION)"
+	$(VENV)/bin/uv sync --frozen --inexact --quiet
+	@touch $@
+
+run: $(VENV)/.synced
+	$(VENV)/bin/python manage.py migrate --noinput
+	$(VENV)/bin/python manage.py demo_data
+	$(VENV)/bin/python manage.py runserver $(HOST)
+
+test: $(VENV)/.synced
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.synced
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.synced
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+messages: $(VENV)/.synced
+	$(VENV)/bin/python manage.py makemessages -l vi -l en --no-obsolete --ignore=.venv --ignore=tests --ignore=bench
+	$(VENV)/bin/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles

@@ -1,0 +1,93 @@
+"""API plumbing shared by every app: the error shape of API.md and pagination."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from config.errors import ApplicationError
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def error_response(code: str, message: str, status_code: int, fields=None) -> Response:
+    body = {"error": {"code": code, "message": str(message), "fields": fields or {}}}
+    return Response(body, status=status_code)
+
+
+def _flatten(detail) -> dict[str, list[str]]:
+    """DRF's nested error detail → {"field": ["message", ...]}, nested fields dotted."""
+    out: dict[str, list[str]] = {}
+
+    def walk(prefix: str, value) -> None:
+        if isinstance(value, dict):
+            for key, sub in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), sub)
+        elif isinstance(value, list):
+            if all(not isinstance(v, (dict, list)) for v in value):
+                out.setdefault(prefix or "non_field_errors", []).extend(str(v) for v in value)
+            else:
+                for index, sub in enumerate(value):
+                    walk(f"{prefix}.{index}" if prefix else str(index), sub)
+        else:
+            out.setdefault(prefix or "non_field_errors", []).append(str(value))
+
+    walk("", detail)
+    return out
+
+
+_CODES = {
+    status.HTTP_401_UNAUTHORIZED: "not_authenticated",
+    status.HTTP_403_FORBIDDEN: "permission_denied",
+    status.HTTP_404_NOT_FOUND: "not_found",
+    status.HTTP_405_METHOD_NOT_ALLOWED: "method_not_allowed",
+    status.HTTP_406_NOT_ACCEPTABLE: "not_acceptable",
+    status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: "unsupported_media_type",
+    status.HTTP_429_TOO_MANY_REQUESTS: "throttled",
+}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ApplicationError):
+        return error_response(exc.code, exc.message, exc.status, exc.fields)
+    if isinstance(exc, DjangoValidationError):
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {}
+        message = "; ".join(exc.messages)
+        return error_response("invalid", message, 400, {k: list(v) for k, v in fields.items()})
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _flatten(exc.detail)
+        first = next(iter(fields.values()), [_("Invalid input.")])[0]
+        response.data = {
+            "error": {
+                "code": "invalid",
+                "message": _("Please correct the highlighted fields: %(first)s") % {"first": first},
+                "fields": fields,
+            }
+        }
+        return response
+    detail = getattr(exc, "detail", "")
+    code = _CODES.get(response.status_code, "error")
+    if isinstance(detail, (dict, list)):
+        message = "; ".join(m for msgs in _flatten(detail).values() for m in msgs)
+    else:
+        message = str(detail)
+    response.data = {"error": {"code": code, "message": message, "fields": {}}}
+    return response

@@ -1,0 +1,105 @@
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.permissions import SAFE_METHODS, AllowAny
+from rest_framework.response import Response
+
+from accounts.api import IsAdminRole
+from places import selectors, services
+from places.models import Commune, Hub, Village
+
+
+class CommuneOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Commune
+        fields = ["code", "name", "kind", "is_mountain", "is_extremely_difficult"]
+
+
+class CommuneFilter(filters.FilterSet):
+    is_mountain = filters.BooleanFilter()
+    kind = filters.ChoiceFilter(choices=Commune.Kind.choices)
+
+    class Meta:
+        model = Commune
+        fields = ["is_mountain", "kind"]
+
+
+class CommuneViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [AllowAny]
+    serializer_class = CommuneOutput
+    filterset_class = CommuneFilter
+    lookup_field = "code"
+    queryset = selectors.commune_list()
+
+
+class HubOutput(serializers.ModelSerializer):
+    commune = serializers.CharField(source="commune_id")
+    serves = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Hub
+        fields = ["id", "name", "commune", "address", "serves", "is_active"]
+
+    def get_serves(self, hub) -> list[str]:
+        return sorted(c.code for c in hub.serves.all())
+
+
+class HubInput(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    commune = serializers.CharField(max_length=5)
+    address = serializers.CharField(max_length=255)
+    serves = serializers.ListField(child=serializers.CharField(max_length=5), default=list)
+    is_active = serializers.BooleanField(required=False)
+
+
+class HubViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = HubOutput
+    queryset = selectors.hub_list()
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_permissions(self):
+        if self.request.method in SAFE_METHODS:
+            return [AllowAny()]
+        return [IsAdminRole()]
+
+    @extend_schema(request=HubInput, responses={201: HubOutput})
+    def create(self, request):
+        data = HubInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        payload = dict(data.validated_data)
+        payload.pop("is_active", None)
+        hub = services.hub_create(acting_user=request.user, **payload)
+        return Response(HubOutput(selectors.hub_list().get(id=hub.id)).data, status=201)
+
+    @extend_schema(request=HubInput(partial=True), responses=HubOutput)
+    def partial_update(self, request, pk=None):
+        hub = self.get_object()
+        data = HubInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.hub_update(hub_id=hub.id, acting_user=request.user, **data.validated_data)
+        return Response(HubOutput(selectors.hub_list().get(id=hub.id)).data)
+
+
+class VillageOutput(serializers.ModelSerializer):
+    commune = serializers.CharField(source="commune_id")
+
+    class Meta:
+        model = Village
+        fields = ["id", "name", "commune"]
+
+
+class VillageViewSet(viewsets.ReadOnlyModelViewSet):
+    """Villages of the communes the signed-in staff member covers."""
+
+    serializer_class = VillageOutput
+
+    def get_queryset(self):
+        return selectors.village_list_for(
+            user=self.request.user, commune=self.request.query_params.get("commune")
+        )

@@ -1,0 +1,74 @@
+"""Province → commune (two levels since 1 July 2025) → village; hubs serve a set of communes.
+
+Places sit below every other app: households, donations and logistics all point at them, and the
+staff assignments in accounts name communes and hubs.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Commune(models.Model):
+    class Kind(models.TextChoices):
+        COMMUNE = "commune", _("Commune")
+        WARD = "ward", _("Ward")
+        SPECIAL_ZONE = "special_zone", _("Special zone")
+
+    code = models.CharField(_("official code"), max_length=5, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    is_mountain = models.BooleanField(_("mountain commune"), default=False)
+    is_extremely_difficult = models.BooleanField(_("extremely difficult"), default=False)
+    old_districts = models.CharField(_("former districts"), max_length=200, blank=True)
+    legacy_sources = models.TextField(_("pre-2025 communes"), blank=True)
+    flags_basis = models.TextField(
+        _("basis of the flags"),
+        blank=True,
+        help_text=_("Why the flags are set; when you correct them, name the decision it rests on."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Village(models.Model):
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="villages", verbose_name=_("commune")
+    )
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["commune__name", "name"]
+        verbose_name = _("village")
+        verbose_name_plural = _("villages")
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "name"], name="village_unique_per_commune")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.commune.name}"
+
+
+class Hub(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="hubs_here", verbose_name=_("commune")
+    )
+    address = models.CharField(_("address"), max_length=255)
+    serves = models.ManyToManyField(
+        Commune, related_name="served_by", blank=True, verbose_name=_("communes served")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("hub")
+        verbose_name_plural = _("hubs")
+
+    def __str__(self) -> str:
+        return self.name

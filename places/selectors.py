@@ -1,0 +1,24 @@
+from django.db.models import QuerySet
+
+from places.models import Commune, Hub, Village
+
+
+def commune_list(*, is_mountain: bool | None = None) -> QuerySet[Commune]:
+    communes = Commune.objects.order_by("name")
+    if is_mountain is not None:
+        communes = communes.filter(is_mountain=is_mountain)
+    return communes
+
+
+def hub_list() -> QuerySet[Hub]:
+    return Hub.objects.select_related("commune").prefetch_related("serves").order_by("name")
+
+
+def village_list_for(*, user, commune: str | None = None) -> QuerySet:
+    """Villages of the communes the staff member covers (none for donors and the public)."""
+    from accounts.scoping import filter_by_commune
+
+    villages = filter_by_commune(Village.objects.select_related("commune"), user)
+    if commune:
+        villages = villages.filter(commune_id=commune)
+    return villages.order_by("commune__name", "name")

@@ -1,0 +1,72 @@
+"""Writes to places: hubs and corrections of a commune's flags (admins)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from config.errors import ApplicationError
+from places.models import Commune, Hub
+
+
+def _communes(codes, field: str) -> list[Commune]:
+    codes = [str(c).strip() for c in codes]
+    found = list(Commune.objects.filter(code__in=codes))
+    unknown = sorted(set(codes) - {c.code for c in found})
+    if unknown:
+        message = _("These commune codes are not communes of Quảng Trị: %(codes)s.") % {
+            "codes": ", ".join(unknown)
+        }
+        raise ApplicationError(message, code="unknown_commune", fields={field: [message]})
+    return found
+
+
+@transaction.atomic
+def hub_create(*, name: str, commune: str, address: str, serves=(), acting_user=None) -> Hub:
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError(
+            _("Enter the hub's name."), fields={"name": [_("This field is required.")]}
+        )
+    if Hub.objects.filter(name__iexact=name).exists():
+        message = _("A hub with this name already exists.")
+        raise ApplicationError(message, code="hub_name_taken", fields={"name": [message]})
+    (home,) = _communes([commune], "commune")
+    hub = Hub.objects.create(name=name, commune=home, address=(address or "").strip())
+    hub.serves.set(_communes(serves, "serves"))
+    return hub
+
+
+@transaction.atomic
+def hub_update(
+    *,
+    hub_id: int,
+    acting_user=None,
+    name=None,
+    commune=None,
+    address=None,
+    serves=None,
+    is_active=None,
+) -> Hub:
+    hub = Hub.objects.select_for_update().get(id=hub_id)
+    fields = []
+    if name is not None and name.strip() != hub.name:
+        if Hub.objects.filter(name__iexact=name.strip()).exclude(id=hub.id).exists():
+            message = _("A hub with this name already exists.")
+            raise ApplicationError(message, code="hub_name_taken", fields={"name": [message]})
+        hub.name = name.strip()
+        fields.append("name")
+    if commune is not None:
+        (hub.commune,) = _communes([commune], "commune")
+        fields.append("commune")
+    if address is not None:
+        hub.address = address.strip()
+        fields.append("address")
+    if is_active is not None:
+        hub.is_active = is_active
+        fields.append("is_active")
+    if fields:
+        hub.save(update_fields=fields)
+    if serves is not None:
+        hub.serves.set(_communes(serves, "serves"))
+    return hub

@@ -1,0 +1,95 @@
+"""Site-wide plumbing: health, the API schema and docs, settings, translations."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_and_broker(client):
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok"
+    assert body["database"]["ok"] is True
+    assert body["broker"] == {"ok": True, "detail": "eager"}
+
+
+@pytest.mark.django_db
+def test_healthz_reports_a_broker_that_is_down(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    from config.celery import app
+
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        response = client.get("/healthz")
+    finally:
+        app.conf.broker_url = None
+    assert response.status_code == 503
+    assert response.json()["broker"]["ok"] is False
+
+
+@pytest.mark.django_db
+def test_the_openapi_schema_and_docs_are_served_without_a_cdn(client):
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200
+    text = schema.content.decode()
+    assert "/api/v1/communes/" in text and "/api/v1/staff/" in text
+    docs = client.get("/api/docs/").content.decode()
+    assert "swagger-ui" in docs
+    assert "cdn" not in docs.lower()
+
+
+def _run_django(args, **env):
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY"}}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _run_django(["check"], DJANGO_SETTINGS_MODULE="config.settings.production")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_passes_the_deploy_check():
+    result = _run_django(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY="x" * 64 + "-not-a-real-secret-but-long-and-random-enough-9f8e7d",
+        ALLOWED_HOSTS="noisong.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_times_are_shown_in_vietnam():
+    assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+    assert settings.USE_TZ is True
+    assert settings.LANGUAGE_CODE == "vi"
+
+
+def test_every_vietnamese_string_is_translated_and_compiled():
+    import polib
+
+    po_path = ROOT / "locale" / "vi" / "LC_MESSAGES" / "django.po"
+    po = polib.pofile(str(po_path))
+    untranslated = [e.msgid for e in po.untranslated_entries()]
+    fuzzy = [e.msgid for e in po.fuzzy_entries()]
+    assert untranslated == [], untranslated
+    assert fuzzy == [], fuzzy
+    mo = polib.mofile(str(po_path.with_suffix(".mo")))
+    compiled = {e.msgid: e.msgstr for e in mo}
+    stale = [e.msgid for e in po.translated_entries() if compiled.get(e.msgid) != e.msgstr]
+    assert stale == [], "run `make messages`: the .mo is older than the .po"
