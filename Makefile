@@ -28,8 +28,14 @@ format: $(VENV)/.synced
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+APPS := places accounts households donations matching logistics
+
+# One catalogue per app (APP/locale/) plus one for config/ and templates/ (locale/), so that
+# work on different apps never edits the same .po file.
 messages: $(VENV)/.synced
-	$(VENV)/bin/python manage.py makemessages -l vi -l en --no-obsolete --ignore=.venv --ignore=tests --ignore=bench
+	$(VENV)/bin/python manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=tests \
+		--ignore=bench --ignore=artifacts $(foreach app,$(APPS),--ignore=$(app))
+	for app in $(APPS); do (cd $$app && ../$(VENV)/bin/python ../manage.py makemessages -l vi --no-obsolete); done
 	$(VENV)/bin/python manage.py compilemessages --ignore=.venv
 
 clean:

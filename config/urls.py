@@ -21,6 +21,10 @@ api_v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
     path("", include(router.urls)),
+    path("", include("households.api_urls")),
+    path("", include("donations.api_urls")),
+    path("", include("matching.api_urls")),
+    path("", include("logistics.api_urls")),
 ]
 
 urlpatterns = [
@@ -28,6 +32,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("accounts.urls")),
+    path("", include("households.urls")),
+    path("", include("donations.urls")),
+    path("", include("matching.urls")),
+    path("", include("logistics.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

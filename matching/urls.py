@@ -1,0 +1,5 @@
+"""Pages of the matching app (included at the site root by config/urls.py)."""
+
+app_name = "matching"
+
+urlpatterns: list = []
