@@ -195,3 +195,23 @@ LOGGING = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+
+# ---------------------------------------------------------------------------------------------
+# households: rules that follow the law live here, so they can change with it.
+# (end of households settings)
+
+
+# ---------------------------------------------------------------------------------------------
+# donations
+# (end of donations settings)
+
+
+# ---------------------------------------------------------------------------------------------
+# matching
+# (end of matching settings)
+
+
+# ---------------------------------------------------------------------------------------------
+# logistics
+# (end of logistics settings)
