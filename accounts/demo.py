@@ -1,5 +1,7 @@
 """Demo accounts: one per role, with the password printed by `demo_data`."""
 
+from django.utils.translation import gettext as _
+
 from accounts.models import Role, User
 from accounts.services import staff_create
 
@@ -41,6 +43,6 @@ def load(ctx: dict) -> None:
         donor = User.objects.create_user(
             email="nhahaotam@noisong.local", password=PASSWORD, name="Phan Minh Đức", language="vi"
         )
-    ctx.setdefault("credentials", []).append(("Donor", donor.email, PASSWORD))
+    ctx.setdefault("credentials", []).append((_("Donor"), donor.email, PASSWORD))
     ctx["accounts"] = accounts
     ctx["donor_user"] = donor

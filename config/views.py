@@ -6,7 +6,29 @@ from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+
+
+def _wants_json(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request, exception=None):
+    """404 in the API's error shape under /api/, the site's page elsewhere."""
+    if _wants_json(request):
+        body = {"error": {"code": "not_found", "message": _("Not found."), "fields": {}}}
+        return JsonResponse(body, status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    if _wants_json(request):
+        message = _("Something went wrong on our side. Please try again later.")
+        return JsonResponse(
+            {"error": {"code": "server_error", "message": str(message), "fields": {}}}, status=500
+        )
+    return render(request, "500.html", status=500)
 
 
 def home(request):

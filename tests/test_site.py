@@ -109,3 +109,17 @@ def test_every_vietnamese_string_is_translated_and_compiled(po_path):
     compiled = {e.msgid: e.msgstr for e in mo}
     stale = [e.msgid for e in po.translated_entries() if compiled.get(e.msgid) != e.msgstr]
     assert stale == [], "run `make messages`: the .mo is older than the .po"
+
+
+@pytest.mark.django_db
+def test_an_unknown_api_path_is_a_404_in_the_error_shape(client):
+    response = client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_an_unknown_page_is_a_friendly_404_in_vietnamese(client):
+    response = client.get("/khong-co-trang-nay/")
+    assert response.status_code == 404
+    assert "Không tìm thấy trang" in response.content.decode()
