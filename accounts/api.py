@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from accounts import selectors, services
 from accounts.models import Role, User
 from accounts.scoping import scope_for
+from config import ratelimit
 from config.errors import ApplicationError
 
 
@@ -60,6 +61,11 @@ class TokenView(APIView):
     def post(self, request):
         data = TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
+        ratelimit.hit(
+            "sign_in",
+            f"ip:{ratelimit.client_ip(request)}",
+            f"email:{data.validated_data['username'].strip().lower()}",
+        )
         user = authenticate(
             request,
             username=data.validated_data["username"].strip(),

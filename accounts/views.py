@@ -5,12 +5,26 @@ from django.urls import reverse_lazy
 
 from accounts.forms import SignInForm
 from accounts.scoping import scope_for
+from config import ratelimit
 
 
 class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        email = request.POST.get("username", "").strip().lower()
+        try:
+            ratelimit.hit("sign_in", f"ip:{ratelimit.client_ip(request)}", f"email:{email}")
+        except ratelimit.RateLimited as limited:
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, limited.message)
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(limited.retry_after)
+            return response
+        return super().post(request, *args, **kwargs)
 
 
 @login_required

@@ -59,7 +59,10 @@ _CODES = {
 
 def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
-        return error_response(exc.code, exc.message, exc.status, exc.fields)
+        response = error_response(exc.code, exc.message, exc.status, exc.fields)
+        if getattr(exc, "retry_after", None):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {}
         message = "; ".join(exc.messages)

@@ -191,6 +191,22 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
 
+# Cache: Redis when CACHE_URL is set (shared by every web process: rate limits need that),
+# local memory otherwise.
+CACHE_URL = env("CACHE_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)
+# "attempts/seconds" per client IP and per account.
+RATE_LIMITS = {
+    "sign_in": env("RATE_LIMIT_SIGN_IN", "10/900"),
+}
+
 # Security headers that hold in every mode.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
