@@ -147,6 +147,8 @@ class HouseholdListView(GenericAPIView):
         )
 
     @extend_schema(
+        operation_id="households_list",
+        responses=HouseholdOutput(many=True),
         parameters=[
             OpenApiParameter("commune", str, description="commune code"),
             OpenApiParameter("status", str, enum=Household.Status.values),
@@ -168,7 +170,7 @@ class HouseholdListView(GenericAPIView):
 class HouseholdDetailView(APIView):
     permission_classes = [IsAuthenticated, IsHouseholdStaff]
 
-    @extend_schema(responses=HouseholdOutput)
+    @extend_schema(operation_id="households_retrieve", responses=HouseholdOutput)
     def get(self, request, pk: int):
         return Response(_output(request, pk))
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -25,7 +24,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.models import Role
 from accounts.scoping import scope_for
-from households.cccd import check_cccd
 from households.models import ConsentRecord, Household, name_key
 from households.validation import check_consent, check_facts
 from places.models import Commune, Village
@@ -379,7 +377,6 @@ def check_file(content: bytes, *, actor) -> CheckedFile:
         for v in Village.objects.filter(commune_id__in=list(communes))
     }
     result.communes = communes
-    this_year = timezone.localdate().year
     seen: dict[str, int] = {}
     pending: list[tuple[int, str]] = []  # (row, cccd hash) to check against the database
 
@@ -420,6 +417,7 @@ def check_file(content: bytes, *, actor) -> CheckedFile:
             deprivations.append(Household.Deprivation.NO_INFO_ACCESS)
         facts = {
             "head_name": raw["head_name"],
+            "cccd": raw["cccd"],
             "members": raw["members"],
             "school_age_children": raw["school_age_children"],
             "elderly": raw["elderly"],
@@ -435,9 +433,7 @@ def check_file(content: bytes, *, actor) -> CheckedFile:
         clean, fact_errors = check_facts(facts)
         for key, message in fact_errors.items():
             errors.setdefault(key, message)
-        checked, message = check_cccd(raw["cccd"], this_year=this_year)
-        if message:
-            errors["cccd"] = message
+        checked = clean.pop("cccd", None)
         method_text = _text(raw["consent_method"])
         method = _METHOD.get(name_key(method_text), method_text or None)
         consent, consent_errors = check_consent(
