@@ -153,7 +153,7 @@ class HouseholdListView(GenericAPIView):
             OpenApiParameter("commune", str, description="commune code"),
             OpenApiParameter("status", str, enum=Household.Status.values),
             OpenApiParameter("q", str, description="name, household id or CCCD last 4 digits"),
-        ]
+        ],
     )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())

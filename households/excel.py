@@ -10,22 +10,22 @@ CCCD hashes) fetched once, no query per row. See bench/households_import.py.
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.models import Role
 from accounts.scoping import scope_for
 from households.models import ConsentRecord, Household, name_key
 from households.validation import check_consent, check_facts
+from households.xlsx_reader import NotAnXlsx, read_sheet
 from places.models import Commune, Village
 
 YES, NO = "Có", "Không"
@@ -272,6 +272,12 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+@lru_cache(maxsize=4096)
+def _key(text: str) -> str:
+    """name_key of the short values that repeat down a column (choices, yes/no, villages)."""
+    return name_key(text)
+
+
 def _lookup(table: dict[str, str]) -> dict[str, str]:
     """Accept the Vietnamese label or the API code, without regard to case or diacritics."""
     out = {name_key(label): code for label, code in table.items()}
@@ -292,19 +298,18 @@ def read_rows(content: bytes):
             % {"mb": settings.HOUSEHOLD_IMPORT_MAX_BYTES // (1024 * 1024)},
             "file_too_large",
         )
+    not_excel = ImportFileError(
+        _(
+            "This file is not an Excel workbook (.xlsx). Download the template, fill it in "
+            "and upload it without changing its format."
+        ),
+        "not_excel",
+    )
     try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise ImportFileError(
-            _(
-                "This file is not an Excel workbook (.xlsx). Download the template, fill it in "
-                "and upload it without changing its format."
-            ),
-            "not_excel",
-        ) from None
-    sheet = wb["Danh sách hộ"] if "Danh sách hộ" in wb.sheetnames else wb.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None) or ()
+        rows = read_sheet(content, sheet_name="Danh sách hộ")
+        _number, header = next(rows, (1, []))
+    except NotAnXlsx:
+        raise not_excel from None
     found = [name_key(_text(h)) for h in header]
     while found and not found[-1]:
         found.pop()
@@ -319,7 +324,6 @@ def read_rows(content: bytes):
             details.append(_("unexpected: %(cols)s") % {"cols": ", ".join(extra)})
         if not details:
             details.append(_("the columns are in another order"))
-        wb.close()
         raise ImportFileError(
             _("The headers of the first row are not those of the template (%(details)s).")
             % {"details": "; ".join(details)},
@@ -329,33 +333,34 @@ def read_rows(content: bytes):
     width = len(keys)
     limit = settings.HOUSEHOLD_IMPORT_MAX_ROWS
     count = 0
-    for number, values in enumerate(rows, start=2):
-        values = values[:width]
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-            continue
-        count += 1
-        if count > limit:
-            wb.close()
-            raise ImportFileError(
-                _("The file has more than %(n)s households. Split it into several files.")
-                % {"n": limit},
-                "too_many_rows",
-            )
-        yield number, dict(zip(keys, values, strict=False))
-    wb.close()
+    try:
+        for number, values in rows:
+            values = values[:width]
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            count += 1
+            if count > limit:
+                raise ImportFileError(
+                    _("The file has more than %(n)s households. Split it into several files.")
+                    % {"n": limit},
+                    "too_many_rows",
+                )
+            yield number, dict(zip(keys, values + [None] * (width - len(values)), strict=True))
+    except NotAnXlsx:
+        raise not_excel from None
 
 
 def _choice_reader(raw: dict):
     def choice(key: str, table: dict[str, str]) -> str:
         text = _text(raw[key])
-        return table.get(name_key(text), text or "")
+        return table.get(_key(text), text or "")
 
     return choice
 
 
 def _yes_no_reader(raw: dict, errors: dict):
     def yes_no(key: str) -> bool:
-        text = name_key(_text(raw[key]))
+        text = _key(_text(raw[key]))
         if not text:
             return False
         if text in _YES_NO:
@@ -400,7 +405,7 @@ def check_file(content: bytes, *, actor) -> CheckedFile:
         village = None
         village_name = _text(raw["village"])
         if village_name and commune is not None:
-            village = villages.get((commune.code, name_key(village_name)))
+            village = villages.get((commune.code, _key(village_name)))
             if village is None:
                 errors["village"] = _("“%(village)s” is not a village of %(commune)s.") % {
                     "village": village_name,
@@ -435,7 +440,7 @@ def check_file(content: bytes, *, actor) -> CheckedFile:
             errors.setdefault(key, message)
         checked = clean.pop("cccd", None)
         method_text = _text(raw["consent_method"])
-        method = _METHOD.get(name_key(method_text), method_text or None)
+        method = _METHOD.get(_key(method_text), method_text or None)
         consent, consent_errors = check_consent(
             {
                 "processing": yes_no("consent_processing"),

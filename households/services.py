@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.scoping import scope_for
 from config.errors import ApplicationError, Conflict, Forbidden, NotFound
+from households.fast_insert import insert_rows
 from households.lifecycle import household_transition
 from households.models import ConsentRecord, Household, HouseholdEvent
 from households.validation import check_consent, check_facts
@@ -599,21 +600,23 @@ def _commit_checked(checked, *, actor, file_name: str, batch=None):
     for household in checked.households:
         household.created_by = actor
         household.import_batch = batch
-        household.created_at = now
+        household.created_at = household.updated_at = now
     try:
         with transaction.atomic():
-            created = Household.objects.bulk_create(checked.households, batch_size=1000)
+            insert_rows(Household, checked.households)
     except IntegrityError as error:
         if is_cccd_conflict(error):
             # Someone registered one of these people between the check and the commit.
             raise duplicate_error() from None
         raise
+    ids = dict(Household.objects.filter(import_batch=batch).values_list("cccd_hash", "id"))
     events = []
     consents = []
-    for household, consent in zip(created, checked.consents, strict=True):
+    for household, consent in zip(checked.households, checked.consents, strict=True):
+        household.id = ids[household.cccd_hash]
         events.append(
             HouseholdEvent(
-                household=household,
+                household_id=household.id,
                 actor=actor,
                 old_status="",
                 new_status=S.DRAFT,
@@ -624,7 +627,7 @@ def _commit_checked(checked, *, actor, file_name: str, batch=None):
         if consent:
             consents.append(
                 ConsentRecord(
-                    household=household,
+                    household_id=household.id,
                     recorded_by=actor,
                     recorded_at=now,
                     **consent,
@@ -632,7 +635,7 @@ def _commit_checked(checked, *, actor, file_name: str, batch=None):
             )
             events.append(
                 HouseholdEvent(
-                    household=household,
+                    household_id=household.id,
                     actor=actor,
                     kind=HouseholdEvent.Kind.CONSENT,
                     old_status=S.DRAFT,
@@ -641,10 +644,10 @@ def _commit_checked(checked, *, actor, file_name: str, batch=None):
                     at=now,
                 )
             )
-    HouseholdEvent.objects.bulk_create(events, batch_size=2000)
-    ConsentRecord.objects.bulk_create(consents, batch_size=2000)
+    insert_rows(HouseholdEvent, events)
+    insert_rows(ConsentRecord, consents)
     batch.status = HouseholdImport.Status.COMMITTED
-    batch.created = len(created)
+    batch.created = len(checked.households)
     batch.rows = checked.rows
     batch.error_count = 0
     batch.content = b""  # names and ID numbers do not outlive the import

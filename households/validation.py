@@ -24,6 +24,8 @@ def count_labels() -> dict[str, str]:
 
 
 def parse_count(value, *, field: str) -> tuple[int | None, str]:
+    if type(value) is int and 0 <= value <= MAX_MEMBERS and (value or field != "members"):
+        return value, ""  # the common case, answered without building a message
     label = count_labels()[field]
     if value is None or (isinstance(value, str) and not value.strip()):
         if field == "members":
@@ -96,10 +98,11 @@ def check_certificate_year(value) -> tuple[int | None, str]:
     return year, ""
 
 
-def check_choice(value, choices, *, message: str) -> tuple[str, str]:
+def check_choice(value, choices, *, message) -> tuple[str, str]:
+    """`message` is a callable, so the common (valid) case builds no translated text."""
     if value in choices.values:
         return value, ""
-    return "", message
+    return "", message()
 
 
 def check_deprivations(values) -> tuple[list[str], str]:
@@ -143,7 +146,7 @@ def check_facts(data: dict, *, partial: bool = False) -> tuple[dict, dict[str, s
         clean["poverty_status"], msg = check_choice(
             data.get("poverty_status"),
             Household.Poverty,
-            message=_("Choose the poverty status: poor, near-poor or other."),
+            message=lambda: _("Choose the poverty status: poor, near-poor or other."),
         )
         if msg:
             errors["poverty_status"] = msg
@@ -165,7 +168,7 @@ def check_facts(data: dict, *, partial: bool = False) -> tuple[dict, dict[str, s
         clean["phone_situation"], msg = check_choice(
             data.get("phone_situation"),
             Household.PhoneSituation,
-            message=_("Choose the household's phone situation."),
+            message=lambda: _("Choose the household's phone situation."),
         )
         if msg:
             errors["phone_situation"] = msg
@@ -173,7 +176,7 @@ def check_facts(data: dict, *, partial: bool = False) -> tuple[dict, dict[str, s
         clean["coverage_4g"], msg = check_choice(
             data.get("coverage_4g"),
             Household.Coverage,
-            message=_("Choose the 4G coverage at home: good, weak or none."),
+            message=lambda: _("Choose the 4G coverage at home: good, weak or none."),
         )
         if msg:
             errors["coverage_4g"] = msg
