@@ -531,6 +531,7 @@ EXPORT_HEADERS = [
     "Trạng thái",
     "Điểm ưu tiên",
     "Công thức",
+    "Chi tiết điểm",
 ]
 
 
@@ -560,6 +561,7 @@ def export_households(households) -> bytes:
                 str(h.get_status_display()),
                 h.priority_score,
                 h.priority_version,
+                "; ".join(f"{row['label']} {row['points']}" for row in h.priority_rows),
             ]
         )
     out = io.BytesIO()

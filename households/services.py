@@ -663,6 +663,11 @@ def household_import_upload(*, actor, content: bytes, file_name: str):
     from households.models import HouseholdImport
 
     report = household_import(actor=actor, content=content, file_name=file_name)
+    # A newer upload replaces the officer's waiting previews: files with names and ID numbers
+    # are not left lying around.
+    HouseholdImport.objects.filter(
+        uploaded_by=actor, status=HouseholdImport.Status.PREVIEWED
+    ).update(status=HouseholdImport.Status.DISCARDED, content=b"")
     batch = HouseholdImport.objects.create(
         uploaded_by=actor,
         file_name=(file_name or "")[:200],

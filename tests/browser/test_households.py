@@ -25,7 +25,9 @@ def fits(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
-def test_an_officer_nominates_and_a_verifier_verifies(live_server, page, communes, villages, officer_a, verifier):
+def test_an_officer_nominates_and_a_verifier_verifies(
+    live_server, page, communes, villages, officer_a, verifier
+):
     sign_in(page, live_server, officer_a)
     page.get_by_role("link", name="Đề cử một hộ").first.click()
     page.get_by_label("Xã").select_option("19588")

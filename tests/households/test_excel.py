@@ -203,3 +203,68 @@ def test_the_export_shows_last_four_digits_only(client, officer_a, make_househol
     cells = [str(c.value) for row in wb.active.iter_rows() for c in row]
     assert number not in cells and number[-4:] in cells
     assert "Hồ Văn Pả" in cells
+
+
+def test_a_new_upload_discards_the_officers_waiting_preview(client, officer_a, villages):
+    client.force_login(officer_a)
+    for _ in range(2):
+        file = io.BytesIO(excel_file([excel_row()]))
+        file.name = "ds.xlsx"
+        client.post("/ho-gia-dinh/nhap-excel/", {"file": file})
+    first, second = HouseholdImport.objects.order_by("id")
+    assert first.status == "discarded" and bytes(first.content) == b""
+    assert second.status == "previewed" and bytes(second.content)
+    response = client.post(f"/ho-gia-dinh/nhap-excel/{first.id}/nhap/")
+    assert response.status_code == 302 and not Household.objects.exists()
+
+
+def test_too_many_rows_and_too_large_files_are_refused(api, officer_a, villages, settings):
+    settings.HOUSEHOLD_IMPORT_MAX_ROWS = 2
+    content = excel_file([excel_row() for _ in range(3)])
+    error = assert_error(
+        upload(api.as_user(officer_a), content, commit=False), 400, "too_many_rows"
+    )
+    assert error["message"] == "Tệp có hơn 2 hộ. Hãy chia thành nhiều tệp."
+    settings.HOUSEHOLD_IMPORT_MAX_BYTES = 100
+    assert_error(upload(api, content, commit=False), 400, "file_too_large")
+
+
+def test_the_export_shows_the_priority_breakdown(client, officer_a, make_household):
+    household = make_household(officer_a)
+    client.force_login(officer_a)
+    wb = load_workbook(io.BytesIO(client.get("/ho-gia-dinh/xuat/19588.xlsx").content))
+    row = [c.value for c in wb.active[2]]
+    assert row[-3] == household.priority_score and row[-2] == "2026.1"
+    assert "Diện hộ 30" in row[-1] and "Xã miền núi 10" in row[-1]
+
+
+@pytest.mark.load
+def test_ten_thousand_rows_with_a_few_bad_ones_write_nothing(api, officer_a, villages):
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    sheet = wb.create_sheet("Danh sách hộ")
+    sheet.append(HEADERS)
+    from households.excel import COLUMNS
+
+    bad_rows = {1234: "members", 5678: "cccd", 9999: "coverage_4g"}
+    for i in range(10_000):
+        row = excel_row(cccd=cccd(100_000 + i))
+        if bad_rows.get(i) == "members":
+            row["members"] = -1
+        elif bad_rows.get(i) == "cccd":
+            row["cccd"] = "045"
+        elif bad_rows.get(i) == "coverage_4g":
+            row["coverage_4g"] = "Rất mạnh"
+        sheet.append([row[c.key] for c in COLUMNS])
+    out = io.BytesIO()
+    wb.save(out)
+    response = upload(api.as_user(officer_a), out.getvalue(), commit=True)
+    error = assert_error(response, 400, "import_invalid", "file")
+    assert error["message"] == "Tệp có 3 lỗi: chưa nhập hộ nào. Hãy sửa và tải lên lại."
+    assert [(e["row"], e["column"]) for e in error["rows"]] == [
+        (1236, "Số nhân khẩu"),
+        (5680, "Số CCCD chủ hộ"),
+        (10001, "Sóng 4G tại nhà"),
+    ]
+    assert not Household.objects.exists() and not HouseholdImport.objects.exists()
