@@ -207,6 +207,11 @@ class Household(models.Model):
             for row in self.priority_breakdown
         ]
 
+    @property
+    def priority_summary(self) -> str:
+        """“Poverty status 30, Mountain commune 10, …”: the factors that gave points."""
+        return ", ".join(f"{r['label']} {r['points']}" for r in self.priority_rows if r["points"])
+
     def deprivation_labels(self) -> list[str]:
         return [str(self.Deprivation(d).label) for d in self.deprivations if d in self.Deprivation]
 

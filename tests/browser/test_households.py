@@ -71,3 +71,31 @@ def test_an_officer_nominates_and_a_verifier_verifies(
     page.goto(f"{live_server.url}/ho-gia-dinh/{household.id}/")
     assert fits(page)
     screenshot(page, "household-verified")
+
+
+def test_an_officer_sees_row_errors_of_an_excel_file_then_imports_it(
+    live_server, page, communes, villages, officer_a, tmp_path
+):
+    from tests.households.conftest import excel_file, excel_row
+
+    bad = tmp_path / "ds-loi.xlsx"
+    bad.write_bytes(excel_file([excel_row(), excel_row(cccd="0451"), excel_row(members=-2)]))
+    good = tmp_path / "ds.xlsx"
+    good.write_bytes(excel_file([excel_row(head_name=f"Hồ Văn {i}") for i in range(3)]))
+    sign_in(page, live_server, officer_a)
+    page.get_by_role("link", name="Nhập từ Excel").first.click()
+    page.get_by_label("Tệp Excel (.xlsx)").set_input_files(str(bad))
+    page.get_by_role("button", name="Kiểm tra tệp").click()
+    assert "2 lỗi: chưa nhập hộ nào." in page.content()
+    assert "Số nhân khẩu không thể là số âm." in page.content()
+    assert fits(page)
+    screenshot(page, "household-import-errors")
+    assert not Household.objects.exists()
+    page.get_by_label("Tệp Excel (.xlsx)").set_input_files(str(good))
+    page.get_by_role("button", name="Kiểm tra tệp").click()
+    page.get_by_role("button", name="Nhập 3 hộ").click()
+    page.wait_for_url("**/ho-gia-dinh/?status=draft")
+    assert Household.objects.count() == 3
+    assert "Đã nhập 3 hộ ở trạng thái nháp." in page.content()
+    assert fits(page)
+    screenshot(page, "household-list")
