@@ -17,6 +17,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -213,6 +214,8 @@ def build_template(*, user) -> bytes:
         last = max(2, len(columns_of_lists[col_index - 1]) + 1)
         return f"'Danh mục'!${letter}$2:${letter}${last}"
 
+    last_row = settings.HOUSEHOLD_IMPORT_MAX_ROWS + 1
+
     def add_validation(key: str, formula: str, message: str) -> None:
         dv = DataValidation(type="list", formula1=formula, allow_blank=True)
         dv.error = message
@@ -221,7 +224,7 @@ def build_template(*, user) -> bytes:
         dv.showErrorMessage = True
         dv.showInputMessage = True
         letter = get_column_letter(HEADERS.index(HEADER_BY_KEY[key]) + 1)
-        dv.add(f"{letter}2:{letter}5000")
+        dv.add(f"{letter}2:{letter}{last_row}")
         sheet.add_data_validation(dv)
 
     yes_no = f'"{YES},{NO}"'
@@ -244,7 +247,7 @@ def build_template(*, user) -> bytes:
         dv = DataValidation(type="whole", operator="between", formula1="0", formula2="50")
         dv.error, dv.showErrorMessage = "Nhập số nguyên từ 0 đến 50.", True
         letter = get_column_letter(HEADERS.index(HEADER_BY_KEY[key]) + 1)
-        dv.add(f"{letter}2:{letter}5000")
+        dv.add(f"{letter}2:{letter}{last_row}")
         sheet.add_data_validation(dv)
 
     guide = wb.create_sheet("Hướng dẫn")
@@ -543,25 +546,37 @@ def export_households(households) -> bytes:
     wb = Workbook(write_only=True)
     sheet = wb.create_sheet("Hộ gia đình")
     sheet.append(EXPORT_HEADERS)
+
+    def cell(value):
+        # Text stays text: a name typed as “=…” must never run as a formula on the reader's PC.
+        if not isinstance(value, str):
+            return value
+        written = WriteOnlyCell(sheet, value=value)
+        written.data_type = "s"
+        return written
+
     for h in households:
         sheet.append(
             [
-                h.id,
-                h.commune.name,
-                h.village.name if h.village else "",
-                h.head_name,
-                h.cccd_last4,
-                h.members,
-                h.school_age_children,
-                h.elderly,
-                h.disabled,
-                labels_poverty.get(h.poverty_status, h.poverty_status),
-                labels_phone.get(h.phone_situation, h.phone_situation),
-                labels_coverage.get(h.coverage_4g, h.coverage_4g),
-                str(h.get_status_display()),
-                h.priority_score,
-                h.priority_version,
-                "; ".join(f"{row['label']} {row['points']}" for row in h.priority_rows),
+                cell(value)
+                for value in [
+                    h.id,
+                    h.commune.name,
+                    h.village.name if h.village else "",
+                    h.head_name,
+                    h.cccd_last4,
+                    h.members,
+                    h.school_age_children,
+                    h.elderly,
+                    h.disabled,
+                    labels_poverty.get(h.poverty_status, h.poverty_status),
+                    labels_phone.get(h.phone_situation, h.phone_situation),
+                    labels_coverage.get(h.coverage_4g, h.coverage_4g),
+                    str(h.get_status_display()),
+                    h.priority_score,
+                    h.priority_version,
+                    "; ".join(f"{row['label']} {row['points']}" for row in h.priority_rows),
+                ]
             ]
         )
     out = io.BytesIO()

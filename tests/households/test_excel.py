@@ -268,3 +268,12 @@ def test_ten_thousand_rows_with_a_few_bad_ones_write_nothing(api, officer_a, vil
         (10001, "Sóng 4G tại nhà"),
     ]
     assert not Household.objects.exists() and not HouseholdImport.objects.exists()
+
+
+def test_the_export_never_turns_a_name_into_a_formula(client, officer_a, make_household):
+    make_household(officer_a, head_name='=HYPERLINK("http://x")')
+    client.force_login(officer_a)
+    wb = load_workbook(io.BytesIO(client.get("/ho-gia-dinh/xuat/19588.xlsx").content))
+    name_cell = wb.active["D2"]
+    assert name_cell.data_type == "s"
+    assert name_cell.value == '=HYPERLINK("http://x")'
