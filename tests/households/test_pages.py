@@ -248,3 +248,50 @@ def test_the_data_export_downloads_json_and_anonymising_erases(client, verifier,
     assert (
         submitted.head_name == "" and submitted.cccd_hash is None and submitted.village_id is None
     )
+
+
+def test_the_officer_records_consent_on_its_page_then_submits(client, officer_a, make_household):
+    household = make_household(officer_a, consent=None)
+    client.force_login(officer_a)
+    response = client.post(
+        f"/ho-gia-dinh/{household.id}/dong-y/", {"processing": "on", "method": "witness"}
+    )
+    assert "Đồng ý trước người làm chứng cần ghi tên người làm chứng." in response.content.decode()
+    assert not household.consents.exists()
+    response = client.post(
+        f"/ho-gia-dinh/{household.id}/dong-y/",
+        {
+            "processing": "on",
+            "share_story": "on",
+            "method": "witness",
+            "witness_name": "Trưởng bản Hồ Văn Kiên",
+        },
+    )
+    assert response.status_code == 302
+    record = household.consents.get()
+    assert (record.method, record.witness_name, record.recorded_by) == (
+        "witness",
+        "Trưởng bản Hồ Văn Kiên",
+        officer_a,
+    )
+    client.post(f"/ho-gia-dinh/{household.id}/gui/")
+    household.refresh_from_db()
+    assert household.status == "submitted"
+
+
+def test_withdrawing_consent_on_the_page_needs_a_confirmation(client, officer_a, submitted):
+    client.force_login(officer_a)
+    response = client.post(f"/ho-gia-dinh/{submitted.id}/rut-dong-y/", {"method": "signed_form"})
+    assert response.status_code == 400
+    submitted.refresh_from_db()
+    assert submitted.status == "submitted" and submitted.head_name
+    response = client.post(
+        f"/ho-gia-dinh/{submitted.id}/rut-dong-y/", {"method": "signed_form", "confirm": "on"}
+    )
+    assert response.status_code == 302
+    submitted.refresh_from_db()
+    assert (
+        submitted.status == "inactive" and submitted.head_name == "" and submitted.cccd_hash is None
+    )
+    page = client.get(f"/ho-gia-dinh/{submitted.id}/").content.decode()
+    assert f"Hộ #{submitted.id} (đã ẩn danh)" in page
