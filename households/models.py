@@ -12,6 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from places.models import Commune, Village
 
 
+def name_key(name: str) -> str:
+    """A head's name without diacritics, case or extra spaces: “Hồ Văn  Lâm” → “ho van lam”.
+    Two households with the same key in the same village are near-duplicates."""
+    from unidecode import unidecode
+
+    return " ".join(unidecode(name or "").casefold().split())
+
+
 class Household(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -38,6 +46,11 @@ class Household(models.Model):
         GOOD = "good", _("Good")
         WEAK = "weak", _("Weak")
         NONE = "none", _("None")
+
+    class Deprivation(models.TextChoices):
+        # The two indicators of the information dimension (Decree 07/2021/NĐ-CP).
+        NO_INTERNET = "no_internet", _("No member uses the internet")
+        NO_INFO_ACCESS = "no_info_access", _("No means of access to information")
 
     # Statuses in which a household holds its CCCD (one active household per CCCD).
     ACTIVE_STATUSES = ("draft", "submitted", "needs_changes", "verified", "allocated", "served")
@@ -95,6 +108,15 @@ class Household(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    import_batch = models.ForeignKey(
+        "HouseholdImport",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="households",
+        verbose_name=_("imported from"),
+    )
 
     class Meta:
         ordering = ["-priority_score", "id"]
@@ -122,6 +144,77 @@ class Household(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.commune_id}"
 
+    # Inputs of the priority formula: a save that touches one of them recomputes the score.
+    PRIORITY_INPUTS = frozenset(
+        {
+            "poverty_status",
+            "deprivations",
+            "school_age_children",
+            "elderly",
+            "disabled",
+            "phone_situation",
+            "coverage_4g",
+            "commune",
+            "commune_id",
+        }
+    )
+    PRIORITY_FIELDS = ("priority_score", "priority_version", "priority_breakdown")
+
+    def save(self, *args, **kwargs):
+        """Every save recomputes the priority score and the name key, so they never go stale."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None:
+            self.refresh_derived()
+        else:
+            fields = set(update_fields)
+            if fields & self.PRIORITY_INPUTS or "head_name" in fields:
+                self.refresh_derived()
+                kwargs["update_fields"] = fields | set(self.PRIORITY_FIELDS) | {"head_name_key"}
+        super().save(*args, **kwargs)
+
+    def refresh_derived(self, *, is_mountain: bool | None = None) -> None:
+        """Recompute the name key and the priority score (formula in households/priority.py)."""
+        from households.priority import compute_for
+
+        self.head_name_key = name_key(self.head_name)
+        score, version, breakdown = compute_for(self, is_mountain=is_mountain)
+        self.priority_score, self.priority_version, self.priority_breakdown = (
+            score,
+            version,
+            breakdown,
+        )
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
+
+    @property
+    def priority(self) -> dict:
+        """The score as API.md shows it: score, version and the breakdown summing to it."""
+        return {
+            "score": self.priority_score,
+            "version": self.priority_version,
+            "breakdown": self.priority_breakdown,
+        }
+
+    @property
+    def priority_rows(self) -> list[dict]:
+        """The breakdown with each factor's label, for pages."""
+        from households.priority import FACTOR_LABELS
+
+        return [
+            {**row, "label": FACTOR_LABELS.get(row["factor"], row["factor"])}
+            for row in self.priority_breakdown
+        ]
+
+    @property
+    def priority_summary(self) -> str:
+        """“Poverty status 30, Mountain commune 10, …”: the factors that gave points."""
+        return ", ".join(f"{r['label']} {r['points']}" for r in self.priority_rows if r["points"])
+
+    def deprivation_labels(self) -> list[str]:
+        return [str(self.Deprivation(d).label) for d in self.deprivations if d in self.Deprivation]
+
     @property
     def need_kind(self) -> str:
         """The matching engine's need kind: student, disability, elderly or general."""
@@ -135,8 +228,20 @@ class Household(models.Model):
 
 
 class HouseholdEvent(models.Model):
-    """One row per status move of a household: who, when, from, to, why."""
+    """One row per status move of a household: who, when, from, to, why. Other acts on the
+    household (edits, consent, data-subject requests) are rows of another `kind`, with
+    old_status == new_status, so the timeline and the four-eyes rule read one table."""
 
+    class Kind(models.TextChoices):
+        STATUS = "status", _("Status change")
+        EDITED = "edited", _("Edited")
+        CONSENT = "consent", _("Consent recorded")
+        EXPORTED = "exported", _("Data exported for the household")
+        ANONYMISED = "anonymised", _("Anonymised")
+
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=Kind.choices, default=Kind.STATUS, db_index=True
+    )
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="events", verbose_name=_("household")
     )
@@ -161,3 +266,92 @@ class HouseholdEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id}: {self.old_status} → {self.new_status}"
+
+    @property
+    def old_label(self) -> str:
+        return str(Household.Status(self.old_status).label) if self.old_status else ""
+
+    @property
+    def new_label(self) -> str:
+        return str(Household.Status(self.new_status).label) if self.new_status else ""
+
+
+class ConsentRecord(models.Model):
+    """Consent as the officer recorded it: who, when, how, for which purposes. A change or a
+    withdrawal adds a row; the household's consent_* flags mirror the latest row."""
+
+    class Method(models.TextChoices):
+        SIGNED_FORM = "signed_form", _("Signed paper form")
+        THUMBPRINT = "thumbprint", _("Thumbprint on the paper form")
+        WITNESS = "witness", _("Oral, before a witness")
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="consents", verbose_name=_("household")
+    )
+    processing = models.BooleanField(_("processing of personal data"), default=False)
+    share_story = models.BooleanField(_("sharing an anonymised story"), default=False)
+    share_photo = models.BooleanField(_("sharing a photo"), default=False)
+    method = models.CharField(_("how consent was given"), max_length=16, choices=Method.choices)
+    witness_name = models.CharField(_("witness"), max_length=150, blank=True)
+    withdrawn = models.BooleanField(_("withdrawal"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+
+    def __str__(self) -> str:
+        return f"{self.household_id}: {self.method} {self.recorded_at:%Y-%m-%d}"
+
+    def purposes(self) -> list[str]:
+        labels = []
+        if self.processing:
+            labels.append(str(_("processing of personal data")))
+        if self.share_story:
+            labels.append(str(_("sharing an anonymised story")))
+        if self.share_photo:
+            labels.append(str(_("sharing a photo")))
+        return labels
+
+
+class HouseholdImport(models.Model):
+    """One uploaded Excel file: kept between preview and commit, emptied once committed or
+    discarded (it holds names and ID numbers), the counts remain."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        COMMITTED = "committed", _("Imported")
+        DISCARDED = "discarded", _("Discarded")
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    file_name = models.CharField(_("file"), max_length=200, blank=True)
+    content = models.BinaryField(blank=True, default=b"")
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PREVIEWED
+    )
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    created = models.PositiveIntegerField(_("households created"), default=0)
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    committed_at = models.DateTimeField(_("imported"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("household import")
+        verbose_name_plural = _("household imports")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.rows})"

@@ -1,5 +1,25 @@
 """Pages of the households app (included at the site root by config/urls.py)."""
 
+from django.urls import path
+
+from households import views
+
 app_name = "households"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("ho-gia-dinh/", views.household_list, name="list"),
+    path("ho-gia-dinh/them/", views.household_create, name="create"),
+    path("ho-gia-dinh/nhap-excel/", views.import_upload, name="import"),
+    path("ho-gia-dinh/nhap-excel/<int:pk>/nhap/", views.import_commit, name="import_commit"),
+    path("ho-gia-dinh/mau-nhap.xlsx", views.import_template, name="import_template"),
+    path("ho-gia-dinh/xuat/<str:code>.xlsx", views.commune_export, name="export"),
+    path("ho-gia-dinh/<int:pk>/", views.household_detail, name="detail"),
+    path("ho-gia-dinh/<int:pk>/sua/", views.household_edit, name="edit"),
+    path("ho-gia-dinh/<int:pk>/gui/", views.household_submit, name="submit"),
+    path("ho-gia-dinh/<int:pk>/quyet-dinh/", views.household_decide, name="decide"),
+    path("ho-gia-dinh/<int:pk>/dong-y/", views.household_consent, name="consent"),
+    path("ho-gia-dinh/<int:pk>/rut-dong-y/", views.household_withdraw, name="withdraw"),
+    path("ho-gia-dinh/<int:pk>/an-danh/", views.household_anonymise, name="anonymise"),
+    path("ho-gia-dinh/<int:pk>/du-lieu.json", views.household_personal_data, name="personal_data"),
+    path("xac-minh/", views.verification_queue, name="queue"),
+]

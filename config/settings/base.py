@@ -215,6 +215,29 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # ---------------------------------------------------------------------------------------------
 # households: rules that follow the law live here, so they can change with it.
+# Priority formula 2026.1: points per factor (see households/priority.py for the why of each).
+HOUSEHOLD_PRIORITY_VERSION = "2026.1"
+HOUSEHOLD_PRIORITY_WEIGHTS = {
+    "poverty": {"poor": 30, "near_poor": 15, "other": 0},
+    "deprivation": 10,  # per information deprivation (no internet use; no means of access)
+    "school_age_child": 8,  # per child, up to the cap below
+    "school_age_children_cap": 3,
+    "elderly": 4,  # per elderly member, up to the cap below
+    "elderly_cap": 2,
+    "disabled": 6,  # per member with disability, up to the cap below
+    "disabled_cap": 2,
+    "phone_situation": {
+        "none": 15,
+        "feature_phone": 12,
+        "broken_smartphone": 8,
+        "shared_smartphone": 4,
+    },
+    "mountain_commune": 10,
+    "coverage_4g": {"good": 5, "weak": 2, "none": 0},
+}
+# Excel import: the largest file and row count one upload may carry.
+HOUSEHOLD_IMPORT_MAX_ROWS = 20000
+HOUSEHOLD_IMPORT_MAX_BYTES = 10 * 1024 * 1024
 # (end of households settings)
 
 

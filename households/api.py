@@ -1,0 +1,325 @@
+"""The households API of API.md (/api/v1/households/...). Thin: parse, call a service or a
+selector, render. Officers and verifiers of a commune only; everyone else sees nothing."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.scoping import scope_for
+from config.api import error_response
+from config.errors import ApplicationError
+from households import selectors, services
+from households.excel import XLSX_TYPE, xlsx_response
+from households.models import ConsentRecord, Household
+from households.selectors import STAFF_ROLES
+
+
+class IsHouseholdStaff(BasePermission):
+    """Officers, verifiers and admins; coordinators, donors and the public get 403."""
+
+    message = "Only commune officers and verifiers can see households."
+
+    def has_permission(self, request, view):
+        return scope_for(request.user).has_role(*STAFF_ROLES)
+
+
+class ConsentInput(serializers.Serializer):
+    processing = serializers.BooleanField()
+    share_story = serializers.BooleanField(default=False)
+    share_photo = serializers.BooleanField(default=False)
+    method = serializers.ChoiceField(
+        choices=ConsentRecord.Method.choices, default=ConsentRecord.Method.SIGNED_FORM
+    )
+    witness_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+
+
+class HouseholdInput(serializers.Serializer):
+    # Types only; the rules (CCCD shape, counts, scope) are the service's, so they match the pages.
+    commune = serializers.CharField(max_length=5)
+    village = serializers.IntegerField(required=False, allow_null=True)
+    head_name = serializers.CharField(max_length=150)
+    cccd = serializers.CharField(max_length=32, write_only=True)
+    members = serializers.IntegerField(default=1)
+    school_age_children = serializers.IntegerField(default=0)
+    elderly = serializers.IntegerField(default=0)
+    disabled = serializers.IntegerField(default=0)
+    poverty_status = serializers.CharField()
+    poverty_certificate_no = serializers.CharField(required=False, allow_blank=True, default="")
+    poverty_certificate_year = serializers.IntegerField(required=False, allow_null=True)
+    deprivations = serializers.ListField(child=serializers.CharField(), default=list)
+    phone_situation = serializers.CharField()
+    coverage_4g = serializers.CharField()
+    need = serializers.CharField(required=False, allow_blank=True, default="")
+    consent = ConsentInput(required=False)
+
+
+class PriorityOutput(serializers.Serializer):
+    score = serializers.IntegerField()
+    version = serializers.CharField()
+    breakdown = serializers.ListField(
+        child=inline_serializer(
+            "PriorityFactor",
+            {"factor": serializers.CharField(), "points": serializers.IntegerField()},
+        )
+    )
+
+
+class HouseholdOutput(serializers.ModelSerializer):
+    commune = serializers.CharField(source="commune_id")
+    village = serializers.IntegerField(source="village_id", allow_null=True)
+    village_name = serializers.SerializerMethodField()
+    priority = PriorityOutput()
+    need_kind = serializers.CharField()
+    consent = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Household
+        fields = [
+            "id",
+            "status",
+            "commune",
+            "village",
+            "village_name",
+            "head_name",
+            "cccd_last4",
+            "members",
+            "school_age_children",
+            "elderly",
+            "disabled",
+            "poverty_status",
+            "poverty_certificate_no",
+            "poverty_certificate_year",
+            "deprivations",
+            "phone_situation",
+            "coverage_4g",
+            "need",
+            "need_kind",
+            "priority",
+            "consent",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_village_name(self, household) -> str | None:
+        return household.village.name if household.village_id else None
+
+    def get_consent(self, household) -> dict:
+        return {
+            "processing": household.consent_processing,
+            "share_story": household.consent_share_story,
+            "share_photo": household.consent_share_photo,
+        }
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class VerifyInput(serializers.Serializer):
+    near_duplicate_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def _output(request, household_id: int) -> dict:
+    return HouseholdOutput(
+        selectors.household_get(user=request.user, household_id=household_id)
+    ).data
+
+
+class HouseholdListView(GenericAPIView):
+    permission_classes = [IsAuthenticated, IsHouseholdStaff]
+    serializer_class = HouseholdOutput
+    filter_backends: list = []
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.household_list(
+            user=self.request.user,
+            commune=params.get("commune"),
+            status=params.get("status"),
+            q=params.get("q"),
+        )
+
+    @extend_schema(
+        operation_id="households_list",
+        responses=HouseholdOutput(many=True),
+        parameters=[
+            OpenApiParameter("commune", str, description="commune code"),
+            OpenApiParameter("status", str, enum=Household.Status.values),
+            OpenApiParameter("q", str, description="name, household id or CCCD last 4 digits"),
+        ],
+    )
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(HouseholdOutput(page, many=True).data)
+
+    @extend_schema(request=HouseholdInput, responses={201: HouseholdOutput})
+    def post(self, request):
+        data = HouseholdInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        household = services.household_create(actor=request.user, **data.validated_data)
+        return Response(_output(request, household.id), status=201)
+
+
+class HouseholdDetailView(APIView):
+    permission_classes = [IsAuthenticated, IsHouseholdStaff]
+
+    @extend_schema(operation_id="households_retrieve", responses=HouseholdOutput)
+    def get(self, request, pk: int):
+        return Response(_output(request, pk))
+
+    @extend_schema(request=HouseholdInput(partial=True), responses=HouseholdOutput)
+    def patch(self, request, pk: int):
+        selectors.household_get(user=request.user, household_id=pk)
+        data = HouseholdInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.household_update(household_id=pk, actor=request.user, **data.validated_data)
+        return Response(_output(request, pk))
+
+
+class _ActionView(APIView):
+    permission_classes = [IsAuthenticated, IsHouseholdStaff]
+    input_class: type[serializers.Serializer] | None = None
+
+    def act(self, request, pk: int, data: dict):
+        raise NotImplementedError
+
+    def post(self, request, pk: int):
+        selectors.household_get(user=request.user, household_id=pk)
+        data = {}
+        if self.input_class is not None:
+            parsed = self.input_class(data=request.data)
+            parsed.is_valid(raise_exception=True)
+            data = parsed.validated_data
+        self.act(request, pk, data)
+        return Response(_output(request, pk))
+
+
+@extend_schema(request=None, responses=HouseholdOutput)
+class SubmitView(_ActionView):
+    def act(self, request, pk, data):
+        services.household_submit(household_id=pk, actor=request.user)
+
+
+@extend_schema(request=VerifyInput, responses=HouseholdOutput)
+class VerifyView(_ActionView):
+    input_class = VerifyInput
+
+    def act(self, request, pk, data):
+        services.household_verify(household_id=pk, actor=request.user, **data)
+
+
+@extend_schema(request=ReasonInput, responses=HouseholdOutput)
+class RejectView(_ActionView):
+    input_class = ReasonInput
+
+    def act(self, request, pk, data):
+        services.household_reject(household_id=pk, actor=request.user, reason=data["reason"])
+
+
+@extend_schema(request=ReasonInput, responses=HouseholdOutput)
+class RequestChangesView(_ActionView):
+    input_class = ReasonInput
+
+    def act(self, request, pk, data):
+        services.household_request_changes(
+            household_id=pk, actor=request.user, reason=data["reason"]
+        )
+
+
+@extend_schema(request=ReasonInput, responses=HouseholdOutput)
+class AnonymiseView(_ActionView):
+    input_class = ReasonInput
+
+    def act(self, request, pk, data):
+        services.household_anonymise(household_id=pk, actor=request.user, reason=data["reason"])
+
+
+class WithdrawInput(serializers.Serializer):
+    method = serializers.ChoiceField(
+        choices=ConsentRecord.Method.choices, default=ConsentRecord.Method.SIGNED_FORM
+    )
+    witness_name = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+@extend_schema(request=WithdrawInput, responses=HouseholdOutput)
+class WithdrawConsentView(_ActionView):
+    input_class = WithdrawInput
+
+    def act(self, request, pk, data):
+        services.household_withdraw_consent(household_id=pk, actor=request.user, **data)
+
+
+class PersonalDataView(APIView):
+    """The household's data-subject export (right of access), as JSON."""
+
+    permission_classes = [IsAuthenticated, IsHouseholdStaff]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, pk: int):
+        selectors.household_get(user=request.user, household_id=pk)
+        return Response(
+            services.household_export_personal_data(household_id=pk, actor=request.user)
+        )
+
+
+ImportReport = inline_serializer(
+    "HouseholdImportReport",
+    {
+        "import_id": serializers.IntegerField(allow_null=True),
+        "rows": serializers.IntegerField(),
+        "valid": serializers.BooleanField(),
+        "committed": serializers.BooleanField(),
+        "created": serializers.IntegerField(),
+        "errors": serializers.ListField(child=serializers.DictField()),
+    },
+)
+
+
+class ImportView(APIView):
+    permission_classes = [IsAuthenticated, IsHouseholdStaff]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        request={
+            "multipart/form-data": inline_serializer(
+                "HouseholdImportInput", {"file": serializers.FileField()}
+            )
+        },
+        parameters=[OpenApiParameter("commit", bool, description="false (default): preview")],
+        responses={200: ImportReport, 201: ImportReport},
+    )
+    def post(self, request):
+        upload = request.FILES.get("file")
+        if upload is None:
+            message = _("Attach the Excel file (field “file”).")
+            raise ApplicationError(message, code="file_required", fields={"file": [message]})
+        commit = request.query_params.get("commit", "false").lower() in {"1", "true", "yes"}
+        try:
+            report = services.household_import(
+                actor=request.user, content=upload.read(), file_name=upload.name, commit=commit
+            )
+        except ApplicationError as error:
+            report = getattr(error, "report", None)
+            if report is None:
+                raise
+            response = error_response(error.code, error.message, error.status, error.fields)
+            response.data["error"]["rows"] = report["errors"]
+            return response
+        return Response(report, status=201 if commit else 200)
+
+
+class ImportTemplateView(APIView):
+    permission_classes = [IsAuthenticated, IsHouseholdStaff]
+
+    @extend_schema(responses={(200, XLSX_TYPE): bytes})
+    def get(self, request):
+        from households.excel import build_template
+
+        return xlsx_response(build_template(user=request.user), "mau-nhap-ho-gia-dinh.xlsx")

@@ -1,0 +1,128 @@
+"""Reads of households, always narrowed through accounts/scoping.py: officers and verifiers see
+the communes assigned to them, admins everything, coordinators, donors and the public nothing."""
+
+from __future__ import annotations
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+
+from accounts.models import Role
+from accounts.scoping import filter_by_commune
+from config.errors import NotFound
+from households.models import Household, HouseholdEvent, HouseholdImport, name_key
+
+STAFF_ROLES = (Role.OFFICER, Role.VERIFIER)
+
+
+def households_visible_to(user) -> QuerySet[Household]:
+    return filter_by_commune(Household.objects.all(), user, *STAFF_ROLES)
+
+
+def household_list(
+    *, user, commune: str | None = None, status: str | None = None, q: str | None = None
+) -> QuerySet[Household]:
+    households = households_visible_to(user).select_related("commune", "village")
+    if commune:
+        households = households.filter(commune_id=commune)
+    if status:
+        households = households.filter(status=status)
+    q = (q or "").strip()
+    if q:
+        if q.isdigit() and len(q) <= 4:
+            households = households.filter(Q(cccd_last4=q) | Q(id=int(q)))
+        else:
+            households = households.filter(head_name_key__contains=name_key(q))
+    return households.order_by("-priority_score", "id")
+
+
+def household_get(*, user, household_id) -> Household:
+    try:
+        household_id = int(household_id)
+    except (TypeError, ValueError):
+        raise NotFound("") from None
+    household = (
+        households_visible_to(user)
+        .select_related("commune", "village", "created_by")
+        .filter(id=household_id)
+        .first()
+    )
+    if household is None:
+        from django.utils.translation import gettext as _
+
+        raise NotFound(_("There is no such household."))
+    return household
+
+
+def household_timeline(*, household: Household) -> list[HouseholdEvent]:
+    return list(household.events.select_related("actor").order_by("at", "id"))
+
+
+def household_consents(*, household: Household) -> list:
+    return list(household.consents.select_related("recorded_by").order_by("recorded_at", "id"))
+
+
+def last_return(*, household: Household) -> HouseholdEvent | None:
+    """The verifier's last decision that sent the nomination back or rejected it (the why)."""
+    return (
+        household.events.filter(
+            kind=HouseholdEvent.Kind.STATUS,
+            new_status__in=[Household.Status.NEEDS_CHANGES, Household.Status.REJECTED],
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def _near_duplicate_exists():
+    return Exists(
+        Household.objects.filter(
+            village_id=OuterRef("village_id"),
+            head_name_key=OuterRef("head_name_key"),
+            status__in=Household.ACTIVE_STATUSES,
+        )
+        .exclude(id=OuterRef("id"))
+        .exclude(head_name_key="")
+    )
+
+
+def verification_queue(*, user, commune: str | None = None) -> QuerySet[Household]:
+    """Submitted nominations in the verifier's communes, oldest first, each marked with
+    `has_near_duplicate` and `worked_on` (the verifier nominated or edited it: four eyes)."""
+    households = filter_by_commune(
+        Household.objects.filter(status=Household.Status.SUBMITTED), user, Role.VERIFIER
+    )
+    if commune:
+        households = households.filter(commune_id=commune)
+    worked_on = Q(created_by_id=user.id) | Exists(
+        HouseholdEvent.objects.filter(
+            household_id=OuterRef("id"),
+            actor_id=user.id,
+            kind__in=[HouseholdEvent.Kind.EDITED, HouseholdEvent.Kind.CONSENT],
+        )
+    )
+    return (
+        households.select_related("commune", "village", "created_by")
+        .annotate(has_near_duplicate=_near_duplicate_exists())
+        .annotate(worked_on=ExpressionWrapper(worked_on, output_field=BooleanField()))
+        .order_by("updated_at", "id")
+    )
+
+
+def imports_of(*, user) -> QuerySet[HouseholdImport]:
+    return HouseholdImport.objects.filter(uploaded_by=user).defer("content")
+
+
+def import_get(*, user, import_id) -> HouseholdImport:
+    found = HouseholdImport.objects.filter(uploaded_by=user, id=import_id).first()
+    if found is None:
+        raise NotFound("")
+    return found
+
+
+def commune_households_for_export(*, user, commune: str) -> QuerySet[Household]:
+    return (
+        households_visible_to(user)
+        .filter(commune_id=commune)
+        .select_related("commune", "village")
+        .order_by("village__name", "head_name_key", "id")
+    )

@@ -1,0 +1,224 @@
+"""The rules a household's facts must meet, written once for the form, the API and the Excel
+import. Each check returns a message for people; the caller decides how to report it."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from households.cccd import check_cccd
+from households.models import ConsentRecord, Household
+
+MAX_MEMBERS = 50
+NEED_MAX = 2000
+COUNT_FIELDS = ("members", "school_age_children", "elderly", "disabled")
+
+
+def count_labels() -> dict[str, str]:
+    return {
+        "members": _("members"),
+        "school_age_children": _("school-age children"),
+        "elderly": _("elderly members"),
+        "disabled": _("members with disability"),
+    }
+
+
+def parse_count(value, *, field: str) -> tuple[int | None, str]:
+    if type(value) is int and 0 <= value <= MAX_MEMBERS and (value or field != "members"):
+        return value, ""  # the common case, answered without building a message
+    label = count_labels()[field]
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if field == "members":
+            return None, _("Enter the number of members.")
+        return 0, ""
+    if isinstance(value, bool):
+        return None, _("Enter a whole number for %(field)s.") % {"field": label}
+    if isinstance(value, float):
+        if not value.is_integer():
+            return None, _("Enter a whole number for %(field)s.") % {"field": label}
+        value = int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if not text.lstrip("-").isdigit():
+            return None, _("Enter a whole number for %(field)s.") % {"field": label}
+        value = int(text)
+    if not isinstance(value, int):
+        return None, _("Enter a whole number for %(field)s.") % {"field": label}
+    if value < 0:
+        return None, _("The number of %(field)s cannot be negative.") % {"field": label}
+    if field == "members" and value < 1:
+        return None, _("A household has at least one member.")
+    if value > MAX_MEMBERS:
+        return None, _(
+            "%(value)s %(field)s is more than a household can have (at most %(max)s)."
+        ) % {
+            "value": value,
+            "field": label,
+            "max": MAX_MEMBERS,
+        }
+    return value, ""
+
+
+def check_counts(values: dict) -> dict[str, str]:
+    """Counts of kinds of members may not exceed the members."""
+    errors = {}
+    members = values.get("members")
+    if members is None:
+        return errors
+    for field in ("school_age_children", "elderly", "disabled"):
+        if (values.get(field) or 0) > members:
+            errors[field] = _("There cannot be more %(field)s than members (%(members)s).") % {
+                "field": count_labels()[field],
+                "members": members,
+            }
+    return errors
+
+
+def check_head_name(value) -> tuple[str, str]:
+    name = " ".join(str(value or "").split())
+    if not name:
+        return "", _("Enter the name of the head of household.")
+    if len(name) > 150:
+        return "", _("The name is too long (at most 150 characters).")
+    return name, ""
+
+
+def check_certificate_year(value) -> tuple[int | None, str]:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, ""
+    try:
+        year = int(float(value)) if not isinstance(value, int) else value
+    except (TypeError, ValueError):
+        return None, _("Enter the certificate year as four digits, e.g. 2025.")
+    this_year = timezone.localdate().year
+    if year < 2016 or year > this_year:
+        return None, _("The certificate year must be between 2016 and %(year)s.") % {
+            "year": this_year
+        }
+    return year, ""
+
+
+def check_choice(value, choices, *, message) -> tuple[str, str]:
+    """`message` is a callable, so the common (valid) case builds no translated text."""
+    if value in choices.values:
+        return value, ""
+    return "", message()
+
+
+def check_deprivations(values) -> tuple[list[str], str]:
+    values = list(values or [])
+    unknown = [v for v in values if v not in Household.Deprivation.values]
+    if unknown:
+        return [], _("Unknown deprivation: %(values)s. Choose from: %(allowed)s.") % {
+            "values": ", ".join(map(str, unknown)),
+            "allowed": ", ".join(Household.Deprivation.values),
+        }
+    return sorted(set(values)), ""
+
+
+def check_facts(data: dict, *, partial: bool = False) -> tuple[dict, dict[str, str]]:
+    """Checks the facts of a household (all but commune, village and consent).
+    Returns (clean values, {field: message}). With partial, only the keys present are checked."""
+    clean: dict = {}
+    errors: dict[str, str] = {}
+
+    def wanted(key: str) -> bool:
+        return not partial or key in data
+
+    if wanted("head_name"):
+        clean["head_name"], msg = check_head_name(data.get("head_name"))
+        if msg:
+            errors["head_name"] = msg
+    if wanted("cccd"):
+        checked, msg = check_cccd(data.get("cccd"))
+        if msg:
+            errors["cccd"] = msg
+        else:
+            clean["cccd"] = checked
+    for field in COUNT_FIELDS:
+        if wanted(field):
+            value, msg = parse_count(data.get(field), field=field)
+            if msg:
+                errors[field] = msg
+            else:
+                clean[field] = value
+    if wanted("poverty_status"):
+        clean["poverty_status"], msg = check_choice(
+            data.get("poverty_status"),
+            Household.Poverty,
+            message=lambda: _("Choose the poverty status: poor, near-poor or other."),
+        )
+        if msg:
+            errors["poverty_status"] = msg
+    if wanted("poverty_certificate_no"):
+        number = str(data.get("poverty_certificate_no") or "").strip()
+        if len(number) > 50:
+            errors["poverty_certificate_no"] = _("The certificate number is too long.")
+        clean["poverty_certificate_no"] = number
+    if wanted("poverty_certificate_year"):
+        year, msg = check_certificate_year(data.get("poverty_certificate_year"))
+        if msg:
+            errors["poverty_certificate_year"] = msg
+        clean["poverty_certificate_year"] = year
+    if wanted("deprivations"):
+        clean["deprivations"], msg = check_deprivations(data.get("deprivations"))
+        if msg:
+            errors["deprivations"] = msg
+    if wanted("phone_situation"):
+        clean["phone_situation"], msg = check_choice(
+            data.get("phone_situation"),
+            Household.PhoneSituation,
+            message=lambda: _("Choose the household's phone situation."),
+        )
+        if msg:
+            errors["phone_situation"] = msg
+    if wanted("coverage_4g"):
+        clean["coverage_4g"], msg = check_choice(
+            data.get("coverage_4g"),
+            Household.Coverage,
+            message=lambda: _("Choose the 4G coverage at home: good, weak or none."),
+        )
+        if msg:
+            errors["coverage_4g"] = msg
+    if wanted("need"):
+        need = str(data.get("need") or "").strip()
+        if len(need) > NEED_MAX:
+            errors["need"] = _("Keep the need under %(n)s characters.") % {"n": NEED_MAX}
+        clean["need"] = need
+    counts = {k: clean.get(k) for k in COUNT_FIELDS if k in clean}
+    if "members" in counts:
+        for field, msg in check_counts(counts).items():
+            errors.setdefault(field, msg)
+    return clean, errors
+
+
+def check_consent(consent: dict | None) -> tuple[dict | None, dict[str, str]]:
+    """{"processing", "share_story", "share_photo", "method", "witness_name"} → clean or errors.
+    None means no consent recorded yet (a draft may wait for the signed form)."""
+    if consent is None:
+        return None, {}
+    processing = bool(consent.get("processing"))
+    share_story = bool(consent.get("share_story"))
+    share_photo = bool(consent.get("share_photo"))
+    if not (processing or share_story or share_photo):
+        return None, {}
+    errors = {}
+    if (share_story or share_photo) and not processing:
+        errors["consent"] = _(
+            "Sharing a story or a photo needs consent to the processing of personal data first."
+        )
+    method = consent.get("method") or ConsentRecord.Method.SIGNED_FORM
+    if method not in ConsentRecord.Method.values:
+        errors["consent_method"] = _(
+            "Choose how consent was given: signed paper form, thumbprint or before a witness."
+        )
+    witness = " ".join(str(consent.get("witness_name") or "").split())
+    if method == ConsentRecord.Method.WITNESS and not witness:
+        errors["witness_name"] = _("Consent before a witness needs the witness's name.")
+    return {
+        "processing": processing,
+        "share_story": share_story,
+        "share_photo": share_photo,
+        "method": method,
+        "witness_name": witness[:150],
+    }, errors

@@ -1,0 +1,356 @@
+"""Officer and verifier pages: server-rendered, mobile first, no JavaScript needed. Thin: parse
+a form, call a service or a selector, render; the rules live in services.py."""
+
+from __future__ import annotations
+
+import json
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.scoping import scope_for
+from config.errors import ApplicationError, NotFound, apply_to_form
+from households import selectors, services
+from households.excel import xlsx_response
+from households.forms import (
+    FIELD_ALIASES,
+    AnonymiseForm,
+    ConsentForm,
+    DecisionForm,
+    FilterForm,
+    HouseholdForm,
+    ImportForm,
+    WithdrawForm,
+)
+from households.models import Household
+from places.models import Commune
+
+STAFF = (Role.OFFICER, Role.VERIFIER)
+
+
+def staff_only(*roles):
+    """Signed-in staff with one of `roles`; the public is sent to sign in, others get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not scope_for(request.user).has_role(*roles):
+                raise PermissionDenied
+            try:
+                return view(request, *args, **kwargs)
+            except NotFound as error:
+                raise Http404(error.message) from None
+
+        return wrapper
+
+    return decorator
+
+
+def _apply(form, error: ApplicationError) -> None:
+    error.fields = {FIELD_ALIASES.get(k, k): v for k, v in error.fields.items()}
+    apply_to_form(form, error)
+
+
+def _visible_communes(user):
+    scope = scope_for(user)
+    communes = Commune.objects.order_by("name")
+    if scope.is_admin:
+        return communes.filter(households__isnull=False).distinct()
+    return communes.filter(code__in=scope.communes(*STAFF))
+
+
+@staff_only(*STAFF)
+def household_list(request):
+    communes = list(_visible_communes(request.user))
+    filters = FilterForm(request.GET or None, communes=communes)
+    values = filters.cleaned_data if filters.is_valid() else {}
+    households = selectors.household_list(
+        user=request.user,
+        commune=values.get("commune"),
+        status=values.get("status"),
+        q=values.get("q"),
+    )
+    page = Paginator(households, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "households/list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "communes": communes,
+            "can_nominate": scope_for(request.user).has_role(Role.OFFICER),
+        },
+    )
+
+
+@staff_only(Role.OFFICER)
+def household_create(request):
+    form = HouseholdForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            household = services.household_create(actor=request.user, **form.service_kwargs())
+        except ApplicationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("Household saved as a draft. Submit it when it is ready."))
+            return redirect("households:detail", household.id)
+    return render(request, "households/form.html", {"form": form, "household": None})
+
+
+@staff_only(Role.OFFICER)
+def household_edit(request, pk: int):
+    household = selectors.household_get(user=request.user, household_id=pk)
+    form = HouseholdForm(
+        request.POST or None,
+        user=request.user,
+        household=household,
+        initial=HouseholdForm.initial_for(household),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_update(household_id=pk, actor=request.user, **form.service_kwargs())
+        except ApplicationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("households:detail", pk)
+    return render(request, "households/form.html", {"form": form, "household": household})
+
+
+def _detail_context(request, household: Household, **extra) -> dict:
+    scope = scope_for(request.user)
+    near = []
+    if household.status == Household.Status.SUBMITTED:
+        near = list(services.near_duplicates_of(household).select_related("village"))
+    return {
+        "household": household,
+        "timeline": selectors.household_timeline(household=household),
+        "consents": selectors.household_consents(household=household),
+        "last_return": selectors.last_return(household=household),
+        "near_duplicates": near,
+        "is_officer": scope.covers_commune(household.commune_id, Role.OFFICER),
+        "is_verifier": scope.covers_commune(household.commune_id, Role.VERIFIER),
+        "worked_on": services.has_worked_on(household, request.user),
+        "decision_form": extra.pop("decision_form", None) or DecisionForm(),
+        "withdraw_form": extra.pop("withdraw_form", None) or WithdrawForm(),
+        "anonymise_form": extra.pop("anonymise_form", None) or AnonymiseForm(),
+        "editable": household.status in services.EDITABLE and not household.is_anonymised,
+        **extra,
+    }
+
+
+@staff_only(*STAFF)
+def household_detail(request, pk: int):
+    household = selectors.household_get(user=request.user, household_id=pk)
+    return render(request, "households/detail.html", _detail_context(request, household))
+
+
+def _action_failed(request, pk: int, error: ApplicationError, **forms):
+    household = selectors.household_get(user=request.user, household_id=pk)
+    for form in forms.values():
+        if form is not None:
+            _apply(form, error)
+    context = _detail_context(request, household, action_error=error.message, **forms)
+    return render(request, "households/detail.html", context, status=error.status)
+
+
+@require_POST
+@staff_only(Role.OFFICER)
+def household_submit(request, pk: int):
+    try:
+        services.household_submit(household_id=pk, actor=request.user)
+    except ApplicationError as error:
+        return _action_failed(request, pk, error)
+    messages.success(request, _("Submitted for verification."))
+    return redirect("households:detail", pk)
+
+
+@require_POST
+@staff_only(Role.VERIFIER)
+def household_decide(request, pk: int):
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    action = request.POST.get("action")
+    try:
+        if action == "verify":
+            services.household_verify(
+                household_id=pk,
+                actor=request.user,
+                near_duplicate_reason=data.get("near_duplicate_reason", ""),
+            )
+            messages.success(request, _("Household verified."))
+        elif action == "reject":
+            services.household_reject(
+                household_id=pk, actor=request.user, reason=data.get("reason", "")
+            )
+            messages.success(request, _("Nomination rejected."))
+        elif action == "request_changes":
+            services.household_request_changes(
+                household_id=pk, actor=request.user, reason=data.get("reason", "")
+            )
+            messages.success(request, _("Returned to the officer for changes."))
+        else:
+            raise ApplicationError(_("Choose verify, reject or request changes."))
+    except ApplicationError as error:
+        return _action_failed(request, pk, error, decision_form=form)
+    return redirect("households:queue")
+
+
+@staff_only(Role.OFFICER)
+def household_consent(request, pk: int):
+    household = selectors.household_get(user=request.user, household_id=pk)
+    form = ConsentForm(
+        request.POST or None,
+        initial={
+            "processing": household.consent_processing,
+            "share_story": household.consent_share_story,
+            "share_photo": household.consent_share_photo,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_record_consent(
+                household_id=pk, actor=request.user, **form.cleaned_data
+            )
+        except ApplicationError as error:
+            error.fields = {
+                {"consent": "processing", "consent_method": "method"}.get(k, k): v
+                for k, v in error.fields.items()
+            }
+            apply_to_form(form, error)
+        else:
+            messages.success(request, _("Consent recorded."))
+            return redirect("households:detail", pk)
+    return render(request, "households/consent.html", {"form": form, "household": household})
+
+
+@require_POST
+@staff_only(Role.OFFICER)
+def household_withdraw(request, pk: int):
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        error = ApplicationError(_("Confirm the withdrawal first."), code="invalid")
+        return _action_failed(request, pk, error, withdraw_form=form)
+    try:
+        services.household_withdraw_consent(
+            household_id=pk,
+            actor=request.user,
+            method=form.cleaned_data["method"],
+            witness_name=form.cleaned_data["witness_name"],
+        )
+    except ApplicationError as error:
+        return _action_failed(request, pk, error, withdraw_form=form)
+    messages.success(
+        request, _("Consent withdrawn: the household left the list and was anonymised.")
+    )
+    return redirect("households:detail", pk)
+
+
+@require_POST
+@staff_only(*STAFF)
+def household_anonymise(request, pk: int):
+    form = AnonymiseForm(request.POST)
+    if not form.is_valid():
+        error = ApplicationError(_("Describe the household's request."), code="invalid")
+        return _action_failed(request, pk, error, anonymise_form=form)
+    try:
+        services.household_anonymise(
+            household_id=pk, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ApplicationError as error:
+        return _action_failed(request, pk, error, anonymise_form=form)
+    messages.success(request, _("The household's personal data were erased."))
+    return redirect("households:detail", pk)
+
+
+@staff_only(*STAFF)
+def household_personal_data(request, pk: int):
+    selectors.household_get(user=request.user, household_id=pk)
+    data = services.household_export_personal_data(household_id=pk, actor=request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="ho-{pk}-du-lieu.json"'
+    return response
+
+
+@staff_only(Role.VERIFIER)
+def verification_queue(request):
+    households = selectors.verification_queue(user=request.user, commune=request.GET.get("commune"))
+    page = Paginator(households, 50).get_page(request.GET.get("page"))
+    return render(request, "households/queue.html", {"page": page})
+
+
+@staff_only(Role.OFFICER)
+def import_upload(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = batch = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch, report = services.household_import_upload(
+                actor=request.user, content=upload.read(), file_name=upload.name
+            )
+        except ApplicationError as error:
+            apply_to_form(form, error)
+    status = 400 if (form.errors or (report and not report["valid"])) else 200
+    return render(
+        request,
+        "households/import.html",
+        {"form": form, "report": report, "batch": batch},
+        status=status,
+    )
+
+
+@require_POST
+@staff_only(Role.OFFICER)
+def import_commit(request, pk: int):
+    try:
+        report = services.household_import_commit(actor=request.user, import_id=pk)
+    except ApplicationError as error:
+        report = getattr(error, "report", None)
+        messages.error(request, error.message)
+        if report is not None:
+            return render(
+                request,
+                "households/import.html",
+                {"form": ImportForm(), "report": report, "batch": None},
+                status=error.status,
+            )
+        return redirect("households:import")
+    messages.success(
+        request,
+        _("%(n)s households imported as drafts.") % {"n": report["created"]},
+    )
+    return redirect(f"{redirect('households:list').url}?status=draft")
+
+
+@staff_only(Role.OFFICER)
+def import_template(request):
+    from households.excel import build_template
+
+    return xlsx_response(build_template(user=request.user), "mau-nhap-ho-gia-dinh.xlsx")
+
+
+@staff_only(*STAFF)
+def commune_export(request, code: str):
+    if not scope_for(request.user).covers_commune(code, *STAFF):
+        raise Http404
+    from households.excel import export_households
+
+    households = selectors.commune_households_for_export(user=request.user, commune=code)
+    return xlsx_response(export_households(households), f"ho-gia-dinh-{code}.xlsx")
