@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -23,7 +25,6 @@ from logistics.models import (
     DeliveryBatch,
     Handover,
     Rejection,
-    SimCard,
     WipeRecord,
 )
 
@@ -86,7 +87,23 @@ def device_payload(device: Device, *, with_events: bool = True) -> dict:
 # --- devices -------------------------------------------------------------------------------
 
 
+class WalkInIn(serializers.Serializer):
+    hub = serializers.IntegerField()
+    brand = serializers.CharField(max_length=60)
+    model = serializers.CharField(max_length=100)
+    imei = serializers.CharField(max_length=20)
+    condition = serializers.ChoiceField(choices=Device.Condition.choices)
+    os = serializers.ChoiceField(choices=Device.OS.choices, default="android")
+    ram_gb = serializers.DecimalField(max_digits=4, decimal_places=1, default=0)
+    storage_gb = serializers.IntegerField(min_value=0, default=0)
+    supports_4g = serializers.BooleanField()
+    supports_volte = serializers.BooleanField()
+    has_nfc = serializers.BooleanField(default=False)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class DeviceListView(APIView):
+    @extend_schema(responses=DeviceOut(many=True))
     def get(self, request):
         status = request.query_params.get("status") or None
         hub = request.query_params.get("hub") or None
@@ -101,30 +118,18 @@ class DeviceListView(APIView):
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(DeviceOut(page, many=True).data)
 
+    @extend_schema(request=WalkInIn, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
         """A walk-in phone, registered and received on the spot."""
 
-        class In(serializers.Serializer):
-            hub = serializers.IntegerField()
-            brand = serializers.CharField(max_length=60)
-            model = serializers.CharField(max_length=100)
-            imei = serializers.CharField(max_length=20)
-            condition = serializers.ChoiceField(choices=Device.Condition.choices)
-            os = serializers.ChoiceField(choices=Device.OS.choices, default="android")
-            ram_gb = serializers.DecimalField(max_digits=4, decimal_places=1, default=0)
-            storage_gb = serializers.IntegerField(min_value=0, default=0)
-            supports_4g = serializers.BooleanField()
-            supports_volte = serializers.BooleanField()
-            has_nfc = serializers.BooleanField(default=False)
-            notes = serializers.CharField(required=False, allow_blank=True, default="")
-
-        data = _valid(In, request)
+        data = _valid(WalkInIn, request)
         hub = data.pop("hub")
         device = services.device_register_walk_in(hub_id=hub, actor=request.user, **data)
         return Response(device_payload(device), status=201)
 
 
 class DeviceDetailView(APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, code):
         device = selectors.device_get_for_staff(request.user, code)
         return Response(device_payload(device))
@@ -137,7 +142,7 @@ def _valid(serializer_class, request) -> dict:
 
 
 class DeviceReceiveView(APIView):
-    class In(serializers.Serializer):
+    class DeviceReceiveInput(serializers.Serializer):
         hub = serializers.IntegerField()
         imei = serializers.CharField(max_length=20)
         condition = serializers.ChoiceField(
@@ -145,9 +150,10 @@ class DeviceReceiveView(APIView):
         )
         notes = serializers.CharField(required=False, allow_blank=True, default="")
 
+    @extend_schema(request=DeviceReceiveInput, responses=OpenApiTypes.OBJECT)
     def post(self, request, code):
         device = selectors.device_get_for_staff(request.user, code)
-        data = _valid(self.In, request)
+        data = _valid(self.DeviceReceiveInput, request)
         device = services.device_receive(
             device_id=device.id,
             hub_id=data["hub"],
@@ -160,7 +166,7 @@ class DeviceReceiveView(APIView):
 
 
 class DeviceWipeView(APIView):
-    class In(serializers.Serializer):
+    class DeviceWipeInput(serializers.Serializer):
         method = serializers.ChoiceField(choices=WipeRecord.Method.choices)
         accounts_removed = serializers.BooleanField(
             help_text="true confirms every account that applies to this phone is removed"
@@ -170,9 +176,10 @@ class DeviceWipeView(APIView):
         )
         notes = serializers.CharField(required=False, allow_blank=True, default="")
 
+    @extend_schema(request=DeviceWipeInput, responses=OpenApiTypes.OBJECT)
     def post(self, request, code):
         device = selectors.device_get_for_staff(request.user, code)
-        data = _valid(self.In, request)
+        data = _valid(self.DeviceWipeInput, request)
         accounts = {k: v for k, v in data["accounts"].items() if k in WIPE_ACCOUNTS}
         if data["accounts_removed"]:
             accounts.update({k: True for k in services.wipe_accounts_required(device)})
@@ -190,15 +197,16 @@ class DeviceWipeView(APIView):
 
 
 class DeviceRepairView(APIView):
-    class In(serializers.Serializer):
+    class DeviceRepairInput(serializers.Serializer):
         description = serializers.CharField(max_length=255)
         parts = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
         cost_vnd = serializers.IntegerField(min_value=0, default=0)
         book_to_fund = serializers.BooleanField(default=False)
 
+    @extend_schema(request=DeviceRepairInput, responses=OpenApiTypes.OBJECT)
     def post(self, request, code):
         device = selectors.device_get_for_staff(request.user, code)
-        data = _valid(self.In, request)
+        data = _valid(self.DeviceRepairInput, request)
         services.repair_record_create(device_id=device.id, actor=request.user, **data)
         device.refresh_from_db()
         return Response(device_payload(device))
@@ -226,22 +234,22 @@ class SetupIn(serializers.Serializer):
 
 class SimIn(serializers.Serializer):
     iccid = serializers.CharField(required=False, allow_blank=True, default="")
-    carrier = serializers.ChoiceField(
-        choices=SimCard.Carrier.choices, required=False, allow_blank=True, default=""
-    )
+    # A plain string (checked by the service): viettel | vinaphone | mobifone | other.
+    carrier = serializers.CharField(required=False, allow_blank=True, default="", max_length=12)
     plan_expires = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class DeviceQAView(APIView):
-    class In(serializers.Serializer):
+    class DeviceQAInput(serializers.Serializer):
         checks = ChecksIn()
         setup = SetupIn(required=False, default=dict)
         sim = SimIn(required=False, allow_null=True, default=None)
         notes = serializers.CharField(required=False, allow_blank=True, default="")
 
+    @extend_schema(request=DeviceQAInput, responses=OpenApiTypes.OBJECT)
     def post(self, request, code):
         device = selectors.device_get_for_staff(request.user, code)
-        data = _valid(self.In, request)
+        data = _valid(self.DeviceQAInput, request)
         checks = dict(data["checks"])
         battery = checks.pop("battery_health")
         nfc = checks.pop("nfc")
@@ -263,14 +271,15 @@ class DeviceQAView(APIView):
 
 
 class DeviceRejectView(APIView):
-    class In(serializers.Serializer):
+    class DeviceRejectInput(serializers.Serializer):
         reason = serializers.ChoiceField(choices=Rejection.Reason.choices)
         next = serializers.ChoiceField(choices=Rejection.Next.choices)
         notes = serializers.CharField(required=False, allow_blank=True, default="")
 
+    @extend_schema(request=DeviceRejectInput, responses=OpenApiTypes.OBJECT)
     def post(self, request, code):
         device = selectors.device_get_for_staff(request.user, code)
-        data = _valid(self.In, request)
+        data = _valid(self.DeviceRejectInput, request)
         device = services.device_reject(
             device_id=device.id,
             reason=data["reason"],
@@ -310,6 +319,7 @@ def labelled_devices(user, raw: str) -> list[Device]:
 
 
 class LabelsView(APIView):
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request):
         devices = labelled_devices(request.user, request.query_params.get("devices", ""))
         return pdf_response(documents.labels_pdf(devices), "labels.pdf")
@@ -351,7 +361,7 @@ class BatchOut(serializers.ModelSerializer):
 
 
 class BatchListView(APIView):
-    class In(serializers.Serializer):
+    class BatchListInput(serializers.Serializer):
         hub = serializers.IntegerField()
         commune = serializers.CharField(max_length=5)
         planned_date = serializers.DateField()
@@ -359,14 +369,16 @@ class BatchListView(APIView):
         carrier_name = serializers.CharField(required=False, allow_blank=True, default="")
         devices = serializers.ListField(child=serializers.CharField(max_length=12), min_length=1)
 
+    @extend_schema(responses=BatchOut(many=True))
     def get(self, request):
         qs = selectors.batches_for_staff(request.user).prefetch_related("items__device")
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(BatchListOut(page, many=True).data)
 
+    @extend_schema(request=BatchListInput, responses={201: BatchOut})
     def post(self, request):
-        data = _valid(self.In, request)
+        data = _valid(self.BatchListInput, request)
         batch = services.batch_create(
             hub_id=data["hub"],
             commune_code=data["commune"],
@@ -388,11 +400,13 @@ class BatchListOut(BatchOut):
 
 
 class BatchDetailView(APIView):
+    @extend_schema(responses=BatchOut)
     def get(self, request, batch_id):
         return Response(BatchOut(selectors.batch_get_for_staff(request.user, batch_id)).data)
 
 
 class BatchDispatchView(APIView):
+    @extend_schema(request=None, responses=BatchOut)
     def post(self, request, batch_id):
         batch = selectors.batch_get_for_staff(request.user, batch_id)
         batch = services.batch_dispatch(batch_id=batch.id, actor=request.user)
@@ -400,6 +414,7 @@ class BatchDispatchView(APIView):
 
 
 class BatchManifestView(APIView):
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, batch_id):
         batch = selectors.batch_get_for_staff(request.user, batch_id)
         content = documents.manifest_pdf(batch, selectors.batch_items(batch))
@@ -439,7 +454,7 @@ class HandoverOut(serializers.ModelSerializer):
 class HandoverCreateView(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    class In(serializers.Serializer):
+    class HandoverCreateInput(serializers.Serializer):
         device = serializers.CharField(max_length=12)
         household = serializers.IntegerField()
         received_by = serializers.CharField(max_length=150)
@@ -452,8 +467,9 @@ class HandoverCreateView(APIView):
         photo = serializers.FileField(required=False, allow_null=True, default=None)
         signature = serializers.CharField(required=False, allow_blank=True, default="")
 
+    @extend_schema(request=HandoverCreateInput, responses={201: HandoverOut})
     def post(self, request):
-        data = _valid(self.In, request)
+        data = _valid(self.HandoverCreateInput, request)
         device, _allocation = selectors.device_for_handover(request.user, data.pop("device"))
         handover = services.handover_create(
             device_id=device.id,
@@ -465,6 +481,7 @@ class HandoverCreateView(APIView):
 
 
 class HandoverDetailView(APIView):
+    @extend_schema(responses=HandoverOut)
     def get(self, request, handover_id):
         return Response(
             HandoverOut(selectors.handover_get_for_staff(request.user, handover_id)).data
@@ -472,21 +489,23 @@ class HandoverDetailView(APIView):
 
 
 class HandoverReceiptView(APIView):
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, handover_id):
         handover = selectors.handover_get_for_staff(request.user, handover_id)
         return pdf_response(documents.receipt_pdf(handover), f"bien-ban-{handover.id}.pdf")
 
 
 class FollowUpView(APIView):
-    class In(serializers.Serializer):
+    class FollowUpInput(serializers.Serializer):
         in_use = serializers.BooleanField()
         problems = serializers.CharField(required=False, allow_blank=True, default="")
         notes = serializers.CharField(required=False, allow_blank=True, default="")
         send_back = serializers.BooleanField(default=False)
 
+    @extend_schema(request=FollowUpInput, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, handover_id):
         handover = selectors.handover_get_for_staff(request.user, handover_id)
-        data = _valid(self.In, request)
+        data = _valid(self.FollowUpInput, request)
         follow_up = services.follow_up_record(handover_id=handover.id, actor=request.user, **data)
         handover.device.refresh_from_db()
         return Response(

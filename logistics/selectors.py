@@ -60,8 +60,15 @@ def device_detail(device: Device) -> dict:
         .select_related("household__commune")
         .first()
     )
+    events = list(DeviceEvent.objects.filter(device=device).select_related("actor"))
+    for event in events:
+        event.label = (
+            Device.Status(event.new_status).label
+            if event.new_status in Device.Status.values
+            else event.new_status
+        )
     return {
-        "events": list(DeviceEvent.objects.filter(device=device).select_related("actor")),
+        "events": events,
         "intakes": list(device.intakes.select_related("hub", "by")),
         "wipes": list(device.wipe_records.select_related("operator")),
         "repairs": list(device.repairs.select_related("by")),
