@@ -78,9 +78,10 @@ def hub_home(request):
     """Scan or type a tracking code; the phones at my hubs by status."""
     form = ScanForm(request.GET or None)
     if form.is_valid():
-        code = form.cleaned_data["code"].strip().upper()
-        if "/t/" in code:  # a scanned label gives the whole link
-            code = code.rsplit("/t/", 1)[1].strip("/")
+        code = form.cleaned_data["code"].strip()
+        if "/t/" in code.lower():  # a scanned label gives the whole link
+            code = code[code.lower().rindex("/t/") + 3 :].strip("/")
+        code = code.upper()
         try:
             device = selectors.device_get_for_staff(request.user, code)
         except NotFound as error:
