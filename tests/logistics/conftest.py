@@ -6,7 +6,6 @@ import itertools
 
 import pytest
 
-from tests.browser.conftest import browser, page  # noqa: F401 (the browser journey's fixtures)
 from tests.conftest import COMMUNE_A
 
 _serial = itertools.count(100000)

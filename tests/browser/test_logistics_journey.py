@@ -10,7 +10,10 @@ from pypdf import PdfReader
 
 from tests.browser.conftest import screenshot
 from tests.conftest import PASSWORD
-from tests.logistics.conftest import new_imei
+
+# The logistics factories, shared with tests/logistics (a browser test lives beside the others
+# so that one Playwright instance serves the whole session).
+from tests.logistics.conftest import allocate, make_device, make_household, new_imei  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,9 +30,9 @@ def test_a_coordinator_takes_a_phone_from_intake_to_delivered(
     hubs,
     villages,
     coordinator_h,
-    make_device,
-    make_household,
-    allocate,
+    make_device,  # noqa: F811 (the fixture imported above)
+    make_household,  # noqa: F811
+    allocate,  # noqa: F811
 ):
     from donations.models import Device
 
