@@ -47,7 +47,7 @@ def follow_up_reminders_send(*, now=None) -> int:
     """Remind the commune's officers of every handover 30 days old without a follow-up."""
     now = now or timezone.now()
     due = (
-        Handover.objects.select_for_update(skip_locked=True)
+        Handover.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(
             follow_up__isnull=True,
             follow_up_reminded_at__isnull=True,
@@ -85,7 +85,7 @@ def sim_expiry_reminders_send(*, now=None) -> int:
     now = now or timezone.now()
     horizon = timezone.localdate(now) + timedelta(days=settings.LOGISTICS_SIM_REMINDER_DAYS)
     due = (
-        SimCard.objects.select_for_update(skip_locked=True)
+        SimCard.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(
             reminded_at__isnull=True,
             plan_expires__isnull=False,

@@ -126,13 +126,17 @@ def stuck_devices(user, *, now=None) -> list[Device]:
 
 def batches_for_staff(user) -> QuerySet:
     scope = scope_for(user)
-    qs = DeliveryBatch.objects.select_related("hub", "commune").annotate(
-        n_devices=Count("items"),
-        n_done=Count("items", filter=~Q(items__outcome=BatchItem.Outcome.PENDING)),
-    )
+    qs = (
+        DeliveryBatch.objects.select_related("hub", "commune")
+        .annotate(
+            n_devices=Count("items"),
+            n_done=Count("items", filter=~Q(items__outcome=BatchItem.Outcome.PENDING)),
+        )
+        .order_by("-planned_date", "-id")
+    )  # Meta.ordering does not survive the GROUP BY
     if scope.is_admin:
         return qs
-    return qs.filter(Q(hub__in=scope.hubs) | Q(commune__in=scope.communes(Role.OFFICER))).distinct()
+    return qs.filter(Q(hub__in=scope.hubs) | Q(commune__in=scope.communes(Role.OFFICER)))
 
 
 def batch_get_for_staff(user, batch_id: int) -> DeliveryBatch:
