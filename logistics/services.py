@@ -80,6 +80,15 @@ def _locked_device(device_id: int) -> Device:
     return Device.objects.select_for_update().get(id=device_id)
 
 
+def _lock_for_move(device_id: int, to: str, *, from_statuses) -> Device:
+    """Lock the phone and check it may take this step now, so that a double click or a retry
+    never writes a second record for a move already made."""
+    device = _locked_device(device_id)
+    if device.status not in from_statuses:
+        raise _move_conflict(device, to)
+    return device
+
+
 def _event(device: Device, to: str, actor, evidence: dict | None = None) -> Device:
     return device_transition(device_id=device.id, to=to, actor=actor, evidence=evidence)
 
@@ -233,6 +242,9 @@ def device_reject(*, device_id: int, reason: str, next_step: str, notes: str = "
         message = _("A walk-in phone has no donor on record to return it to: choose recycle.")
         raise ApplicationError(message, code="no_donor", fields={"next": [message]})
     with transaction.atomic():
+        _lock_for_move(
+            device_id, S.REJECTED, from_statuses=(S.RECEIVED, S.WIPED, S.REFURBISHING, S.READY)
+        )
         rejection = Rejection.objects.create(
             device_id=device_id, reason=reason, next_step=next_step, notes=notes, by=actor
         )
@@ -279,6 +291,7 @@ def wipe_record_create(
             fields={"accounts_removed": [message], **{key: [message] for key in missing}},
         )
     with transaction.atomic():
+        device = _lock_for_move(device.id, S.WIPED, from_statuses=(S.RECEIVED,))
         record = WipeRecord.objects.create(
             device=device,
             method=method,
@@ -310,6 +323,7 @@ def repair_record_create(
         message = _("A cost cannot be negative.")
         raise ApplicationError(message, code="invalid", fields={"cost_vnd": [message]})
     with transaction.atomic():
+        device = _lock_for_move(device.id, S.REFURBISHING, from_statuses=(S.WIPED, S.REFURBISHING))
         if device.status != S.REFURBISHING:
             _event(device, S.REFURBISHING, actor)
         record = RepairRecord.objects.create(
@@ -372,6 +386,7 @@ def qa_record_create(
         threshold=settings.LOGISTICS_BATTERY_HEALTH_MIN,
     )
     with transaction.atomic():
+        device = _lock_for_move(device.id, S.READY, from_statuses=(S.WIPED, S.REFURBISHING))
         record = QARecord.objects.create(
             device=device,
             checks={key: checks[key] for key in QA_CHECKS if key in checks},
@@ -604,6 +619,7 @@ def handover_create(
         message = _("An ICCID has 18 to 22 digits (printed on the SIM card).")
         raise ApplicationError(message, code="invalid", fields={"sim_iccid": [message]})
     with transaction.atomic():
+        device = _lock_for_move(device.id, S.DELIVERED, from_statuses=(S.DISPATCHED,))
         item = (
             BatchItem.objects.select_for_update()
             .filter(device=device, outcome=BatchItem.Outcome.PENDING)
@@ -672,6 +688,11 @@ def follow_up_record(
         message = _("Describe the problem that sends the phone back.")
         raise ApplicationError(message, code="invalid", fields={"problems": [message]})
     with transaction.atomic():
+        Handover.objects.select_for_update().get(id=handover.id)
+        if FollowUp.objects.filter(handover=handover).exists():
+            raise Conflict(
+                _("This handover already has its follow-up."), code="already_followed_up"
+            )
         follow_up = FollowUp.objects.create(
             handover=handover,
             in_use=in_use,

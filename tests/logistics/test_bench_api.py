@@ -452,3 +452,15 @@ def test_an_unknown_rejection_reason_is_refused(api, coordinator_h, hubs, make_d
         url(device.tracking_code, "reject"), {"reason": "ugly", "next": "recycle"}, format="json"
     )
     assert_error(response, 400, "invalid", "reason")
+
+
+def test_a_repeated_wipe_is_refused_and_writes_no_second_record(
+    api, coordinator_h, hubs, make_device
+):
+    device = make_device(hub=hubs["H"], status="received")
+    client = api.as_user(coordinator_h)
+    body = {"method": "factory_reset", "accounts_removed": True}
+    assert client.post(url(device.tracking_code, "wipe"), body, format="json").status_code == 200
+    again = client.post(url(device.tracking_code, "wipe"), body, format="json")
+    assert_error(again, 409, "invalid_transition", "allowed")
+    assert WipeRecord.objects.filter(device=device).count() == 1

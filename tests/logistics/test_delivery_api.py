@@ -403,3 +403,53 @@ def test_an_officer_of_another_commune_cannot_follow_up(api, officer_a, officer_
         f"/api/v1/handovers/{handover.id}/follow-up/", {"in_use": True}, format="json"
     )
     assert_error(response, 404, "not_found")
+
+
+def test_a_second_handover_of_the_same_phone_is_refused(api, officer_a, dispatched):
+    device, household, _batch = dispatched
+    client = api.as_user(officer_a)
+    assert (
+        client.post(
+            "/api/v1/handovers/", handover_body(device, household), format="multipart"
+        ).status_code
+        == 201
+    )
+    again = client.post("/api/v1/handovers/", handover_body(device, household), format="multipart")
+    assert_error(again, 409, "invalid_transition", "allowed")  # delivered already
+    assert Handover.objects.count() == 1
+
+
+def test_a_batch_completes_when_every_phone_is_handed_over_or_returned(
+    api, officer_a, coordinator_h, make_device, make_household, allocate, hubs
+):
+    from logistics.services import batch_return_device
+
+    pairs = [
+        (allocate(make_device(hub=hubs["H"], status="ready"), household), household)
+        for household in (make_household(), make_household())
+    ]
+    client = api.as_user(coordinator_h)
+    batch = client.post(
+        "/api/v1/batches/",
+        {
+            "hub": hubs["H"].id,
+            "commune": COMMUNE_A,
+            "planned_date": "2026-12-05",
+            "carrier": "post",
+            "devices": [d.tracking_code for d, _h in pairs],
+        },
+        format="json",
+    ).json()
+    client.post(f"/api/v1/batches/{batch['id']}/dispatch/")
+    (first, first_household), (second, _second_household) = pairs
+    api.as_user(officer_a).post(
+        "/api/v1/handovers/", handover_body(first, first_household), format="multipart"
+    )
+    assert DeliveryBatch.objects.get(id=batch["id"]).status == "dispatched"
+    batch_return_device(batch_id=batch["id"], device_id=second.id, actor=coordinator_h)
+    finished = DeliveryBatch.objects.get(id=batch["id"])
+    assert finished.status == "completed" and finished.completed_at
+    second.refresh_from_db()
+    assert second.status == "allocated"  # back at the hub, still promised to its household
+    outcomes = dict(BatchItem.objects.filter(batch=finished).values_list("device_id", "outcome"))
+    assert outcomes == {first.id: "handed_over", second.id: "returned"}

@@ -352,3 +352,35 @@ def test_the_landing_page_links_the_logistics_work(client, coordinator_h, office
     client.force_login(officer_a)
     page = client.get("/nhan-vien/").content.decode()
     assert "/ban-giao/" in page and "/kho/" not in page
+
+
+def test_the_batches_page_is_pinned(
+    client, coordinator_h, make_device, make_household, allocate, hubs, django_assert_num_queries
+):
+    from datetime import date
+
+    from logistics.services import batch_create
+
+    def add_batch():
+        device = allocate(make_device(hub=hubs["H"], status="ready"), make_household())
+        batch_create(
+            hub_id=hubs["H"].id,
+            commune_code="19588",
+            planned_date=date(2026, 12, 2),
+            carrier="volunteer",
+            device_codes=[device.tracking_code],
+            actor=coordinator_h,
+        )
+        allocate(make_device(hub=hubs["H"], status="ready"), make_household())  # a candidate
+
+    add_batch()
+    client.force_login(coordinator_h)
+    client.get("/dot-giao/")
+    # session, user, scope (4), hubs (form + candidates), communes, candidates, batches
+    with django_assert_num_queries(11):
+        client.get("/dot-giao/")
+    add_batch()
+    add_batch()
+    with django_assert_num_queries(11):
+        page = client.get("/dot-giao/").content.decode()
+    assert page.count("/dot-giao/") >= 3
