@@ -98,10 +98,12 @@ def hub_home(request):
         if status in S.values or not status
         else []
     )
+    devices = list(devices)
+    labelled = ",".join(d.tracking_code for d in devices if d.imei)
     return render(
         request,
         "logistics/hub_home.html",
-        {"form": form, "rows": rows, "devices": devices, "status": status},
+        {"form": form, "rows": rows, "devices": devices, "status": status, "labelled": labelled},
     )
 
 
