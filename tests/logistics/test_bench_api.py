@@ -464,3 +464,11 @@ def test_a_repeated_wipe_is_refused_and_writes_no_second_record(
     again = client.post(url(device.tracking_code, "wipe"), body, format="json")
     assert_error(again, 409, "invalid_transition", "allowed")
     assert WipeRecord.objects.filter(device=device).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "field"), [("status=lost-in-space", "status"), ("hub=abc", "hub")]
+)
+def test_the_device_list_refuses_unknown_filters(api, coordinator_h, query, field):
+    response = api.as_user(coordinator_h).get(f"/api/v1/devices/?{query}")
+    assert_error(response, 400, "invalid", field)

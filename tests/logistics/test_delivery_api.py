@@ -453,3 +453,41 @@ def test_a_batch_completes_when_every_phone_is_handed_over_or_returned(
     assert second.status == "allocated"  # back at the hub, still promised to its household
     outcomes = dict(BatchItem.objects.filter(batch=finished).values_list("device_id", "outcome"))
     assert outcomes == {first.id: "handed_over", second.id: "returned"}
+
+
+@pytest.mark.parametrize("persona", ["donor", "other_donor", "verifier"])
+def test_donors_and_others_never_see_batches_or_handovers(
+    api, personas, persona, officer_a, dispatched
+):
+    device, household, batch = dispatched
+    handover = (
+        api.as_user(officer_a)
+        .post("/api/v1/handovers/", handover_body(device, household), format="multipart")
+        .json()
+    )
+    client = api.as_user(personas[persona])
+    assert client.get("/api/v1/batches/").json()["count"] == 0
+    assert_error(client.get(f"/api/v1/batches/{batch.id}/manifest.pdf"), 404, "not_found")
+    assert_error(client.get(f"/api/v1/handovers/{handover['id']}/"), 404, "not_found")
+    assert_error(client.get(handover["receipt_url"]), 404, "not_found")
+
+
+def test_the_drawn_signature_is_on_the_receipt(api, officer_a, dispatched):
+    device, household, _batch = dispatched
+    signature = Image.new("RGBA", (200, 80), (0, 0, 0, 0))
+    for x in range(20, 180):
+        signature.putpixel((x, 40), (0, 0, 0, 255))
+    out = io.BytesIO()
+    signature.save(out, "PNG")
+    data_url = "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+    body = (
+        api.as_user(officer_a)
+        .post(
+            "/api/v1/handovers/",
+            handover_body(device, household, signature=data_url),
+            format="multipart",
+        )
+        .json()
+    )
+    receipt = api.as_user(officer_a).get(body["receipt_url"])
+    assert len(PdfReader(io.BytesIO(receipt.content)).pages[0].images) == 1
