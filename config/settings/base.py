@@ -253,4 +253,32 @@ HOUSEHOLD_IMPORT_MAX_BYTES = 10 * 1024 * 1024
 
 # ---------------------------------------------------------------------------------------------
 # logistics
+# A phone whose battery holds less than this share of its design capacity is not ready.
+LOGISTICS_BATTERY_HEALTH_MIN = int(env("LOGISTICS_BATTERY_HEALTH_MIN", "80"))
+# Days a phone may sit in a status before the dashboard lists it as stuck.
+LOGISTICS_STUCK_DAYS = {
+    "pledged": 30,
+    "received": 7,
+    "wiped": 7,
+    "refurbishing": 14,
+    "ready": 30,
+    "allocated": 14,
+    "dispatched": 7,
+    "returned": 7,
+}
+LOGISTICS_FOLLOW_UP_DAYS = 30  # the officer is reminded this long after a handover
+LOGISTICS_SIM_REMINDER_DAYS = 14  # coordinators are told this long before a data plan runs out
+LOGISTICS_MAX_UPLOAD_BYTES = 8 * 1024 * 1024
+LOGISTICS_MAX_UPLOAD_PIXELS = 40_000_000
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "logistics-follow-up-reminders": {
+        "task": "logistics.tasks.send_follow_up_reminders",
+        "schedule": 6 * 60 * 60,
+    },
+    "logistics-sim-expiry-reminders": {
+        "task": "logistics.tasks.send_sim_expiry_reminders",
+        "schedule": 24 * 60 * 60,
+    },
+}
 # (end of logistics settings)

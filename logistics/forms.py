@@ -1,0 +1,204 @@
+"""Forms of the hub and handover pages. They only parse; the services check the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from donations.models import Device
+from logistics.models import (
+    QA_CHECKS,
+    QA_SETUP,
+    WIPE_ACCOUNTS,
+    DeliveryBatch,
+    Handover,
+    Rejection,
+    SimCard,
+    WipeRecord,
+)
+
+
+class ScanForm(forms.Form):
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "placeholder": "NS-…"}
+        ),
+    )
+
+
+def _hub_field(hubs):
+    return forms.ModelChoiceField(queryset=hubs, label=_("Hub"), empty_label=None)
+
+
+class ReceiveForm(forms.Form):
+    hub = forms.ModelChoiceField(queryset=None, label=_("Hub"), empty_label=None)
+    imei = forms.CharField(
+        label=_("IMEI"),
+        max_length=20,
+        help_text=_("15 digits: dial *#06# on the phone."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    condition = forms.ChoiceField(label=_("Condition"), choices=Device.Condition.choices)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, hubs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hub"].queryset = hubs
+
+
+class WalkInForm(ReceiveForm):
+    brand = forms.CharField(label=_("Brand"), max_length=60)
+    model = forms.CharField(label=_("Model"), max_length=100)
+    os = forms.ChoiceField(label=_("Operating system"), choices=Device.OS.choices)
+    ram_gb = forms.DecimalField(
+        label=_("RAM (GB)"), max_digits=4, decimal_places=1, min_value=0, initial=0
+    )
+    storage_gb = forms.IntegerField(label=_("Storage (GB)"), min_value=0, initial=0)
+    supports_4g = forms.BooleanField(label=_("Supports 4G"), required=False)
+    supports_volte = forms.BooleanField(label=_("Supports VoLTE"), required=False)
+    has_nfc = forms.BooleanField(label=_("Has NFC"), required=False)
+
+    field_order = ["hub", "brand", "model", "os", "imei", "condition", "ram_gb", "storage_gb"]
+
+
+class WipeForm(forms.Form):
+    method = forms.ChoiceField(label=_("Method"), choices=WipeRecord.Method.choices)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, required_accounts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for key in required_accounts:
+            self.fields[key] = forms.BooleanField(label=WIPE_ACCOUNTS[key], required=False)
+        self.order_fields(["method", *required_accounts, "notes"])
+
+    def accounts(self) -> dict[str, bool]:
+        return {k: bool(self.cleaned_data.get(k)) for k in WIPE_ACCOUNTS if k in self.fields}
+
+
+class RepairForm(forms.Form):
+    description = forms.CharField(label=_("What was repaired"), max_length=255)
+    parts = forms.CharField(label=_("Parts"), max_length=255, required=False)
+    cost_vnd = forms.IntegerField(label=_("Cost (VND)"), min_value=0, initial=0)
+    book_to_fund = forms.BooleanField(label=_("Pay from the fund"), required=False)
+
+
+class QAForm(forms.Form):
+    battery_health = forms.IntegerField(label=_("Battery health (%)"), min_value=0, max_value=100)
+    nfc = forms.BooleanField(label=_("NFC works"), required=False)
+    sim_iccid = forms.CharField(label=_("SIM ICCID (optional)"), max_length=30, required=False)
+    sim_carrier = forms.ChoiceField(
+        label=_("Carrier"), choices=[("", "—"), *SimCard.Carrier.choices], required=False
+    )
+    sim_plan_expires = forms.DateField(
+        label=_("Data plan expires"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in {**QA_CHECKS, **QA_SETUP}.items():
+            self.fields[key] = forms.BooleanField(label=label, required=False)
+        self.order_fields([*QA_CHECKS, "battery_health", "nfc", *QA_SETUP])
+
+    def checks(self) -> dict[str, bool]:
+        return {k: bool(self.cleaned_data.get(k)) for k in QA_CHECKS}
+
+    def setup(self) -> dict[str, bool]:
+        return {k: bool(self.cleaned_data.get(k)) for k in QA_SETUP}
+
+    def sim(self) -> dict | None:
+        data = self.cleaned_data
+        if not (data.get("sim_iccid") or data.get("sim_carrier") or data.get("sim_plan_expires")):
+            return None
+        return {
+            "iccid": data.get("sim_iccid", ""),
+            "carrier": data.get("sim_carrier", ""),
+            "plan_expires": data.get("sim_plan_expires"),
+        }
+
+
+class RejectForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=Rejection.Reason.choices)
+    next = forms.ChoiceField(label=_("Next step"), choices=Rejection.Next.choices)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class BatchForm(forms.Form):
+    hub = forms.ModelChoiceField(queryset=None, label=_("Hub"), empty_label=None)
+    commune = forms.ChoiceField(label=_("Commune"))
+    planned_date = forms.DateField(
+        label=_("Planned date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    carrier = forms.ChoiceField(label=_("Carried by"), choices=DeliveryBatch.Carrier.choices)
+    carrier_name = forms.CharField(label=_("Carrier's name"), max_length=150, required=False)
+    devices = forms.MultipleChoiceField(
+        label=_("Phones"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args, hubs, communes, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hub"].queryset = hubs
+        self.fields["commune"].choices = [(c.code, c.name) for c in communes]
+        self.fields["devices"].choices = candidates
+
+
+class HandoverForm(forms.Form):
+    received_by = forms.CharField(label=_("Received by (full name)"), max_length=150)
+    relation = forms.ChoiceField(
+        label=_("Relation to the head of household"), choices=Handover.Relation.choices
+    )
+    recipient_cccd_last4 = forms.CharField(
+        label=_("Recipient's CCCD, last 4 digits"),
+        max_length=4,
+        min_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    training_given = forms.BooleanField(label=_("First lesson given"), required=False)
+    sim_iccid = forms.CharField(
+        label=_("SIM ICCID (if a SIM was given)"), max_length=30, required=False
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    story = forms.CharField(
+        label=_("Short story for the donor (no names)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    photo = forms.FileField(
+        label=_("Photo"), required=False, widget=forms.FileInput(attrs={"accept": "image/*"})
+    )
+    signature = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not household.consent_share_photo:
+            del self.fields["photo"]
+        if not household.consent_share_story:
+            del self.fields["story"]
+
+
+class FollowUpForm(forms.Form):
+    in_use = forms.TypedChoiceField(
+        label=_("Is the phone in use?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    problems = forms.CharField(
+        label=_("Problems"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    send_back = forms.BooleanField(label=_("Send the phone back to the hub"), required=False)

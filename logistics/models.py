@@ -1,0 +1,329 @@
+"""The evidence a phone gathers at a hub and on the way to a household.
+
+Each record is written by a service in logistics/services.py, which then moves the device through
+its one door (donations.lifecycle.device_transition) with the record's id as evidence:
+wipe record → wiped, passing QA record → ready, handover → delivered."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from donations.models import Device
+from households.models import Household
+from places.models import Commune, Hub
+
+User = settings.AUTH_USER_MODEL
+
+
+class Intake(models.Model):
+    """A phone arriving at a hub (also a phone coming back from a household)."""
+
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, related_name="intakes", verbose_name=_("device")
+    )
+    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="+", verbose_name=_("hub"))
+    imei = models.CharField(_("IMEI"), max_length=15)
+    condition = models.CharField(_("condition"), max_length=10, choices=Device.Condition.choices)
+    walk_in = models.BooleanField(_("walk-in without a pledge"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("intake")
+        verbose_name_plural = _("intakes")
+
+    def __str__(self) -> str:
+        return f"{self.device_id} @ {self.hub_id}"
+
+
+class Rejection(models.Model):
+    class Reason(models.TextChoices):
+        NO_4G = "no_4g", _("No 4G or no VoLTE")
+        LOCKED = "locked", _("Activation or FRP lock")
+        BEYOND_REPAIR = "beyond_repair", _("Beyond repair")
+
+    class Next(models.TextChoices):
+        RECYCLE = "recycle", _("Recycle")
+        RETURN = "return", _("Return to the donor")
+
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, related_name="rejections", verbose_name=_("device")
+    )
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    next_step = models.CharField(_("next step"), max_length=8, choices=Next.choices)
+    notes = models.TextField(_("notes"), blank=True)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("rejection")
+        verbose_name_plural = _("rejections")
+
+    def __str__(self) -> str:
+        return f"{self.device_id}: {self.reason}"
+
+
+# Accounts a wipe must remove, by key; which ones apply depends on the phone (see services).
+WIPE_ACCOUNTS = {
+    "google_frp": _("Google account / FRP removed"),
+    "icloud": _("iCloud Activation Lock off"),
+    "samsung": _("Samsung account removed"),
+    "vneid": _("VNeID unlinked"),
+}
+
+
+class WipeRecord(models.Model):
+    class Method(models.TextChoices):
+        FACTORY_RESET = "factory_reset", _("Factory reset from settings")
+        RECOVERY = "recovery", _("Reset from recovery mode")
+        FLASH = "flash", _("Firmware re-flashed")
+        TOOL = "tool", _("Certified erasure tool")
+
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, related_name="wipe_records", verbose_name=_("device")
+    )
+    method = models.CharField(_("method"), max_length=16, choices=Method.choices)
+    accounts_removed = models.JSONField(_("accounts removed"), default=dict)
+    notes = models.TextField(_("notes"), blank=True)
+    operator = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("operator")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("wipe record")
+        verbose_name_plural = _("wipe records")
+
+    def __str__(self) -> str:
+        return f"{self.device_id}: {self.method}"
+
+
+class RepairRecord(models.Model):
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, related_name="repairs", verbose_name=_("device")
+    )
+    description = models.CharField(_("repair"), max_length=255)
+    parts = models.CharField(_("parts"), max_length=255, blank=True)
+    cost_vnd = models.PositiveBigIntegerField(_("cost (VND)"), default=0)
+    booked_to_fund = models.BooleanField(_("booked against the fund"), default=False)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("repair")
+        verbose_name_plural = _("repairs")
+
+    def __str__(self) -> str:
+        return f"{self.device_id}: {self.description}"
+
+
+# QA checks: key → label. Every one must pass for a phone to become ready (battery: a threshold).
+QA_CHECKS = {
+    "lte": _("4G (LTE) works"),
+    "volte": _("VoLTE call on a Vietnamese SIM"),
+    "screen": _("Screen and touch"),
+    "camera": _("Camera"),
+    "charging": _("Charging"),
+    "speaker": _("Speaker"),
+    "microphone": _("Microphone"),
+}
+QA_SETUP = {
+    "vietnamese_language": _("Vietnamese language"),
+    "vietnamese_keyboard": _("Vietnamese keyboard"),
+    "vneid": _("VNeID installed"),
+    "zalo": _("Zalo installed"),
+    "public_service_app": _("Public-service app installed"),
+}
+
+
+class QARecord(models.Model):
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, related_name="qa_records", verbose_name=_("device")
+    )
+    checks = models.JSONField(_("checks"), default=dict)
+    nfc = models.BooleanField(_("NFC"), default=False)
+    battery_health = models.PositiveSmallIntegerField(_("battery health (%)"))
+    setup = models.JSONField(_("setup"), default=dict)
+    passed = models.BooleanField(_("passed"), default=False)
+    failures = models.JSONField(_("failures"), default=list)
+    notes = models.TextField(_("notes"), blank=True)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("QA record")
+        verbose_name_plural = _("QA records")
+
+    def __str__(self) -> str:
+        return f"{self.device_id}: {'pass' if self.passed else 'fail'}"
+
+
+class SimCard(models.Model):
+    class Carrier(models.TextChoices):
+        VIETTEL = "viettel", "Viettel"
+        VINAPHONE = "vinaphone", "VinaPhone"
+        MOBIFONE = "mobifone", "MobiFone"
+        OTHER = "other", _("Other")
+
+    device = models.OneToOneField(
+        Device, on_delete=models.CASCADE, related_name="sim", verbose_name=_("device")
+    )
+    iccid = models.CharField(_("ICCID"), max_length=22, blank=True)
+    carrier = models.CharField(_("carrier"), max_length=12, choices=Carrier.choices, blank=True)
+    plan_expires = models.DateField(_("data plan expires"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("SIM card")
+        verbose_name_plural = _("SIM cards")
+
+    def __str__(self) -> str:
+        return f"{self.device_id}: {self.iccid or self.carrier}"
+
+
+class DeliveryBatch(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        DISPATCHED = "dispatched", _("Dispatched")
+        COMPLETED = "completed", _("Completed")
+
+    class Carrier(models.TextChoices):
+        OFFICER = "officer", _("Commune officer")
+        VOLUNTEER = "volunteer", _("Volunteer")
+        POST = "post", _("Post")
+
+    hub = models.ForeignKey(
+        Hub, on_delete=models.PROTECT, related_name="batches", verbose_name=_("hub")
+    )
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="batches", verbose_name=_("commune")
+    )
+    planned_date = models.DateField(_("planned date"))
+    carrier = models.CharField(_("carrier"), max_length=10, choices=Carrier.choices)
+    carrier_name = models.CharField(_("carrier's name"), max_length=150, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    devices = models.ManyToManyField(
+        Device, through="BatchItem", related_name="batches", verbose_name=_("devices")
+    )
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-planned_date", "-id"]
+        verbose_name = _("delivery batch")
+        verbose_name_plural = _("delivery batches")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.commune_id} {self.planned_date}"
+
+
+class BatchItem(models.Model):
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("On the way")
+        HANDED_OVER = "handed_over", _("Handed over")
+        RETURNED = "returned", _("Returned")
+
+    batch = models.ForeignKey(DeliveryBatch, on_delete=models.CASCADE, related_name="items")
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="batch_items")
+    outcome = models.CharField(
+        _("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.PENDING
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "device"], name="batch_item_unique"),
+            # A phone is on at most one batch that has not ended for it.
+            models.UniqueConstraint(
+                fields=["device"],
+                condition=models.Q(outcome="pending"),
+                name="one_pending_batch_per_device",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}/{self.device_id}"
+
+
+class Handover(models.Model):
+    class Relation(models.TextChoices):
+        HEAD = "head", _("Head of household")
+        SPOUSE = "spouse", _("Spouse")
+        CHILD = "child", _("Child")
+        PARENT = "parent", _("Parent")
+        OTHER = "other", _("Other relative")
+
+    device = models.ForeignKey(
+        Device, on_delete=models.PROTECT, related_name="handovers", verbose_name=_("device")
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="handovers", verbose_name=_("household")
+    )
+    batch = models.ForeignKey(
+        DeliveryBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="handovers",
+        verbose_name=_("batch"),
+    )
+    received_by = models.CharField(_("received by"), max_length=150)
+    relation = models.CharField(
+        _("relation to the head"), max_length=8, choices=Relation.choices, default=Relation.HEAD
+    )
+    recipient_cccd_last4 = models.CharField(_("recipient's CCCD, last 4 digits"), max_length=4)
+    training_given = models.BooleanField(_("first lesson given"), default=False)
+    sim_iccid = models.CharField(_("SIM ICCID"), max_length=22, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    story = models.TextField(_("short anonymised story"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="handovers/photos/", blank=True)
+    signature = models.ImageField(_("signature"), upload_to="handovers/signatures/", blank=True)
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    follow_up_reminded_at = models.DateTimeField(
+        _("follow-up reminder sent"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.device_id} → {self.household_id}"
+
+
+class FollowUp(models.Model):
+    handover = models.OneToOneField(
+        Handover, on_delete=models.CASCADE, related_name="follow_up", verbose_name=_("handover")
+    )
+    in_use = models.BooleanField(_("in use"))
+    problems = models.TextField(_("problems"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    send_back = models.BooleanField(_("phone sent back to the hub"), default=False)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+
+    def __str__(self) -> str:
+        return f"{self.handover_id}"

@@ -1,0 +1,116 @@
+"""Reminders sent by the beat tasks: the officer's 30-day follow-up, a SIM's data plan running
+out. Each marks its row as reminded in the same transaction, so a reminder goes once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from logistics.models import Handover, SimCard
+
+
+def _officers_of(commune_code: str):
+    return User.objects.filter(
+        is_active=True,
+        role_assignments__role=Role.OFFICER,
+        role_assignments__communes__code=commune_code,
+    ).distinct()
+
+
+def _coordinators_of(hub_id: int):
+    return User.objects.filter(
+        is_active=True,
+        role_assignments__role=Role.COORDINATOR,
+        role_assignments__hubs__id=hub_id,
+    ).distinct()
+
+
+def _mail(users, subject_and_body) -> int:
+    sent = 0
+    for user in users:
+        with translation.override(user.language):
+            subject, body = subject_and_body()
+        transaction.on_commit(lambda s=subject, b=body, to=user.email: send_mail(s, b, None, [to]))
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def follow_up_reminders_send(*, now=None) -> int:
+    """Remind the commune's officers of every handover 30 days old without a follow-up."""
+    now = now or timezone.now()
+    due = (
+        Handover.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(
+            follow_up__isnull=True,
+            follow_up_reminded_at__isnull=True,
+            at__lte=now - timedelta(days=settings.LOGISTICS_FOLLOW_UP_DAYS),
+        )
+        .select_related("device", "household__commune")
+    )
+    sent = 0
+    for handover in due:
+        link = settings.SITE_URL + reverse("logistics:handover", args=[handover.id])
+
+        def message(handover=handover, link=link):
+            return (
+                _("Follow-up due: phone %(code)s") % {"code": handover.device.tracking_code},
+                _(
+                    "A month ago phone %(code)s was handed over in %(commune)s. Please visit the "
+                    "household and record whether it is in use: %(link)s"
+                )
+                % {
+                    "code": handover.device.tracking_code,
+                    "commune": handover.household.commune.name,
+                    "link": link,
+                },
+            )
+
+        sent += _mail(_officers_of(handover.household.commune_id), message)
+        handover.follow_up_reminded_at = now
+        handover.save(update_fields=["follow_up_reminded_at"])
+    return sent
+
+
+@transaction.atomic
+def sim_expiry_reminders_send(*, now=None) -> int:
+    """Tell the hub's coordinators about data plans that run out soon."""
+    now = now or timezone.now()
+    horizon = timezone.localdate(now) + timedelta(days=settings.LOGISTICS_SIM_REMINDER_DAYS)
+    due = (
+        SimCard.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(
+            reminded_at__isnull=True,
+            plan_expires__isnull=False,
+            plan_expires__lte=horizon,
+            device__hub__isnull=False,
+        )
+        .select_related("device")
+    )
+    sent = 0
+    for sim in due:
+
+        def message(sim=sim):
+            return (
+                _("Data plan ending: phone %(code)s") % {"code": sim.device.tracking_code},
+                _(
+                    "The data plan of the SIM in phone %(code)s ends on %(date)s. Top it up or "
+                    "tell the household."
+                )
+                % {
+                    "code": sim.device.tracking_code,
+                    "date": sim.plan_expires.strftime("%d/%m/%Y"),
+                },
+            )
+
+        sent += _mail(_coordinators_of(sim.device.hub_id), message)
+        sim.reminded_at = now
+        sim.save(update_fields=["reminded_at"])
+    return sent

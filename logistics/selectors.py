@@ -1,0 +1,298 @@
+"""Every read of logistics data, narrowed through accounts.scoping.
+
+Coordinators see the phones at their hubs, plus pledged phones not yet assigned to any hub (they
+arrive at the bench with only a tracking code). Officers see the handovers and phones on their way
+to households of their communes. Out of reach is "not found": a code from another hub tells
+nothing about that hub."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from accounts.scoping import filter_by_commune, filter_by_hub, scope_for
+from config.errors import NotFound
+from donations.models import Device, DeviceEvent
+from logistics.models import BatchItem, DeliveryBatch, Handover
+from matching.models import Allocation
+from places.models import Hub
+
+
+def _unassigned_pledged(user) -> Q:
+    """Pledged phones with no hub yet (or pledged to one of the user's hubs)."""
+    scope = scope_for(user)
+    return Q(status=Device.Status.PLEDGED, hub__isnull=True) & (
+        Q(pledge__isnull=True) | Q(pledge__hub__isnull=True) | Q(pledge__hub__in=scope.hubs)
+    )
+
+
+def devices_for_staff(user, *, status: str | None = None, hub: int | None = None) -> QuerySet:
+    scope = scope_for(user)
+    qs = Device.objects.select_related("hub", "pledge__donor")
+    if not scope.is_admin:
+        if not scope.has_role(Role.COORDINATOR) or not scope.hubs:
+            return qs.none()
+        qs = qs.filter(Q(hub__in=scope.hubs) | _unassigned_pledged(user))
+    if status:
+        qs = qs.filter(status=status)
+    if hub:
+        qs = qs.filter(hub_id=hub)
+    return qs
+
+
+def device_get_for_staff(user, code: str) -> Device:
+    code = (code or "").strip().upper()
+    device = devices_for_staff(user).filter(tracking_code=code).first()
+    if device is None:
+        raise NotFound(_("No phone with the tracking code %(code)s at your hubs.") % {"code": code})
+    return device
+
+
+def device_detail(device: Device) -> dict:
+    """The evidence of one phone, for its staff page and the API."""
+    allocation = (
+        Allocation.objects.filter(device=device, is_live=True)
+        .select_related("household__commune")
+        .first()
+    )
+    events = list(DeviceEvent.objects.filter(device=device).select_related("actor"))
+    for event in events:
+        event.label = (
+            Device.Status(event.new_status).label
+            if event.new_status in Device.Status.values
+            else event.new_status
+        )
+    return {
+        "events": events,
+        "intakes": list(device.intakes.select_related("hub", "by")),
+        "wipes": list(device.wipe_records.select_related("operator")),
+        "repairs": list(device.repairs.select_related("by")),
+        "qa": list(device.qa_records.select_related("by")),
+        "rejections": list(device.rejections.select_related("by")),
+        "sim": getattr(device, "sim", None) if hasattr(device, "sim") else None,
+        "handovers": list(device.handovers.select_related("household", "recorded_by")),
+        "allocation": allocation,
+        "batches": list(BatchItem.objects.filter(device=device).select_related("batch__commune")),
+    }
+
+
+def hubs_for_staff(user) -> QuerySet:
+    return filter_by_hub(Hub.objects.filter(is_active=True), user, field="id")
+
+
+def status_counts(user) -> dict[str, int]:
+    rows = devices_for_staff(user).values("status").annotate(n=Count("id"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def counts_per_hub(user) -> list[dict]:
+    """[{hub, counts: {status: n}, total}] for the dashboard, in two queries."""
+    hubs = list(hubs_for_staff(user))
+    rows = (
+        filter_by_hub(Device.objects.filter(hub__isnull=False), user)
+        .values("hub_id", "status")
+        .annotate(n=Count("id"))
+    )
+    table: dict[int, dict[str, int]] = {}
+    for row in rows:
+        table.setdefault(row["hub_id"], {})[row["status"]] = row["n"]
+    return [
+        {"hub": hub, "counts": table.get(hub.id, {}), "total": sum(table.get(hub.id, {}).values())}
+        for hub in hubs
+    ]
+
+
+def stuck_devices(user, *, now=None) -> list[Device]:
+    """Phones that have sat in one status longer than LOGISTICS_STUCK_DAYS allows."""
+    now = now or timezone.now()
+    limits = settings.LOGISTICS_STUCK_DAYS
+    condition = Q()
+    for status, days in limits.items():
+        condition |= Q(status=status, since__lt=now - timedelta(days=days))
+    qs = (
+        filter_by_hub(Device.objects.filter(status__in=list(limits)), user)
+        .annotate(since=Max("events__at"))
+        .filter(condition)
+        .select_related("hub")
+        .order_by("since")
+    )
+    return list(qs[:200])
+
+
+def batches_for_staff(user) -> QuerySet:
+    scope = scope_for(user)
+    qs = (
+        DeliveryBatch.objects.select_related("hub", "commune")
+        .annotate(
+            n_devices=Count("items"),
+            n_done=Count("items", filter=~Q(items__outcome=BatchItem.Outcome.PENDING)),
+        )
+        .order_by("-planned_date", "-id")
+    )  # Meta.ordering does not survive the GROUP BY
+    if scope.is_admin:
+        return qs
+    return qs.filter(Q(hub__in=scope.hubs) | Q(commune__in=scope.communes(Role.OFFICER)))
+
+
+def batch_get_for_staff(user, batch_id: int) -> DeliveryBatch:
+    batch = batches_for_staff(user).filter(id=batch_id).first()
+    if batch is None:
+        raise NotFound(_("No such delivery batch among yours."))
+    return batch
+
+
+def batch_items(batch: DeliveryBatch) -> list[BatchItem]:
+    """The phones of a batch with the household each must reach (staff only: head names)."""
+    items = list(
+        batch.items.select_related("device").prefetch_related(
+            Prefetch(
+                "device__allocations",
+                queryset=Allocation.objects.filter(is_live=True).select_related(
+                    "household__village"
+                ),
+                to_attr="live_allocations",
+            ),
+            Prefetch(
+                "device__handovers",
+                queryset=Handover.objects.order_by("-at"),
+                to_attr="handover_list",
+            ),
+        )
+    )
+    for item in items:
+        allocations = item.device.live_allocations
+        item.household = allocations[0].household if allocations else None
+        item.handover = item.device.handover_list[0] if item.device.handover_list else None
+    return items
+
+
+def batch_candidates(user, *, hub_id: int, commune_code: str) -> QuerySet:
+    """Allocated phones at the hub whose household lives in the commune and that are on no
+    batch yet."""
+    return (
+        filter_by_hub(Device.objects.all(), user)
+        .filter(
+            hub_id=hub_id,
+            status=Device.Status.ALLOCATED,
+            allocations__is_live=True,
+            allocations__household__commune_id=commune_code,
+        )
+        .exclude(batch_items__outcome=BatchItem.Outcome.PENDING)
+        .order_by("tracking_code")
+    )
+
+
+def handovers_for_staff(user) -> QuerySet:
+    """Handovers the user may see: officers of the household's commune, coordinators of the hub."""
+    scope = scope_for(user)
+    qs = Handover.objects.select_related("device", "household__commune", "recorded_by", "follow_up")
+    if scope.is_admin:
+        return qs
+    return qs.filter(
+        Q(household__commune__in=scope.communes(Role.OFFICER)) | Q(device__hub__in=scope.hubs)
+    )
+
+
+def handover_get_for_staff(user, handover_id: int) -> Handover:
+    handover = handovers_for_staff(user).filter(id=handover_id).first()
+    if handover is None:
+        raise NotFound(_("No such handover among yours."))
+    return handover
+
+
+def devices_awaiting_handover(user) -> QuerySet:
+    """Dispatched (or allocated) phones whose household is in the user's reach."""
+    scope = scope_for(user)
+    qs = Device.objects.filter(
+        status__in=[Device.Status.DISPATCHED, Device.Status.ALLOCATED],
+        allocations__is_live=True,
+    ).select_related("hub")
+    if not scope.is_admin:
+        qs = qs.filter(
+            Q(allocations__household__commune__in=scope.communes(Role.OFFICER))
+            | Q(hub__in=scope.hubs)
+        )
+    return qs.prefetch_related(
+        Prefetch(
+            "allocations",
+            queryset=Allocation.objects.filter(is_live=True).select_related(
+                "household__commune", "household__village"
+            ),
+            to_attr="live_allocations",
+        )
+    ).order_by("tracking_code")
+
+
+def follow_ups_due(user, *, now=None) -> QuerySet:
+    now = now or timezone.now()
+    due = now - timedelta(days=settings.LOGISTICS_FOLLOW_UP_DAYS)
+    return handovers_for_staff(user).filter(follow_up__isnull=True, at__lte=due).order_by("at")
+
+
+def device_for_handover(user, code: str) -> tuple[Device, Allocation]:
+    """A phone the user may hand over: the household's officer or the hub's coordinator."""
+    code = (code or "").strip().upper()
+    device = Device.objects.select_related("hub").filter(tracking_code=code).first()
+    allocation = (
+        Allocation.objects.filter(device=device, is_live=True)
+        .select_related("household__commune", "household__village")
+        .first()
+        if device
+        else None
+    )
+    scope = scope_for(user)
+    if device is None or not (
+        scope.is_admin
+        or (device.hub_id and scope.covers_hub(device.hub_id))
+        or (allocation and scope.covers_commune(allocation.household.commune_id, Role.OFFICER))
+    ):
+        raise NotFound(_("No phone with the tracking code %(code)s among yours.") % {"code": code})
+    return device, allocation
+
+
+def business_donor_devices(user, donor_id: int) -> QuerySet:
+    """Wiped phones of one donor at the user's hubs, for the donor's wipe certificate."""
+    return (
+        filter_by_hub(Device.objects.filter(pledge__donor_id=donor_id), user)
+        .filter(wipe_records__isnull=False)
+        .distinct()
+        .select_related("pledge__donor")
+        .prefetch_related("wipe_records__operator")
+        .order_by("tracking_code")
+    )
+
+
+def batches_this_week(user, *, today=None) -> QuerySet:
+    today = today or timezone.localdate()
+    start = today - timedelta(days=today.weekday())
+    return batches_for_staff(user).filter(
+        planned_date__gte=start, planned_date__lt=start + timedelta(days=7)
+    )
+
+
+__all__ = [
+    "batch_candidates",
+    "batch_get_for_staff",
+    "batch_items",
+    "batches_for_staff",
+    "batches_this_week",
+    "business_donor_devices",
+    "counts_per_hub",
+    "device_detail",
+    "device_for_handover",
+    "device_get_for_staff",
+    "devices_awaiting_handover",
+    "devices_for_staff",
+    "filter_by_commune",
+    "follow_ups_due",
+    "handover_get_for_staff",
+    "handovers_for_staff",
+    "hubs_for_staff",
+    "status_counts",
+    "stuck_devices",
+]

@@ -1,0 +1,132 @@
+"""A coordinator takes a phone from intake to delivered, as a new user would, on a 360 px phone
+and on a desktop: scan, receive, wipe, check, batch, dispatch, hand over, download the record."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from tests.browser.conftest import screenshot
+from tests.conftest import PASSWORD
+
+# The logistics factories, shared with tests/logistics (a browser test lives beside the others
+# so that one Playwright instance serves the whole session).
+from tests.logistics.conftest import allocate, make_device, make_household, new_imei  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _fits(browser_page):
+    width = browser_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= browser_page.viewport_size["width"] + 1
+
+
+def test_a_coordinator_takes_a_phone_from_intake_to_delivered(
+    live_server,
+    page,
+    communes,
+    hubs,
+    villages,
+    coordinator_h,
+    make_device,  # noqa: F811 (the fixture imported above)
+    make_household,  # noqa: F811
+    allocate,  # noqa: F811
+):
+    from donations.models import Device
+
+    device = make_device(model="Galaxy A15")
+    imei = new_imei()
+    page.goto(live_server.url + "/dang-nhap/?next=/kho/")
+    page.get_by_label("Email").fill(coordinator_h.email)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/kho/")
+    screenshot(page, "logistics-bench")
+    _fits(page)
+
+    # Scan (or type) the tracking code.
+    page.get_by_label("Mã theo dõi").fill(device.tracking_code.lower())
+    page.get_by_role("button", name="Mở").click()
+    page.wait_for_url(f"**/kho/thiet-bi/{device.tracking_code}/")
+    assert "Tiếp nhận tại điểm" in page.content()
+    assert "Xóa dữ liệu" not in page.locator(".actions").inner_text()  # only the next move
+
+    # Intake: a wrong IMEI first, then the right one.
+    page.get_by_label("IMEI").fill("123456789012345")
+    page.get_by_role("button", name="Ghi nhận tiếp nhận").click()
+    assert "IMEI gồm 15 chữ số" in page.content()
+    screenshot(page, "logistics-intake-error")
+    page.get_by_label("IMEI").fill(imei)
+    page.get_by_role("button", name="Ghi nhận tiếp nhận").click()
+    assert "Đã tiếp nhận" in page.content()
+
+    # Wipe: every account confirmed removed.
+    page.get_by_label("Phương pháp").select_option("factory_reset")
+    page.get_by_label("Đã gỡ tài khoản Google / FRP").check()
+    page.get_by_label("Đã gỡ tài khoản Samsung").check()
+    page.get_by_label("Đã hủy liên kết VNeID").check()
+    screenshot(page, "logistics-wipe")
+    page.get_by_role("button", name="Ghi nhận xóa dữ liệu").click()
+    assert "Đã ghi nhận xóa dữ liệu" in page.content()
+
+    # Quality check and setup: all pass → ready.
+    qa = page.locator("form[action$='/qa/']")
+    for box in qa.locator("input[type=checkbox]").all():
+        box.check()
+    qa.get_by_label("Độ chai pin còn lại (%)").fill("88")
+    screenshot(page, "logistics-qa")
+    _fits(page)
+    qa.get_by_role("button", name="Ghi nhận kiểm tra").click()
+    assert "máy đã sẵn sàng" in page.content()
+    device.refresh_from_db()
+    assert device.status == "ready" and device.imei == imei and device.hub_id == hubs["H"].id
+
+    # A match is approved elsewhere (matching's job): the phone is allocated to a household.
+    household = make_household(village=villages["A"], head_name="Hồ Thị Sen")
+    allocate(device, household)
+
+    page.goto(live_server.url + "/dot-giao/")
+    page.get_by_role("combobox", name="Xã").select_option(household.commune_id)
+    page.get_by_label("Tên người vận chuyển").fill("Hồ Văn A")
+    page.get_by_label(device.tracking_code, exact=False).check()
+    screenshot(page, "logistics-batch-plan")
+    page.get_by_role("button", name="Lập đợt giao").click()
+    assert "Đã lập đợt giao" in page.content()
+    page.get_by_role("button", name="Xuất phát: máy rời điểm tiếp nhận").click()
+    assert "Đã xuất phát" in page.content()
+    screenshot(page, "logistics-batch")
+    _fits(page)
+
+    page.get_by_role("link", name="Bàn giao", exact=True).click()
+    assert "Hồ Thị Sen" in page.content()
+    page.get_by_label("Người nhận (họ và tên)").fill("Hồ Văn Nam")
+    page.get_by_label("Quan hệ với chủ hộ").select_option("child")
+    page.get_by_label("4 số cuối CCCD của người nhận").fill("7788")
+    page.get_by_label("Đã hướng dẫn sử dụng").check()
+    # Sign on the canvas (the form works without it too).
+    pad = page.locator("#signature-pad")
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + 60)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 120, box["y"] + 30, steps=5)
+    page.mouse.move(box["x"] + 200, box["y"] + 90, steps=5)
+    page.mouse.up()
+    screenshot(page, "logistics-handover")
+    _fits(page)
+    page.get_by_role("button", name="Xác nhận bàn giao").click()
+    assert "Đã ghi nhận bàn giao" in page.content()
+    screenshot(page, "logistics-handover-done")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải biên bản bàn giao (PDF)").click()
+    with open(download.value.path(), "rb") as handle:
+        text = PdfReader(io.BytesIO(handle.read())).pages[0].extract_text()
+    assert "BIÊN BẢN BÀN GIAO" in text and imei in text and "Hồ Văn Nam" in text
+
+    device.refresh_from_db()
+    household.refresh_from_db()
+    assert device.status == "delivered" and household.status == "served"
+    assert Device.objects.get(id=device.id).handovers.get().signature
