@@ -182,6 +182,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two choice sets share the field name "method": name each enum after what it is.
+    "ENUM_NAME_OVERRIDES": {
+        "ConsentMethodEnum": "households.models.ConsentRecord.Method",
+        "WipeMethodEnum": "logistics.models.WipeRecord.Method",
+    },
 }
 
 LOGGING = {
