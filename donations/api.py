@@ -12,6 +12,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from donations import money, selectors, services
 from donations.models import Device, Donor, Gift, Pledge
 
@@ -28,7 +29,7 @@ class DonorInput(serializers.Serializer):
     email = serializers.EmailField()
     kind = serializers.ChoiceField(choices=Donor.Kind.choices, default="individual")
     country = serializers.CharField(max_length=2, default="VN")
-    language = serializers.ChoiceField(choices=[("vi", "vi"), ("en", "en")], required=False)
+    language = serializers.ChoiceField(choices=User.Language.choices, required=False)
     home_commune = serializers.CharField(max_length=5, required=False, allow_blank=True)
 
 

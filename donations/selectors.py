@@ -4,6 +4,7 @@ public sees a device's journey by its tracking code, never household data."""
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from config.errors import NotFound
 from donations.models import (
@@ -45,7 +46,7 @@ def pledge_list_for_donor(*, user) -> QuerySet[Pledge]:
 def pledge_get_for_donor(*, user, pledge_id: int) -> Pledge:
     pledge = pledge_list_for_donor(user=user).filter(id=pledge_id).first()
     if pledge is None:
-        raise NotFound("")
+        raise NotFound(_("No such pledge among yours."))
     return pledge
 
 
@@ -84,7 +85,7 @@ def device_public(*, tracking_code: str) -> Device:
         .first()
     )
     if device is None:
-        raise NotFound("")
+        raise NotFound(_("No phone has this tracking code."))
     return device
 
 

@@ -49,7 +49,12 @@ def phone(**overrides):
 
 def pledge_body(**overrides):
     body = {
-        "donor": {"name": "Lê Văn Tâm", "email": "tam@example.org", "kind": "diaspora", "country": "DE"},
+        "donor": {
+            "name": "Lê Văn Tâm",
+            "email": "tam@example.org",
+            "kind": "diaspora",
+            "country": "DE",
+        },
         "devices": [phone()],
         "dropoff": "post",
     }

@@ -51,21 +51,40 @@ def test_it_makes_a_batch_of_identical_new_phones(api, donor, communes):
 @pytest.mark.parametrize(
     ("device", "field", "code", "words"),
     [
-        (phone(supports_4g=False), "devices.0.supports_4g", "device_not_usable", ["4G", "2G", "/tai-che/"]),
-        (phone(supports_volte=False), "devices.0.supports_volte", "device_not_usable", ["VoLTE", "/tai-che/"]),
-        (phone(quantity=3), "devices.0.quantity", "batch_only_new", ["new phones"]),
-        (phone(imei="123456789012345"), "devices.0.imei", "invalid_imei", ["15 digits"]),
-        (phone(condition="new", quantity=2, imei="490154203237518"), "devices.0.imei", "invalid_imei", ["batch"]),
+        (
+            phone(supports_4g=False),
+            "devices.0.supports_4g",
+            "device_not_usable",
+            ["4G", "2G", "/tai-che/"],
+        ),
+        (
+            phone(supports_volte=False),
+            "devices.0.supports_volte",
+            "device_not_usable",
+            ["VoLTE", "/tai-che/"],
+        ),
+        (phone(quantity=3), "devices.0.quantity", "batch_only_new", ["máy mới"]),
+        (phone(imei="123456789012345"), "devices.0.imei", "invalid_imei", ["15 chữ số"]),
+        (
+            phone(condition="new", quantity=2, imei="490154203237518"),
+            "devices.0.imei",
+            "invalid_imei",
+            ["một lô"],
+        ),
         (phone(condition="new", quantity=501), "devices.0.quantity", "invalid_quantity", ["500"]),
     ],
     ids=["no-4g", "no-volte", "batch-of-used", "bad-imei", "imei-on-batch", "too-many"],
 )
-def test_it_refuses_a_phone_that_cannot_serve_with_the_reason(api, communes, device, field, code, words):
+def test_it_refuses_a_phone_that_cannot_serve_with_the_reason(
+    api, communes, device, field, code, words
+):
     response = api.post("/api/v1/pledges/", pledge_body(devices=[device]), format="json")
     error = assert_error(response, 400, code, field)
     for word in words:
         assert word in error["message"]
-    assert Pledge.objects.count() == 0 and Device.objects.count() == 0 and Donor.objects.count() == 0
+    assert (
+        Pledge.objects.count() == 0 and Device.objects.count() == 0 and Donor.objects.count() == 0
+    )
 
 
 @pytest.mark.parametrize(
@@ -73,12 +92,31 @@ def test_it_refuses_a_phone_that_cannot_serve_with_the_reason(api, communes, dev
     [
         ({"dropoff": "hub", "hub": None}, "hub_required", "hub"),
         ({"dropoff": "hub", "hub": 999999}, "unknown_hub", "hub"),
-        ({"dropoff": "pickup", "pickup_address": "", "pickup_window": "sáng"}, "pickup_details_required", "pickup_address"),
-        ({"dropoff": "pickup", "pickup_address": "12 Lê Lợi", "pickup_window": ""}, "pickup_details_required", "pickup_window"),
-        ({"commune_preference": {"commune": "99999", "strict": True}}, "unknown_commune", "commune_preference.commune"),
+        (
+            {"dropoff": "pickup", "pickup_address": "", "pickup_window": "sáng"},
+            "pickup_details_required",
+            "pickup_address",
+        ),
+        (
+            {"dropoff": "pickup", "pickup_address": "12 Lê Lợi", "pickup_window": ""},
+            "pickup_details_required",
+            "pickup_window",
+        ),
+        (
+            {"commune_preference": {"commune": "99999", "strict": True}},
+            "unknown_commune",
+            "commune_preference.commune",
+        ),
         ({"donor": None}, "donor_required", "donor"),
     ],
-    ids=["hub-missing", "hub-unknown", "pickup-no-address", "pickup-no-window", "commune-unknown", "no-donor"],
+    ids=[
+        "hub-missing",
+        "hub-unknown",
+        "pickup-no-address",
+        "pickup-no-window",
+        "commune-unknown",
+        "no-donor",
+    ],
 )
 def test_it_refuses_an_incomplete_pledge_on_the_field(api, communes, changes, code, field):
     body = pledge_body(**changes)
@@ -90,11 +128,18 @@ def test_it_refuses_an_incomplete_pledge_on_the_field(api, communes, changes, co
 
 
 def test_it_refuses_an_empty_device_list(api, communes):
-    assert_error(api.post("/api/v1/pledges/", pledge_body(devices=[]), format="json"), 400, "invalid", "devices")
+    assert_error(
+        api.post("/api/v1/pledges/", pledge_body(devices=[]), format="json"),
+        400,
+        "invalid",
+        "devices",
+    )
 
 
 def test_it_warns_about_an_old_os_but_accepts_the_phone(api, communes):
-    body = pledge_body(devices=[phone(os="ios", os_version="13.7", brand="Apple", model="iPhone 11")])
+    body = pledge_body(
+        devices=[phone(os="ios", os_version="13.7", brand="Apple", model="iPhone 11")]
+    )
     response = api.post("/api/v1/pledges/", body, format="json")
     assert response.status_code == 201
     assert any("13.7" in w and "15" in w for w in response.json()["warnings"])
@@ -134,7 +179,9 @@ def test_staff_personas_see_no_donor_pledges(api, personas, make_pledge):
         assert client.get(f"/api/v1/pledges/{pledge.id}/").status_code == 404, name
 
 
-def test_the_pledge_list_needs_a_fixed_number_of_queries(api, donor, make_pledge, django_assert_num_queries):
+def test_the_pledge_list_needs_a_fixed_number_of_queries(
+    api, donor, make_pledge, django_assert_num_queries
+):
     for _n in range(3):
         make_pledge(donor, devices=[phone(), phone(condition="new", quantity=2)])
     client = api.as_user(donor)
@@ -145,12 +192,18 @@ def test_the_pledge_list_needs_a_fixed_number_of_queries(api, donor, make_pledge
     assert response.json()["count"] == 3
 
 
-def test_a_donor_edits_then_cancels_until_the_phone_is_received(api, donor, hubs, make_pledge, coordinator_h):
+def test_a_donor_edits_then_cancels_until_the_phone_is_received(
+    api, donor, hubs, make_pledge, coordinator_h
+):
     pledge = make_pledge(donor)
     client = api.as_user(donor)
     response = client.patch(
         f"/api/v1/pledges/{pledge.id}/",
-        {"dropoff": "pickup", "pickup_address": "5 Trần Hưng Đạo, Đông Hà", "pickup_window": "thứ bảy 8–11 giờ"},
+        {
+            "dropoff": "pickup",
+            "pickup_address": "5 Trần Hưng Đạo, Đông Hà",
+            "pickup_window": "thứ bảy 8–11 giờ",
+        },
         format="json",
     )
     assert response.status_code == 200, response.content
@@ -158,7 +211,9 @@ def test_a_donor_edits_then_cancels_until_the_phone_is_received(api, donor, hubs
     assert pledge.dropoff == "pickup" and pledge.pickup_window == "thứ bảy 8–11 giờ"
     assert PledgeEvent.objects.filter(pledge=pledge, action="updated").exists()
     assert assert_error(
-        api.as_user(None).patch(f"/api/v1/pledges/{pledge.id}/", {"dropoff": "post"}, format="json"),
+        api.as_user(None).patch(
+            f"/api/v1/pledges/{pledge.id}/", {"dropoff": "post"}, format="json"
+        ),
         401,
         "not_authenticated",
     )
@@ -167,8 +222,12 @@ def test_a_donor_edits_then_cancels_until_the_phone_is_received(api, donor, hubs
     device = pledge.devices.get()
     device_transition(device_id=device.id, to="received", actor=coordinator_h)
     error = assert_error(client.post(f"/api/v1/pledges/{pledge.id}/cancel/"), 409, "pledge_locked")
-    assert "received" in error["message"]
-    assert_error(client.patch(f"/api/v1/pledges/{pledge.id}/", {"dropoff": "post"}, format="json"), 409, "pledge_locked")
+    assert "đã nhận" in error["message"]
+    assert_error(
+        client.patch(f"/api/v1/pledges/{pledge.id}/", {"dropoff": "post"}, format="json"),
+        409,
+        "pledge_locked",
+    )
     pledge.refresh_from_db()
     assert pledge.status == "open"
 
@@ -180,7 +239,9 @@ def test_cancelling_moves_every_phone_through_the_door(api, donor, make_pledge):
     assert response.json()["status"] == "cancelled"
     assert set(pledge.devices.values_list("status", flat=True)) == {"cancelled"}
     assert DeviceEvent.objects.filter(device__pledge=pledge, new_status="cancelled").count() == 2
-    assert api.as_user(donor).post(f"/api/v1/pledges/{pledge.id}/cancel/").status_code == 200  # again: no change
+    assert (
+        api.as_user(donor).post(f"/api/v1/pledges/{pledge.id}/cancel/").status_code == 200
+    )  # again: no change
 
 
 def test_another_donor_cannot_cancel(api, donor, other_donor, make_pledge):
@@ -220,7 +281,7 @@ def test_the_pledge_page_works_without_javascript(client, communes):
     page = client.get("/tang-dien-thoai/")
     html = page.content.decode()
     assert page.status_code == 200
-    assert "VoLTE" in html and "Find My" in html
+    assert "VoLTE" in html and "Tìm iPhone" in html
     assert html.count('<option value="') >= 78  # every commune is a choice
     response = client.post("/tang-dien-thoai/", FORM)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -232,14 +293,18 @@ def test_the_pledge_page_works_without_javascript(client, communes):
 
 
 def test_the_pledge_page_shows_the_refusal_on_the_field(client, communes):
-    response = client.post("/tang-dien-thoai/", {**FORM, "supports_volte": "no", "condition": "good", "quantity": "1"})
+    response = client.post(
+        "/tang-dien-thoai/", {**FORM, "supports_volte": "no", "condition": "good", "quantity": "1"}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "VoLTE" in html and 'class="error"' in html
     assert Pledge.objects.count() == 0
 
 
-def test_my_donations_page_shows_only_my_pledges(client, donor, other_donor, make_pledge, django_assert_num_queries):
+def test_my_donations_page_shows_only_my_pledges(
+    client, donor, other_donor, make_pledge, django_assert_num_queries
+):
     mine = [make_pledge(donor) for _n in range(3)]
     theirs = make_pledge(other_donor)
     client.force_login(donor)
