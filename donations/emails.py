@@ -31,7 +31,7 @@ def _track_url(code: str) -> str:
     return settings.SITE_URL + reverse("donations:track", args=[code])
 
 
-def pledge_received(*, pledge_id: int, new_account: bool = False) -> None:
+def pledge_received(*, pledge_id: int) -> None:
     pledge = (
         Pledge.objects.select_related("donor__user", "hub")
         .prefetch_related("devices")
@@ -44,6 +44,11 @@ def pledge_received(*, pledge_id: int, new_account: bool = False) -> None:
 
         link = password_set_link(user)
     devices = [(d, _track_url(d.tracking_code)) for d in pledge.devices.all()]
+    post_hubs = []
+    if pledge.dropoff == "post" and pledge.hub is None:
+        from donations.selectors import hubs_for_pledging
+
+        post_hubs = list(hubs_for_pledging())
     _send(
         pledge.donor,
         "pledge_received",
@@ -51,8 +56,7 @@ def pledge_received(*, pledge_id: int, new_account: bool = False) -> None:
             "pledge": pledge,
             "devices": devices,
             "sign_in_link": link,
-            "new_account": new_account,
-            "recycling_url": settings.DONATIONS_RECYCLING_URL,
+            "post_hubs": post_hubs,
         },
     )
 

@@ -3,7 +3,7 @@ public sees a device's journey by its tracking code, never household data."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from config.errors import NotFound
@@ -13,6 +13,7 @@ from donations.models import (
     DeviceOutcome,
     Gift,
     LedgerAttribution,
+    LedgerEntry,
     Pledge,
     StatementImport,
 )
@@ -112,3 +113,34 @@ def statement_list(*, user) -> QuerySet[StatementImport]:
     if not scope_for(user).has_role("coordinator"):
         return StatementImport.objects.none()
     return StatementImport.objects.select_related("uploaded_by").order_by("-created_at", "-id")
+
+
+def ledger_public(*, limit: int = 100) -> dict:
+    """Totals in and out per currency, and the latest entries with the phones each spend paid for."""
+    from donations.money import format_amount
+
+    totals: dict[str, dict] = {}
+    for row in LedgerEntry.objects.values("currency", "kind").annotate(
+        total=Sum("amount"), count=Count("id")
+    ):
+        line = totals.setdefault(
+            row["currency"], {"currency": row["currency"], "in": 0, "out": 0, "refunded": 0}
+        )
+        if row["kind"] == LedgerEntry.Kind.GIFT:
+            line["in"] += row["total"]
+        elif row["kind"] == LedgerEntry.Kind.REFUND:
+            line["refunded"] += row["total"]
+        else:
+            line["out"] += row["total"]
+    for line in totals.values():
+        line["balance"] = line["in"] - line["refunded"] - line["out"]
+        for key in ("in", "out", "refunded", "balance"):
+            line[f"{key}_display"] = format_amount(line[key], line["currency"])
+    entries = list(
+        LedgerEntry.objects.select_related("gift")
+        .prefetch_related(Prefetch("devices", queryset=Device.objects.only("id", "tracking_code")))
+        .order_by("-created_at", "-id")[:limit]
+    )
+    for entry in entries:
+        entry.display = format_amount(entry.amount, entry.currency)
+    return {"totals": sorted(totals.values(), key=lambda t: t["currency"]), "entries": entries}

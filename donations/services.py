@@ -383,9 +383,10 @@ def pledge_create(
     )
     from donations.tasks import email_pledge_received
 
-    new_account = result.new_account
-    transaction.on_commit(lambda: email_pledge_received.delay(pledge.id, new_account))
-    return PledgeResult(pledge=pledge, warnings=[str(w) for w in warnings], new_account=new_account)
+    transaction.on_commit(lambda: email_pledge_received.delay(pledge.id))
+    return PledgeResult(
+        pledge=pledge, warnings=[str(w) for w in warnings], new_account=result.new_account
+    )
 
 
 def _save_with_codes(devices: list[Device]) -> None:

@@ -6,10 +6,10 @@ RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5, "
 
 
 @shared_task(**RETRY)
-def email_pledge_received(pledge_id: int, new_account: bool = False) -> None:
+def email_pledge_received(pledge_id: int) -> None:
     from donations.emails import pledge_received
 
-    pledge_received(pledge_id=pledge_id, new_account=new_account)
+    pledge_received(pledge_id=pledge_id)
 
 
 @shared_task(**RETRY)

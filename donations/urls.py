@@ -10,6 +10,7 @@ urlpatterns = [
     path("tang-dien-thoai/", views.pledge_new, name="pledge_new"),
     path("tang-dien-thoai/cam-on/", views.pledge_thanks, name="thanks"),
     path("tai-che/", views.recycling, name="recycling"),
+    path("quy/", views.ledger, name="ledger"),
     path("cua-toi/", views.mine, name="mine"),
     path("cua-toi/cam-ket/<int:pledge_id>/", views.pledge_detail, name="pledge"),
     path("cua-toi/cam-ket/<int:pledge_id>/huy/", views.pledge_cancel, name="pledge_cancel"),

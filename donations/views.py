@@ -86,7 +86,21 @@ def pledge_thanks(request):
     )
     if pledge is None:
         return redirect("donations:pledge_new")
-    return render(request, "donations/pledge_thanks.html", {"pledge": pledge})
+    post_hubs = (
+        list(selectors.hubs_for_pledging())
+        if pledge.dropoff == "post" and not pledge.hub_id
+        else []
+    )
+    return render(
+        request, "donations/pledge_thanks.html", {"pledge": pledge, "post_hubs": post_hubs}
+    )
+
+
+def ledger(request):
+    """The public fund ledger (Decree 93/2021: charity funds are disclosed): totals per currency
+    and the latest entries, each spend with the phones it paid for. No donor names."""
+    data = selectors.ledger_public()
+    return render(request, "donations/ledger.html", data)
 
 
 def recycling(request):

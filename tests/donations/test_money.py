@@ -179,6 +179,8 @@ def test_fifty_replayed_and_reordered_webhooks_yield_one_paid_gift(
 def test_a_refund_is_recorded_whatever_the_order(
     client, api, fake_stripe, seed, django_capture_on_commit_callbacks
 ):
+    from django.core import mail
+
     gift = Gift.objects.get(id=_checkout(api).json()["id"])
     events = _events_for(gift, refund=2500)
     stream = events * 10
@@ -193,6 +195,8 @@ def test_a_refund_is_recorded_whatever_the_order(
     assert list(
         LedgerEntry.objects.filter(gift=gift, kind="refund").values_list("amount", flat=True)
     ) == [2500]
+    refund_mails = [m for m in mail.outbox if "hoàn tiền" in m.subject]
+    assert len(refund_mails) == 1 and "25.00 USD" in refund_mails[0].body
 
 
 def test_a_partial_refund_keeps_the_gift_paid(client, api, fake_stripe):
