@@ -33,3 +33,56 @@ def test_a_new_donor_pledges_a_phone_as_a_new_user_would(live_server, page, comm
     assert device.tracking_code in page.content()
     assert Pledge.objects.get().commune_preference_id == "19441"
     screenshot(page, "pledge-thanks")
+
+
+def test_a_donor_follows_their_phone_to_the_family(
+    live_server, page, communes, hubs, donor, coordinator_h
+):
+    from django.utils import timezone
+
+    from donations.lifecycle import device_transition
+    from donations.services import device_outcome_record, pledge_create
+    from tests.conftest import PASSWORD
+
+    pledge = pledge_create(
+        actor=donor,
+        devices=[
+            {
+                "brand": "Oppo",
+                "model": "A78",
+                "supports_4g": True,
+                "supports_volte": True,
+                "condition": "good",
+            }
+        ],
+        dropoff="hub",
+        hub=hubs["H"].id,
+    ).pledge
+    device = pledge.devices.get()
+    for to, evidence in [
+        ("received", None),
+        ("wiped", {"wipe_record": 1}),
+        ("ready", {"qa_record": 2}),
+        ("allocated", None),
+        ("dispatched", None),
+        ("delivered", {"handover": 3}),
+    ]:
+        device_transition(device_id=device.id, to=to, actor=coordinator_h, evidence=evidence)
+    device_outcome_record(
+        device_id=device.id,
+        commune_code="19588",
+        household_kind="student",
+        delivered_at=timezone.now(),
+        story="Hai em đã học trực tuyến được.",
+    )
+    page.goto(live_server.url + "/dang-nhap/?next=/cua-toi/")
+    page.get_by_label("Email").fill(donor.email)
+    page.locator("input[type=password]").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/cua-toi/")
+    assert device.tracking_code in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    screenshot(page, "my-donations")
+    page.get_by_role("link", name=device.tracking_code).first.click()
+    assert "Xã Tà Rụt" in page.content()
+    screenshot(page, "track")
