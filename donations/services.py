@@ -509,6 +509,8 @@ def device_photo_add(*, pledge_id: int, tracking_code: str, image, actor) -> Dev
     )
     if device is None:
         raise _error(_("Choose one of this pledge's phones."), "unknown_device", "device")
+    if pledge.status == Pledge.Status.CANCELLED:
+        raise Conflict(_("This pledge was cancelled."), code="pledge_cancelled")
     if image is None:
         raise _error(_("Choose a photo to upload."), "image_required", "image")
     limit = settings.DONATIONS_PHOTOS_PER_DEVICE
@@ -1074,6 +1076,9 @@ def statement_reconcile(*, content: bytes, filename: str, actor) -> StatementImp
                 else None
             )
             reason = None
+            if gift is not None and StatementLine.objects.filter(key=key).exists():
+                statement.already += 1  # a parallel upload used this line while we waited
+                continue
             if gift is None:
                 reason = _("No gift has this memo.")
             elif gift.status == Gift.Status.PAID:

@@ -520,3 +520,26 @@ def test_the_gift_list_is_the_donors_own_with_fixed_queries(
     with django_assert_num_queries(5):  # token+user, count, gifts, attributions, devices
         body = client.get("/api/v1/gifts/").json()
     assert body["count"] == 3
+
+
+def test_card_gifts_are_refused_clearly_while_stripe_is_not_configured(api, settings):
+    settings.STRIPE_SECRET_KEY = ""
+    error = assert_error(_checkout(api), 409, "stripe_disabled")
+    assert "VietQR" in error["message"]
+    assert Gift.objects.count() == 0
+
+
+def test_an_event_for_an_unknown_session_is_stored_and_changes_nothing(client, api, fake_stripe):
+    gift = Gift.objects.get(id=_checkout(api).json()["id"])
+    stranger = {
+        "id": "cs_other_shop",
+        "payment_intent": "pi_x",
+        "payment_status": "paid",
+        "metadata": {},
+    }
+    assert (
+        _post_webhook(client, _event("evt_x", "checkout.session.completed", stranger)).status_code
+        == 200
+    )
+    gift.refresh_from_db()
+    assert gift.status == "pending" and StripeEvent.objects.filter(event_id="evt_x").exists()
