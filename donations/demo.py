@@ -249,3 +249,6 @@ def load(ctx: dict) -> None:
         actor=coordinator,
     )
     ctx["donors"] = donors
+    ctx.setdefault("credentials", []).append(
+        ("Donor (business)", DONORS[0][0], "noisong-demo-2026")
+    )

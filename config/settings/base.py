@@ -228,9 +228,10 @@ DONATIONS_CURRENCIES = {
 }
 DONATIONS_VIETQR_MIN_VND = 10_000
 # The programme's bank account for VietQR transfers (NAPAS bank BIN, account number, holder).
+# The defaults are a demo account that no bank routes: set the real ones in production.
 VIETQR_BANK_BIN = env("VIETQR_BANK_BIN", "970436")  # Vietcombank
-VIETQR_ACCOUNT_NO = env("VIETQR_ACCOUNT_NO", "0881000458086")
-VIETQR_ACCOUNT_NAME = env("VIETQR_ACCOUNT_NAME", "QUY NOI SONG QUANG TRI")
+VIETQR_ACCOUNT_NO = env("VIETQR_ACCOUNT_NO", "DEMO0000000")
+VIETQR_ACCOUNT_NAME = env("VIETQR_ACCOUNT_NAME", "QUY NOI SONG (DEMO)")
 VIETQR_BANK_NAME = env("VIETQR_BANK_NAME", "Vietcombank")
 # (end of donations settings)
 

@@ -86,3 +86,20 @@ def test_a_donor_follows_their_phone_to_the_family(
     page.get_by_role("link", name=device.tracking_code).first.click()
     assert "Xã Tà Rụt" in page.content()
     screenshot(page, "track")
+
+
+def test_a_donor_gives_by_bank_transfer_and_sees_the_vietqr_code(live_server, page, communes):
+    from donations.models import Gift
+
+    page.goto(live_server.url + "/ung-ho/")
+    page.get_by_label("Chuyển khoản trong nước (VietQR)").check()
+    page.locator("#id_amount").fill("500000")
+    page.locator("#id_name").fill("Cô Mai")
+    page.locator("#id_email").fill("mai@example.vn")
+    page.get_by_role("button", name="Tiếp tục").click()
+    page.wait_for_url("**/ung-ho/chuyen-khoan/**")
+    gift = Gift.objects.get()
+    assert gift.memo in page.content()
+    assert page.locator(".qr img").evaluate("img => img.naturalWidth") > 100  # the PNG loaded
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    screenshot(page, "vietqr")
