@@ -60,6 +60,9 @@ def _walk(device, states, actor):
 
 
 def load(ctx: dict) -> None:
+    ctx.setdefault("credentials", []).append(
+        ("Donor (business)", DONORS[0][0], "noisong-demo-2026")
+    )
     if Donor.objects.filter(email__endswith="@noisong.local").exists():
         return  # loaded before
     hubs = ctx["hubs"]
