@@ -4,6 +4,7 @@ parse, call a service or selector, render."""
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
@@ -254,7 +255,10 @@ def track_body(device: Device, request=None) -> dict:
     body = {
         "tracking_code": device.tracking_code,
         "status": device.status,
-        "events": [{"status": e.new_status, "at": e.at.isoformat()} for e in device.events.all()],
+        "events": [
+            {"status": e.new_status, "at": timezone.localtime(e.at).isoformat()}
+            for e in device.events.all()
+        ],
         "outcome": None,
     }
     if outcome is not None:
@@ -265,7 +269,7 @@ def track_body(device: Device, request=None) -> dict:
             "commune": outcome.commune.name,
             "commune_code": outcome.commune_id,
             "household_kind": outcome.household_kind,
-            "delivered_at": outcome.delivered_at.isoformat(),
+            "delivered_at": timezone.localtime(outcome.delivered_at).isoformat(),
             "story": outcome.story,
             "photo": photo,
         }
@@ -278,11 +282,8 @@ class Track(APIView):
 
     @extend_schema(responses=dict)
     def get(self, request, tracking_code: str):
-        from django.utils import timezone
-
         device = selectors.device_public(tracking_code=tracking_code)
-        with timezone.override("Asia/Ho_Chi_Minh"):
-            return Response(track_body(device, request))
+        return Response(track_body(device, request))
 
 
 # --- gifts -------------------------------------------------------------------------------------
