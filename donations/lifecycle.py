@@ -43,6 +43,10 @@ REQUIRED_EVIDENCE: dict[str, str] = {
 }
 
 
+# Moves the donor is told about by email (donations/emails.py), sent after the commit.
+DONOR_MILESTONES = {S.RECEIVED, S.READY, S.DELIVERED, S.REJECTED}
+
+
 def allowed_moves(status: str) -> list[str]:
     return sorted(ALLOWED.get(status, set()))
 
@@ -74,9 +78,13 @@ def device_transition(*, device_id: int, to: str, actor, evidence: dict | None =
             % {"to": S(to).label, "evidence": needed.replace("_", " ")},
             code="evidence_missing",
         )
-    DeviceEvent.objects.create(
+    event = DeviceEvent.objects.create(
         device=device, actor=actor, old_status=device.status, new_status=to, data=evidence
     )
     device.status = to
     device.save(update_fields=["status", "updated_at"])
+    if device.pledge_id and to in DONOR_MILESTONES:
+        from donations.tasks import email_device_milestone
+
+        transaction.on_commit(lambda: email_device_milestone.delay(event.id))
     return device

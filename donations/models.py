@@ -260,3 +260,279 @@ class DeviceEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device_id}: {self.old_status} → {self.new_status}"
+
+
+class PledgeEvent(models.Model):
+    """Audit row of a pledge: created, edited, cancelled (who, when, what)."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        UPDATED = "updated", _("updated")
+        CANCELLED = "cancelled", _("cancelled")
+        PHOTO_ADDED = "photo_added", _("photo added")
+
+    pledge = models.ForeignKey(
+        Pledge, on_delete=models.CASCADE, related_name="events", verbose_name=_("pledge")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("pledge event")
+        verbose_name_plural = _("pledge events")
+
+    def __str__(self) -> str:
+        return f"{self.pledge_id} {self.action}"
+
+
+class DevicePhoto(models.Model):
+    """A donor's photo of a phone: re-encoded, at most 1600 px, no EXIF, a random file name."""
+
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, related_name="photos", verbose_name=_("device")
+    )
+    image = models.ImageField(_("photo"), upload_to="device-photos/", max_length=200)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="device-thumbs/", blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("device photo")
+        verbose_name_plural = _("device photos")
+
+    def __str__(self) -> str:
+        return f"{self.device_id}: {self.image.name}"
+
+
+class DeviceOutcome(models.Model):
+    """What a donor and the public may learn after handover: anonymised, consented only.
+    Logistics records it through services.device_outcome_record; never a name, ID, village or phone."""
+
+    class HouseholdKind(models.TextChoices):
+        STUDENT = "student", _("A family with school children")
+        DISABILITY = "disability", _("A family caring for a member with disability")
+        ELDERLY = "elderly", _("An elderly household")
+        GENERAL = "general", _("A poor or near-poor family")
+
+    device = models.OneToOneField(
+        Device, on_delete=models.CASCADE, related_name="outcome", verbose_name=_("device")
+    )
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="+", verbose_name=_("commune")
+    )
+    household_kind = models.CharField(_("household"), max_length=12, choices=HouseholdKind.choices)
+    delivered_at = models.DateTimeField(_("delivered"))
+    story = models.TextField(_("story (consented)"), blank=True)
+    photo = models.ImageField(_("photo (consented)"), upload_to="outcomes/", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("device outcome")
+        verbose_name_plural = _("device outcomes")
+
+    def __str__(self) -> str:
+        return f"{self.device_id} → {self.commune_id}"
+
+
+class Gift(models.Model):
+    """A gift of money: by card (Stripe Checkout) or by domestic bank transfer (VietQR)."""
+
+    class Method(models.TextChoices):
+        STRIPE = "stripe", _("Card")
+        VIETQR = "vietqr", _("Bank transfer (VietQR)")
+
+    class Purpose(models.TextChoices):
+        REFURBISH = "refurbish", _("Refurbishing donated phones")
+        SIM = "sim", _("SIM cards and data plans")
+        BUY_PHONE = "buy_phone", _("Buying new phones")
+        GENERAL = "general", _("Where it is needed most")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for payment")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Payment failed")
+        REFUNDED = "refunded", _("Refunded")
+
+    donor = models.ForeignKey(
+        Donor, on_delete=models.PROTECT, related_name="gifts", verbose_name=_("donor")
+    )
+    method = models.CharField(_("method"), max_length=8, choices=Method.choices)
+    purpose = models.CharField(
+        _("purpose"), max_length=12, choices=Purpose.choices, default=Purpose.GENERAL
+    )
+    amount = models.PositiveBigIntegerField(_("amount (smallest unit)"))
+    currency = models.CharField(_("currency"), max_length=3)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default="pending", db_index=True
+    )
+    refunded_amount = models.PositiveBigIntegerField(_("refunded"), default=0)
+    memo = models.CharField(_("transfer memo"), max_length=20, null=True, blank=True, unique=True)
+    stripe_session_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    stripe_payment_intent = models.CharField(max_length=255, blank=True, db_index=True)
+    checkout_url = models.URLField(max_length=1000, blank=True)
+    bank_reference = models.CharField(_("bank reference"), max_length=100, blank=True)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("gift")
+        verbose_name_plural = _("gifts")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.amount} {self.currency} {self.status}"
+
+
+class GiftEvent(models.Model):
+    """One row per status change of a gift, with what caused it (webhook event, statement line)."""
+
+    gift = models.ForeignKey(
+        Gift, on_delete=models.CASCADE, related_name="events", verbose_name=_("gift")
+    )
+    old_status = models.CharField(_("from"), max_length=10, blank=True)
+    new_status = models.CharField(_("to"), max_length=10)
+    source = models.CharField(_("source"), max_length=40)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.gift_id}: {self.old_status} → {self.new_status}"
+
+
+class StripeEvent(models.Model):
+    """Every verified webhook event, stored once by its id: the unique constraint is the guard
+    against replays; the gift's state is derived from all stored events (any order)."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    session_id = models.CharField(max_length=255, blank=True, db_index=True)
+    payment_intent = models.CharField(max_length=255, blank=True, db_index=True)
+    payload = models.JSONField(default=dict)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.type}"
+
+
+class StatementImport(models.Model):
+    """One uploaded bank statement and what its reconciliation found."""
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    rows = models.PositiveIntegerField(default=0)
+    matched = models.PositiveIntegerField(default=0)
+    already = models.PositiveIntegerField(default=0)
+    unmatched = models.JSONField(default=list, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.created_at:%Y-%m-%d})"
+
+
+class StatementLine(models.Model):
+    """A bank statement line that paid a gift. Unique by its key, so re-running a statement (or an
+    overlapping one) never pays twice."""
+
+    key = models.CharField(max_length=64, unique=True)
+    gift = models.ForeignKey(Gift, on_delete=models.PROTECT, related_name="statement_lines")
+    statement = models.ForeignKey(StatementImport, on_delete=models.CASCADE, related_name="lines")
+    booked_on = models.DateField(null=True, blank=True)
+    amount = models.PositiveBigIntegerField()
+    description = models.CharField(max_length=500)
+    reference = models.CharField(max_length=100, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.reference or self.key[:8]} → {self.gift_id}"
+
+
+class LedgerEntry(models.Model):
+    """The fund ledger: money in (paid gifts), money out (refurbishment, SIM plans, phone
+    purchases, each tied to devices) and refunds. Append-only."""
+
+    class Kind(models.TextChoices):
+        GIFT = "gift", _("Gift received")
+        REFUND = "refund", _("Gift refunded")
+        REFURBISH = "refurbish", _("Refurbishment")
+        SIM = "sim", _("SIM card and data plan")
+        BUY_PHONE = "buy_phone", _("Phone purchase")
+
+    SPEND_KINDS = ("refurbish", "sim", "buy_phone")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    amount = models.PositiveBigIntegerField(_("amount (smallest unit)"))
+    currency = models.CharField(_("currency"), max_length=3)
+    gift = models.ForeignKey(
+        Gift, on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_entries"
+    )
+    devices = models.ManyToManyField(Device, blank=True, related_name="ledger_entries")
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gift"], condition=Q(kind="gift"), name="one_gift_entry_per_gift"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} {self.currency}"
+
+
+class LedgerAttribution(models.Model):
+    """Which gift paid how much of a spend (see services.ledger_spend for the rule)."""
+
+    spend = models.ForeignKey(LedgerEntry, on_delete=models.CASCADE, related_name="attributions")
+    gift = models.ForeignKey(Gift, on_delete=models.PROTECT, related_name="attributions")
+    amount = models.PositiveBigIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.gift_id} → {self.spend_id}: {self.amount}"

@@ -1,5 +1,26 @@
 """Pages of the donations app (included at the site root by config/urls.py)."""
 
+from django.urls import path
+
+from donations import views
+
 app_name = "donations"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("tang-dien-thoai/", views.pledge_new, name="pledge_new"),
+    path("tang-dien-thoai/cam-on/", views.pledge_thanks, name="thanks"),
+    path("tai-che/", views.recycling, name="recycling"),
+    path("quy/", views.ledger, name="ledger"),
+    path("cua-toi/", views.mine, name="mine"),
+    path("cua-toi/cam-ket/<int:pledge_id>/", views.pledge_detail, name="pledge"),
+    path("cua-toi/cam-ket/<int:pledge_id>/huy/", views.pledge_cancel, name="pledge_cancel"),
+    path("t/", views.track_lookup, name="track_lookup"),
+    path("t/<str:code>", views.track, name="track"),
+    path("ung-ho/", views.gift_new, name="gift_new"),
+    path("ung-ho/thanh-cong/", views.gift_success, name="gift_success"),
+    path("ung-ho/huy/", views.gift_cancel, name="gift_cancel"),
+    path("ung-ho/chuyen-khoan/<str:memo>/", views.vietqr_page, name="vietqr"),
+    path("ung-ho/chuyen-khoan/<str:memo>/qr.png", views.vietqr_png, name="vietqr_png"),
+    path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
+    path("doi-soat/", views.statements, name="statements"),
+]

@@ -248,6 +248,35 @@ HOUSEHOLD_IMPORT_MAX_BYTES = 10 * 1024 * 1024
 
 # ---------------------------------------------------------------------------------------------
 # donations
+# A phone older than these OS versions is accepted with a warning (school and public-service apps
+# drop old versions); a phone without 4G or VoLTE is refused outright (DOMAIN.md).
+DONATIONS_MIN_OS_VERSION = {"android": 10, "ios": 15}
+# Where refused phones are pointed: our own page on recycling, or a partner's address.
+DONATIONS_RECYCLING_URL = env("DONATIONS_RECYCLING_URL", "/tai-che/")
+DONATIONS_MAX_BATCH = 500  # identical new phones in one pledge line
+DONATIONS_PHOTOS_PER_DEVICE = 5
+DONATIONS_PHOTO_MAX_BYTES = 10 * 1024 * 1024
+DONATIONS_PHOTO_MAX_PIXELS = 40_000_000
+DONATIONS_PHOTO_MAX_SIDE = 1600
+DONATIONS_THUMBNAIL_SIDE = 320
+# Card gifts: currency → (decimal places, Stripe's minimum in the smallest unit). Stripe's table
+# lists USD/EUR/AUD 0.50 and JPY 50; for VND and KRW it asks for the equivalent of USD 0.50,
+# rounded up here.
+DONATIONS_CURRENCIES = {
+    "VND": (0, 15_000),
+    "JPY": (0, 50),
+    "KRW": (0, 700),
+    "USD": (2, 50),
+    "EUR": (2, 50),
+    "AUD": (2, 50),
+}
+DONATIONS_VIETQR_MIN_VND = 10_000
+# The programme's bank account for VietQR transfers (NAPAS bank BIN, account number, holder).
+# The defaults are a demo account that no bank routes: set the real ones in production.
+VIETQR_BANK_BIN = env("VIETQR_BANK_BIN", "970436")  # Vietcombank
+VIETQR_ACCOUNT_NO = env("VIETQR_ACCOUNT_NO", "DEMO0000000")
+VIETQR_ACCOUNT_NAME = env("VIETQR_ACCOUNT_NAME", "QUY NOI SONG (DEMO)")
+VIETQR_BANK_NAME = env("VIETQR_BANK_NAME", "Vietcombank")
 # (end of donations settings)
 
 

@@ -1,0 +1,426 @@
+"""The donations API of API.md: pledges, photos, public tracking, gifts, statements. Thin:
+parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from donations import money, selectors, services
+from donations.models import Device, Donor, Gift, Pledge
+
+
+def _user(request):
+    return request.user if request.user.is_authenticated else None
+
+
+# --- pledges -----------------------------------------------------------------------------------
+
+
+class DonorInput(serializers.Serializer):
+    name = serializers.CharField(max_length=150)
+    email = serializers.EmailField()
+    kind = serializers.ChoiceField(choices=Donor.Kind.choices, default="individual")
+    country = serializers.CharField(max_length=2, default="VN")
+    language = serializers.ChoiceField(choices=User.Language.choices, required=False)
+    home_commune = serializers.CharField(max_length=5, required=False, allow_blank=True)
+
+
+class DeviceInput(serializers.Serializer):
+    brand = serializers.CharField(max_length=60)
+    model = serializers.CharField(max_length=100)
+    ram_gb = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=0, default=0)
+    storage_gb = serializers.IntegerField(min_value=0, max_value=4096, default=0)
+    os = serializers.ChoiceField(choices=Device.OS.choices, default="android")
+    os_version = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    supports_4g = serializers.BooleanField()
+    supports_volte = serializers.BooleanField()
+    has_nfc = serializers.BooleanField(default=False)
+    has_camera = serializers.BooleanField(default=True)
+    condition = serializers.ChoiceField(choices=Device.Condition.choices)
+    imei = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    quantity = serializers.IntegerField(min_value=1, default=1)
+
+
+class PreferenceInput(serializers.Serializer):
+    commune = serializers.CharField(max_length=5)
+    strict = serializers.BooleanField(default=False)
+
+
+class PledgeInput(serializers.Serializer):
+    donor = DonorInput(required=False)
+    devices = serializers.ListField(child=DeviceInput(), allow_empty=False, max_length=100)
+    commune_preference = PreferenceInput(required=False, allow_null=True)
+    dropoff = serializers.ChoiceField(choices=Pledge.Dropoff.choices, default="hub")
+    hub = serializers.IntegerField(required=False, allow_null=True)
+    pickup_address = serializers.CharField(
+        max_length=255, required=False, allow_blank=True, default=""
+    )
+    pickup_window = serializers.CharField(
+        max_length=120, required=False, allow_blank=True, default=""
+    )
+    public_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+
+
+class PledgeUpdateInput(serializers.Serializer):
+    commune_preference = PreferenceInput(required=False, allow_null=True)
+    dropoff = serializers.ChoiceField(choices=Pledge.Dropoff.choices, required=False)
+    hub = serializers.IntegerField(required=False, allow_null=True)
+    pickup_address = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    pickup_window = serializers.CharField(max_length=120, required=False, allow_blank=True)
+
+
+class EventOutput(serializers.Serializer):
+    status = serializers.CharField(source="new_status")
+    at = serializers.DateTimeField()
+
+
+class DeviceOutput(serializers.ModelSerializer):
+    events = EventOutput(many=True)
+    photos = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Device
+        fields = [
+            "tracking_code",
+            "status",
+            "brand",
+            "model",
+            "ram_gb",
+            "storage_gb",
+            "os",
+            "os_version",
+            "supports_4g",
+            "supports_volte",
+            "has_nfc",
+            "has_camera",
+            "condition",
+            "events",
+            "photos",
+        ]
+
+    def get_photos(self, device) -> list[str]:
+        return [p.image.url for p in device.photos.all()]
+
+
+class PledgeOutput(serializers.ModelSerializer):
+    status = serializers.CharField()
+    commune_preference = serializers.SerializerMethodField()
+    devices = DeviceOutput(many=True)
+
+    class Meta:
+        model = Pledge
+        fields = [
+            "id",
+            "status",
+            "dropoff",
+            "hub",
+            "pickup_address",
+            "pickup_window",
+            "commune_preference",
+            "created_at",
+            "devices",
+        ]
+
+    def get_commune_preference(self, pledge) -> dict | None:
+        if not pledge.commune_preference_id:
+            return None
+        return {"commune": pledge.commune_preference_id, "strict": pledge.preference_strict}
+
+
+class PledgeListCreate(ListAPIView):
+    """GET: the signed-in donor's own pledges. POST: anyone may pledge."""
+
+    serializer_class = PledgeOutput
+
+    def get_permissions(self):
+        return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
+
+    def get_queryset(self):
+        return selectors.pledge_list_for_donor(user=self.request.user)
+
+    @extend_schema(request=PledgeInput, responses={201: PledgeOutput})
+    def post(self, request):
+        data = PledgeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        actor = _user(request)
+        donor = values.pop("donor", None)
+        if actor is None and donor is None:
+            from django.utils.translation import gettext as _
+
+            from config.errors import ApplicationError
+
+            message = _("Tell us your name and email, or sign in first.")
+            raise ApplicationError(message, code="donor_required", fields={"donor": [message]})
+        result = services.pledge_create(
+            actor=actor,
+            donor=donor,
+            devices=[dict(d) for d in values.pop("devices")],
+            commune_preference=values.pop("commune_preference", None),
+            **values,
+        )
+        pledge = selectors.pledge_list_for_donor(user=result.pledge.donor.user).get(
+            id=result.pledge.id
+        )
+        body = PledgeOutput(pledge).data
+        body["warnings"] = result.warnings
+        return Response(body, status=201)
+
+
+class PledgeDetail(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=PledgeOutput)
+    def get(self, request, pledge_id: int):
+        return Response(
+            PledgeOutput(
+                selectors.pledge_get_for_donor(user=request.user, pledge_id=pledge_id)
+            ).data
+        )
+
+    @extend_schema(request=PledgeUpdateInput, responses=PledgeOutput)
+    def patch(self, request, pledge_id: int):
+        data = PledgeUpdateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        clear = "commune_preference" in values and values["commune_preference"] is None
+        services.pledge_update(
+            pledge_id=pledge_id,
+            actor=request.user,
+            clear_preference=clear,
+            commune_preference=values.pop("commune_preference", None),
+            **values,
+        )
+        return self.get(request, pledge_id)
+
+
+class PledgeCancel(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=PledgeOutput)
+    def post(self, request, pledge_id: int):
+        services.pledge_cancel(pledge_id=pledge_id, actor=request.user)
+        return Response(
+            PledgeOutput(
+                selectors.pledge_get_for_donor(user=request.user, pledge_id=pledge_id)
+            ).data
+        )
+
+
+class PhotoInput(serializers.Serializer):
+    device = serializers.CharField(max_length=12)
+    image = serializers.FileField()
+
+
+class PledgePhotos(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request=PhotoInput, responses={201: dict})
+    def post(self, request, pledge_id: int):
+        data = PhotoInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        photo = services.device_photo_add(
+            pledge_id=pledge_id,
+            tracking_code=data.validated_data["device"],
+            image=data.validated_data["image"],
+            actor=request.user,
+        )
+        return Response(
+            {
+                "id": photo.id,
+                "device": photo.device.tracking_code,
+                "url": photo.image.url,
+                "width": photo.width,
+                "height": photo.height,
+            },
+            status=201,
+        )
+
+
+# --- public tracking ---------------------------------------------------------------------------
+
+
+def track_body(device: Device, request=None) -> dict:
+    outcome = selectors.public_outcome(device)
+    body = {
+        "tracking_code": device.tracking_code,
+        "status": device.status,
+        "events": [
+            {"status": e.new_status, "at": timezone.localtime(e.at).isoformat()}
+            for e in device.events.all()
+        ],
+        "outcome": None,
+    }
+    if outcome is not None:
+        photo = outcome.photo.url if outcome.photo else None
+        if photo and request is not None:
+            photo = request.build_absolute_uri(photo)
+        body["outcome"] = {
+            "commune": outcome.commune.name,
+            "commune_code": outcome.commune_id,
+            "household_kind": outcome.household_kind,
+            "delivered_at": timezone.localtime(outcome.delivered_at).isoformat(),
+            "story": outcome.story,
+            "photo": photo,
+        }
+    return body
+
+
+class Track(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(responses=dict)
+    def get(self, request, tracking_code: str):
+        device = selectors.device_public(tracking_code=tracking_code)
+        return Response(track_body(device, request))
+
+
+# --- gifts -------------------------------------------------------------------------------------
+
+
+class CheckoutInput(serializers.Serializer):
+    amount = serializers.IntegerField()
+    currency = serializers.CharField(max_length=3)
+    purpose = serializers.ChoiceField(choices=Gift.Purpose.choices, default="general")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+
+
+class VietQRInput(serializers.Serializer):
+    amount = serializers.IntegerField()
+    purpose = serializers.ChoiceField(choices=Gift.Purpose.choices, default="general")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+
+
+class GiftCheckout(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=CheckoutInput, responses={201: dict})
+    def post(self, request):
+        data = CheckoutInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        gift = services.gift_checkout_start(actor=_user(request), **data.validated_data)
+        return Response(
+            {"id": gift.id, "status": gift.status, "checkout_url": gift.checkout_url}, status=201
+        )
+
+
+class GiftVietQR(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=VietQRInput, responses={201: dict})
+    def post(self, request):
+        from donations import vietqr
+
+        data = VietQRInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        gift = services.gift_vietqr_create(actor=_user(request), **data.validated_data)
+        return Response(
+            {
+                "id": gift.id,
+                "status": gift.status,
+                "memo": gift.memo,
+                "amount": {"amount": gift.amount, "currency": "VND"},
+                "payload": vietqr.programme_payload(amount=gift.amount, memo=gift.memo),
+                "qr_png_url": request.build_absolute_uri(
+                    reverse("donations:vietqr_png", args=[gift.memo])
+                ),
+            },
+            status=201,
+        )
+
+
+class GiftOutput(serializers.ModelSerializer):
+    amount = serializers.SerializerMethodField()
+    phones = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Gift
+        fields = [
+            "id",
+            "method",
+            "purpose",
+            "status",
+            "amount",
+            "refunded_amount",
+            "memo",
+            "created_at",
+            "paid_at",
+            "phones",
+        ]
+
+    def get_amount(self, gift) -> dict:
+        return {
+            "amount": gift.amount,
+            "currency": gift.currency,
+            "display": money.format_amount(gift.amount, gift.currency),
+        }
+
+    def get_phones(self, gift) -> list[dict]:
+        return [
+            {
+                "kind": a.spend.kind,
+                "amount": a.amount,
+                "devices": [d.tracking_code for d in a.spend.devices.all()],
+            }
+            for a in gift.attributions.all()
+        ]
+
+
+class GiftList(ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = GiftOutput
+
+    def get_queryset(self):
+        return selectors.gift_list_for_donor(user=self.request.user)
+
+
+class StatementUpload(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        },
+        responses={201: dict},
+    )
+    def post(self, request):
+        from django.utils.translation import gettext as _
+
+        from config.errors import ApplicationError
+
+        upload = request.FILES.get("file")
+        if upload is None:
+            message = _("Choose the statement file (.csv or .xlsx).")
+            raise ApplicationError(message, code="file_required", fields={"file": [message]})
+        statement = services.statement_reconcile(
+            content=upload.read(), filename=upload.name, actor=request.user
+        )
+        return Response(statement_body(statement), status=201)
+
+
+def statement_body(statement) -> dict:
+    return {
+        "id": statement.id,
+        "rows": statement.rows,
+        "matched": statement.matched,
+        "already_reconciled": statement.already,
+        "unmatched": statement.unmatched,
+        "errors": statement.errors,
+    }

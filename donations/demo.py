@@ -1,0 +1,257 @@
+"""Demo donors of every kind, their pledges, phones in several states, and gifts.
+
+Evidence ids here ("demo") stand in for the wipe, QA and handover records that logistics makes."""
+
+from django.utils import timezone
+
+from accounts.models import User
+from donations.lifecycle import device_transition
+from donations.models import Donor, Gift
+from donations.services import device_outcome_record, donor_for, ledger_spend, pledge_create
+
+PHONE = {"supports_4g": True, "supports_volte": True, "has_nfc": True, "os": "android"}
+
+DONORS = [
+    (
+        "vienthong.qt@noisong.local",
+        "Công ty CP Viễn thông Quảng Trị",
+        "business",
+        "VN",
+        "vi",
+        "Viễn thông Quảng Trị",
+    ),
+    (
+        "doantn.donghoi@noisong.local",
+        "Đoàn Thanh niên phường Đồng Hới",
+        "community",
+        "VN",
+        "vi",
+        "Đoàn Thanh niên Đồng Hới",
+    ),
+    ("hoa.nguyen@noisong.local", "Nguyễn Thị Hoa (Berlin)", "diaspora", "DE", "en", ""),
+    (
+        "minh.tran@noisong.local",
+        "Trần Văn Minh (Sydney)",
+        "diaspora",
+        "AU",
+        "en",
+        "Gia đình anh Minh",
+    ),
+]
+
+
+def _donor_user(email, name, language):
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=email, password="noisong-demo-2026", name=name, language=language
+        )
+    return user
+
+
+def _walk(device, states, actor):
+    evidence = {
+        "wiped": {"wipe_record": "demo"},
+        "ready": {"qa_record": "demo"},
+        "delivered": {"handover": "demo"},
+    }
+    for state in states:
+        device_transition(device_id=device.id, to=state, actor=actor, evidence=evidence.get(state))
+
+
+def load(ctx: dict) -> None:
+    ctx.setdefault("credentials", []).append(
+        ("Donor (business)", DONORS[0][0], "noisong-demo-2026")
+    )
+    if Donor.objects.filter(email__endswith="@noisong.local").exists():
+        return  # loaded before
+    hubs = ctx["hubs"]
+    coordinator = ctx["accounts"].get("dieuphoi.dongha@noisong.local")
+    users = [ctx["donor_user"]] + [
+        _donor_user(e, n, lang)
+        for e, n, *_r, lang, _p in [(d[0], d[1], d[2], d[3], d[4], d[5]) for d in DONORS]
+    ]
+    donors = [donor_for(user=users[0], kind="individual", public_name="Phan Minh Đức").donor]
+    for user, (_email, _name, kind, country, language, public) in zip(
+        users[1:], DONORS, strict=True
+    ):
+        donor = donor_for(
+            user=user, kind=kind, country=country, language=language, public_name=public
+        ).donor
+        donors.append(donor)
+
+    batch = pledge_create(
+        actor=users[1],
+        devices=[
+            {
+                **PHONE,
+                "brand": "Samsung",
+                "model": "Galaxy A15 5G",
+                "ram_gb": 4,
+                "storage_gb": 128,
+                "os_version": "14",
+                "condition": "new",
+                "quantity": 8,
+            }
+        ],
+        dropoff="hub",
+        hub=hubs["19333"].id,
+    ).pledge
+    used = pledge_create(
+        actor=users[2],
+        devices=[
+            {
+                **PHONE,
+                "brand": "Xiaomi",
+                "model": "Redmi Note 11",
+                "ram_gb": 4,
+                "storage_gb": 64,
+                "os_version": "13",
+                "condition": "good",
+            },
+            {
+                **PHONE,
+                "brand": "Oppo",
+                "model": "A57",
+                "ram_gb": 3,
+                "storage_gb": 64,
+                "os_version": "12",
+                "condition": "fair",
+                "has_nfc": False,
+            },
+            {
+                **PHONE,
+                "brand": "Apple",
+                "model": "iPhone XR",
+                "os": "ios",
+                "ram_gb": 3,
+                "storage_gb": 64,
+                "os_version": "17.5",
+                "condition": "good",
+            },
+        ],
+        dropoff="pickup",
+        pickup_address="Nhà văn hóa phường Đồng Hới",
+        pickup_window="Thứ bảy 8:00–11:00",
+    ).pledge
+    home = pledge_create(
+        actor=users[0],
+        devices=[
+            {
+                **PHONE,
+                "brand": "Samsung",
+                "model": "Galaxy A34",
+                "ram_gb": 6,
+                "storage_gb": 128,
+                "os_version": "14",
+                "condition": "like_new",
+            }
+        ],
+        dropoff="post",
+        commune_preference={"commune": "19588", "strict": False},
+    ).pledge
+    pledge_create(
+        actor=users[3],
+        devices=[
+            {
+                **PHONE,
+                "brand": "Google",
+                "model": "Pixel 6a",
+                "ram_gb": 6,
+                "storage_gb": 128,
+                "os_version": "14",
+                "condition": "good",
+            }
+        ],
+        dropoff="post",
+        commune_preference={"commune": "19441", "strict": True},
+    )
+
+    new_phones = list(batch.devices.order_by("id"))
+    for device in new_phones[:3]:
+        _walk(device, ["received", "wiped", "ready"], coordinator)
+    for device in new_phones[3:5]:
+        _walk(device, ["received"], coordinator)
+    delivered = new_phones[5]
+    _walk(
+        delivered,
+        ["received", "wiped", "ready", "allocated", "dispatched", "delivered"],
+        coordinator,
+    )
+    device_outcome_record(
+        device_id=delivered.id,
+        commune_code="19588",
+        household_kind="student",
+        delivered_at=timezone.now(),
+        story="Hai em học sinh đã vào được lớp học trực tuyến.",
+        actor=coordinator,
+    )
+    used_phones = list(used.devices.order_by("id"))
+    _walk(used_phones[0], ["received", "wiped", "refurbishing"], coordinator)
+    _walk(used_phones[1], ["received"], coordinator)
+    device_transition(
+        device_id=used_phones[1].id,
+        to="rejected",
+        actor=coordinator,
+        evidence={"reason": "Màn hình vỡ, không sửa được", "next": "recycle"},
+    )
+    _walk(next(iter(home.devices.all())), ["received"], coordinator)
+
+    now = timezone.now()
+    gifts = [
+        Gift.objects.create(
+            donor=donors[3],
+            method="stripe",
+            purpose="buy_phone",
+            amount=10000,
+            currency="EUR",
+            status="paid",
+            paid_at=now,
+        ),
+        Gift.objects.create(
+            donor=donors[4],
+            method="stripe",
+            purpose="sim",
+            amount=5000,
+            currency="AUD",
+            status="paid",
+            paid_at=now,
+        ),
+        Gift.objects.create(
+            donor=donors[0],
+            method="vietqr",
+            purpose="refurbish",
+            amount=2_000_000,
+            currency="VND",
+            status="paid",
+            paid_at=now,
+            memo="NSDEMO4K7Q",
+        ),
+        Gift.objects.create(
+            donor=donors[2],
+            method="vietqr",
+            purpose="general",
+            amount=500_000,
+            currency="VND",
+            memo="NSDEMO9XPA",
+        ),
+    ]
+    from donations.models import LedgerEntry
+
+    for gift in gifts:
+        if gift.status == "paid":
+            LedgerEntry.objects.create(
+                kind="gift", amount=gift.amount, currency=gift.currency, gift=gift, note="demo"
+            )
+    ledger_spend(
+        kind="refurbish",
+        amount=350_000,
+        currency="VND",
+        device_ids=[used_phones[0].id],
+        note="Thay pin",
+        actor=coordinator,
+    )
+    ctx["donors"] = donors
+    ctx.setdefault("credentials", []).append(
+        ("Donor (business)", DONORS[0][0], "noisong-demo-2026")
+    )

@@ -1,0 +1,105 @@
+"""Emails to donors, each rendered in the donor's language (vi/en). Called by tasks.py."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from donations import money
+from donations.models import DeviceEvent, DeviceOutcome, Gift, Pledge
+
+
+def _send(donor, template: str, context: dict) -> None:
+    if not donor.email:
+        return
+    with translation.override(donor.language or "vi"):
+        context = {
+            "donor": donor,
+            "site_url": settings.SITE_URL,
+            "my_url": settings.SITE_URL + reverse("donations:mine"),
+            **context,
+        }
+        subject = render_to_string(f"donations/emails/{template}_subject.txt", context)
+        body = render_to_string(f"donations/emails/{template}.txt", context)
+    EmailMultiAlternatives(" ".join(subject.split()), body, to=[donor.email]).send()
+
+
+def _track_url(code: str) -> str:
+    return settings.SITE_URL + reverse("donations:track", args=[code])
+
+
+def pledge_received(*, pledge_id: int) -> None:
+    pledge = (
+        Pledge.objects.select_related("donor__user", "hub")
+        .prefetch_related("devices")
+        .get(id=pledge_id)
+    )
+    link = ""
+    user = pledge.donor.user
+    if user is not None and not user.has_usable_password():
+        from accounts.emails import password_set_link
+
+        link = password_set_link(user)
+    devices = [(d, _track_url(d.tracking_code)) for d in pledge.devices.all()]
+    post_hubs = []
+    if pledge.dropoff == "post" and pledge.hub is None:
+        from donations.selectors import hubs_for_pledging
+
+        post_hubs = list(hubs_for_pledging())
+    _send(
+        pledge.donor,
+        "pledge_received",
+        {
+            "pledge": pledge,
+            "devices": devices,
+            "sign_in_link": link,
+            "post_hubs": post_hubs,
+        },
+    )
+
+
+def device_milestone(*, event_id: int) -> None:
+    event = (
+        DeviceEvent.objects.select_related("device__pledge__donor", "device__hub")
+        .filter(id=event_id)
+        .first()
+    )
+    if event is None or event.device.pledge is None:
+        return
+    device = event.device
+    outcome = None
+    if event.new_status == "delivered":
+        outcome = DeviceOutcome.objects.select_related("commune").filter(device=device).first()
+    _send(
+        device.pledge.donor,
+        f"device_{event.new_status}",
+        {
+            "device": device,
+            "event": event,
+            "outcome": outcome,
+            "reason": (event.data or {}).get("reason", ""),
+            "returning": (event.data or {}).get("next") == "return",
+            "track_url": _track_url(device.tracking_code),
+        },
+    )
+
+
+def gift_paid(*, gift_id: int) -> None:
+    gift = Gift.objects.select_related("donor").get(id=gift_id)
+    _send(
+        gift.donor,
+        "gift_paid",
+        {"gift": gift, "amount": money.format_amount(gift.amount, gift.currency)},
+    )
+
+
+def gift_refunded(*, gift_id: int, amount: int) -> None:
+    gift = Gift.objects.select_related("donor").get(id=gift_id)
+    _send(
+        gift.donor,
+        "gift_refunded",
+        {"gift": gift, "amount": money.format_amount(amount, gift.currency)},
+    )

@@ -1,0 +1,255 @@
+"""Forms of the donation pages. They only parse; the rules live in services.py."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from donations.models import Device, Donor, Gift, Pledge
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class PledgeForm(forms.Form):
+    # Who (only asked when not signed in)
+    name = forms.CharField(label=_("Your name or your organisation's"), max_length=150)
+    email = forms.EmailField(
+        label=_("Email"),
+        help_text=_("We send the tracking codes and a link to follow your phones here."),
+    )
+    kind = forms.ChoiceField(
+        label=_("You give as"), choices=Donor.Kind.choices, initial="individual"
+    )
+    country = forms.CharField(label=_("Country (2 letters)"), max_length=2, initial="VN")
+    language = forms.ChoiceField(
+        label=_("Emails in"), choices=[("vi", "Tiếng Việt"), ("en", "English")], initial="vi"
+    )
+    # The phone
+    brand = forms.CharField(
+        label=_("Brand"), max_length=60, widget=forms.TextInput(attrs={"placeholder": "Samsung"})
+    )
+    model = forms.CharField(
+        label=_("Model"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": "Galaxy A14 5G"}),
+    )
+    os = forms.ChoiceField(
+        label=_("Operating system"), choices=Device.OS.choices, initial="android"
+    )
+    os_version = forms.CharField(
+        label=_("OS version"),
+        max_length=20,
+        required=False,
+        help_text=_("Settings → About phone. For example 13 (Android) or 17.2 (iOS)."),
+    )
+    ram_gb = forms.DecimalField(
+        label=_("RAM (GB)"), max_digits=4, decimal_places=1, min_value=0, required=False
+    )
+    storage_gb = forms.IntegerField(
+        label=_("Storage (GB)"), min_value=0, max_value=4096, required=False
+    )
+    supports_4g = forms.ChoiceField(
+        label=_("Does it have 4G (LTE)?"),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        help_text=_("Phones without 4G cannot be used in Vietnam any more."),
+    )
+    supports_volte = forms.ChoiceField(
+        label=_("Does it support VoLTE (HD calls over 4G)?"),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        help_text=_("See “How do I check VoLTE?” below."),
+    )
+    has_nfc = forms.BooleanField(
+        label=_("It has NFC (needed to read the chip ID card for VNeID)"), required=False
+    )
+    has_camera = forms.BooleanField(label=_("The camera works"), required=False, initial=True)
+    condition = forms.ChoiceField(
+        label=_("Condition"), choices=Device.Condition.choices, initial="good"
+    )
+    quantity = forms.IntegerField(
+        label=_("How many identical phones?"),
+        min_value=1,
+        max_value=settings.DONATIONS_MAX_BATCH,
+        initial=1,
+        help_text=_("More than one only for new phones (for example a business's batch)."),
+    )
+    imei = forms.CharField(
+        label=_("IMEI (optional)"),
+        max_length=20,
+        required=False,
+        help_text=_("Dial *#06# to see it. 15 digits."),
+    )
+    # How it reaches us
+    dropoff = forms.ChoiceField(
+        label=_("How will the phone reach us?"),
+        choices=Pledge.Dropoff.choices,
+        widget=forms.RadioSelect,
+        initial="hub",
+    )
+    hub = forms.ChoiceField(label=_("Hub"), required=False)
+    pickup_address = forms.CharField(label=_("Pickup address"), max_length=255, required=False)
+    pickup_window = forms.CharField(
+        label=_("When may we pick it up?"),
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("weekdays 17:00–19:00")}),
+    )
+    # Home commune rule
+    commune = forms.ChoiceField(
+        label=_("Home commune (optional)"),
+        required=False,
+        help_text=_("If you come from one of Quảng Trị's communes, your phone can go there."),
+    )
+    rule = forms.ChoiceField(
+        label=_("How strictly?"),
+        choices=[("prefer", _("Prefer my commune")), ("only", _("Only my commune"))],
+        widget=forms.RadioSelect,
+        initial="prefer",
+        required=False,
+        help_text=_("“Only” may make your phone wait longer if no household there is waiting."),
+    )
+    public_name = forms.CharField(
+        label=_("Name on the public honour roll (optional)"),
+        max_length=150,
+        required=False,
+        help_text=_("Leave empty to stay anonymous."),
+    )
+
+    def __init__(self, *args, signed_in: bool, hubs, communes, **kwargs):
+        super().__init__(*args, **kwargs)
+        if signed_in:
+            for name in ("name", "email", "country", "language"):
+                del self.fields[name]
+        self.fields["hub"].choices = [("", _("— choose a hub —"))] + [
+            (str(h.id), f"{h.name} — {h.address}") for h in hubs
+        ]
+        self.fields["commune"].choices = [("", _("— no preference —"))] + [
+            (c.code, c.name) for c in communes
+        ]
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        device = {
+            "brand": data["brand"],
+            "model": data["model"],
+            "os": data["os"],
+            "os_version": data.get("os_version") or "",
+            "ram_gb": data.get("ram_gb") or 0,
+            "storage_gb": data.get("storage_gb") or 0,
+            "supports_4g": data["supports_4g"] == "yes",
+            "supports_volte": data["supports_volte"] == "yes",
+            "has_nfc": data.get("has_nfc", False),
+            "has_camera": data.get("has_camera", False),
+            "condition": data["condition"],
+            "imei": data.get("imei") or "",
+            "quantity": data.get("quantity") or 1,
+        }
+        kwargs = {
+            "devices": [device],
+            "dropoff": data["dropoff"],
+            "hub": data.get("hub") or None,
+            "pickup_address": data.get("pickup_address", ""),
+            "pickup_window": data.get("pickup_window", ""),
+            "commune_preference": (
+                {"commune": data["commune"], "strict": data.get("rule") == "only"}
+                if data.get("commune")
+                else None
+            ),
+            "public_name": data.get("public_name", ""),
+        }
+        if "email" in self.fields:
+            kwargs["donor"] = {
+                "name": data["name"],
+                "email": data["email"],
+                "kind": data["kind"],
+                "country": data["country"],
+                "language": data["language"],
+            }
+        else:
+            kwargs["donor"] = {"kind": data["kind"]}
+        return kwargs
+
+
+class PledgeEditForm(forms.Form):
+    dropoff = forms.ChoiceField(
+        label=_("How will the phone reach us?"),
+        choices=Pledge.Dropoff.choices,
+        widget=forms.RadioSelect,
+    )
+    hub = forms.ChoiceField(label=_("Hub"), required=False)
+    pickup_address = forms.CharField(label=_("Pickup address"), max_length=255, required=False)
+    pickup_window = forms.CharField(
+        label=_("When may we pick it up?"), max_length=120, required=False
+    )
+    commune = forms.ChoiceField(label=_("Home commune (optional)"), required=False)
+    rule = forms.ChoiceField(
+        label=_("How strictly?"),
+        choices=[("prefer", _("Prefer my commune")), ("only", _("Only my commune"))],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    def __init__(self, *args, hubs, communes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hub"].choices = [("", _("— choose a hub —"))] + [
+            (str(h.id), f"{h.name} — {h.address}") for h in hubs
+        ]
+        self.fields["commune"].choices = [("", _("— no preference —"))] + [
+            (c.code, c.name) for c in communes
+        ]
+
+
+class PhotoForm(forms.Form):
+    device = forms.ChoiceField(label=_("Phone"))
+    image = forms.FileField(
+        label=_("Photo"),
+        help_text=_("JPEG, PNG or WebP, up to 10 MB. Location data is removed."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+    )
+
+    def __init__(self, *args, devices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["device"].choices = [
+            (d.tracking_code, f"{d.tracking_code} {d.brand} {d.model}") for d in devices
+        ]
+
+
+class GiftForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("How do you give?"),
+        widget=forms.RadioSelect,
+        initial="vietqr",
+        choices=[
+            ("vietqr", _("Bank transfer in Vietnam (VietQR)")),
+            ("stripe", _("Card (from abroad)")),
+        ],
+    )
+    amount = forms.IntegerField(
+        label=_("Amount"),
+        min_value=1,
+        help_text=_(
+            "In đồng for bank transfers. For cards: in the currency's smallest unit (USD 10.00 = 1000; JPY and KRW have no cents)."
+        ),
+    )
+    currency = forms.ChoiceField(label=_("Currency (cards)"), initial="VND")
+    purpose = forms.ChoiceField(label=_("For"), choices=Gift.Purpose.choices, initial="general")
+    name = forms.CharField(label=_("Your name"), max_length=150)
+    email = forms.EmailField(label=_("Email"))
+
+    def __init__(self, *args, signed_in: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].choices = [(c, c) for c in settings.DONATIONS_CURRENCIES]
+        if signed_in:
+            del self.fields["name"]
+            del self.fields["email"]
+
+
+class StatementForm(forms.Form):
+    file = forms.FileField(
+        label=_("Bank statement (.csv or .xlsx)"),
+        help_text=_(
+            "Columns: date, amount, description (the transfer memo), reference. Vietnamese headers (Ngày, Số tiền, Nội dung, Mã giao dịch) work too."
+        ),
+    )

@@ -1,0 +1,146 @@
+"""Reads of the donations app, with their joins applied. Donors see only their own rows; the
+public sees a device's journey by its tracking code, never household data."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from config.errors import NotFound
+from donations.models import (
+    Device,
+    DeviceEvent,
+    DeviceOutcome,
+    Gift,
+    LedgerAttribution,
+    LedgerEntry,
+    Pledge,
+    StatementImport,
+)
+from places.models import Commune, Hub
+
+
+def pledge_list_for_donor(*, user) -> QuerySet[Pledge]:
+    if not user.is_authenticated:
+        return Pledge.objects.none()
+    return (
+        Pledge.objects.filter(donor__user=user)
+        .select_related("hub", "commune_preference", "donor")
+        .prefetch_related(
+            Prefetch(
+                "devices",
+                queryset=Device.objects.order_by("id")
+                .select_related("outcome__commune")
+                .prefetch_related(
+                    Prefetch(
+                        "events",
+                        queryset=DeviceEvent.objects.only("id", "device_id", "new_status", "at"),
+                    ),
+                    "photos",
+                ),
+            )
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def pledge_get_for_donor(*, user, pledge_id: int) -> Pledge:
+    pledge = pledge_list_for_donor(user=user).filter(id=pledge_id).first()
+    if pledge is None:
+        raise NotFound(_("No such pledge among yours."))
+    return pledge
+
+
+def gift_list_for_donor(*, user) -> QuerySet[Gift]:
+    if not user.is_authenticated:
+        return Gift.objects.none()
+    return (
+        Gift.objects.filter(donor__user=user)
+        .prefetch_related(
+            Prefetch(
+                "attributions",
+                queryset=LedgerAttribution.objects.select_related("spend").prefetch_related(
+                    Prefetch(
+                        "spend__devices",
+                        queryset=Device.objects.only("id", "tracking_code", "status"),
+                    )
+                ),
+            )
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def device_public(*, tracking_code: str) -> Device:
+    """A device by its code, for the public page: the events' statuses and times and the
+    consented outcome only (callers must not show event data: it may name records)."""
+    code = (tracking_code or "").strip().upper()
+    device = (
+        Device.objects.select_related("outcome__commune")
+        .prefetch_related(
+            Prefetch(
+                "events", queryset=DeviceEvent.objects.only("id", "device_id", "new_status", "at")
+            )
+        )
+        .filter(tracking_code=code)
+        .first()
+    )
+    if device is None:
+        raise NotFound(_("No phone has this tracking code."))
+    return device
+
+
+def public_outcome(device: Device) -> DeviceOutcome | None:
+    if device.status not in ("delivered", "followed_up"):
+        return None
+    try:
+        return device.outcome
+    except DeviceOutcome.DoesNotExist:
+        return None
+
+
+def hubs_for_pledging() -> QuerySet[Hub]:
+    return Hub.objects.filter(is_active=True).select_related("commune").order_by("name")
+
+
+def communes_for_choice() -> QuerySet[Commune]:
+    return Commune.objects.order_by("name")
+
+
+def statement_list(*, user) -> QuerySet[StatementImport]:
+    from accounts.scoping import scope_for
+
+    if not scope_for(user).has_role("coordinator"):
+        return StatementImport.objects.none()
+    return StatementImport.objects.select_related("uploaded_by").order_by("-created_at", "-id")
+
+
+def ledger_public(*, limit: int = 100) -> dict:
+    """Totals in and out per currency, and the latest entries with the phones each spend paid for."""
+    from donations.money import format_amount
+
+    totals: dict[str, dict] = {}
+    for row in LedgerEntry.objects.values("currency", "kind").annotate(
+        total=Sum("amount"), count=Count("id")
+    ):
+        line = totals.setdefault(
+            row["currency"], {"currency": row["currency"], "in": 0, "out": 0, "refunded": 0}
+        )
+        if row["kind"] == LedgerEntry.Kind.GIFT:
+            line["in"] += row["total"]
+        elif row["kind"] == LedgerEntry.Kind.REFUND:
+            line["refunded"] += row["total"]
+        else:
+            line["out"] += row["total"]
+    for line in totals.values():
+        line["balance"] = line["in"] - line["refunded"] - line["out"]
+        for key in ("in", "out", "refunded", "balance"):
+            line[f"{key}_display"] = format_amount(line[key], line["currency"])
+    entries = list(
+        LedgerEntry.objects.select_related("gift")
+        .prefetch_related(Prefetch("devices", queryset=Device.objects.only("id", "tracking_code")))
+        .order_by("-created_at", "-id")[:limit]
+    )
+    for entry in entries:
+        entry.display = format_amount(entry.amount, entry.currency)
+    return {"totals": sorted(totals.values(), key=lambda t: t["currency"]), "entries": entries}

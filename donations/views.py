@@ -1,0 +1,334 @@
+"""Pages of the donations app: pledging, my donations, public tracking, gifts, reconciliation.
+Server-rendered, mobile first, no JavaScript needed."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from accounts.scoping import scope_for
+from config.errors import ApplicationError, NotFound, apply_to_form
+from donations import money, selectors, services, stripe_client, vietqr
+from donations.forms import GiftForm, PhotoForm, PledgeEditForm, PledgeForm, StatementForm
+from donations.models import Gift
+
+# Service error fields → form field names.
+FIELD_ALIASES = {
+    "donor.name": "name",
+    "donor.email": "email",
+    "donor.kind": "kind",
+    "commune_preference.commune": "commune",
+    "devices": "quantity",
+}
+
+
+def _apply(form, error: ApplicationError) -> None:
+    fields = {}
+    for key, msgs in error.fields.items():
+        name = FIELD_ALIASES.get(key) or key.split(".")[-1]
+        fields.setdefault(name, []).extend(msgs)
+    apply_to_form(form, ApplicationError(error.message, code=error.code, fields=fields))
+
+
+def _user(request):
+    return request.user if request.user.is_authenticated else None
+
+
+def pledge_new(request):
+    hubs = list(selectors.hubs_for_pledging())
+    communes = list(selectors.communes_for_choice())
+    signed_in = request.user.is_authenticated
+    form = PledgeForm(
+        request.POST or None,
+        signed_in=signed_in,
+        hubs=hubs,
+        communes=communes,
+        initial={"language": (get_language() or "vi")[:2]},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.pledge_create(actor=_user(request), **form.service_kwargs())
+        except ApplicationError as error:
+            _apply(form, error)
+        else:
+            for warning in result.warnings:
+                messages.warning(request, warning)
+            if signed_in:
+                messages.success(request, _("Thank you! Your pledge is registered."))
+                return redirect("donations:pledge", result.pledge.id)
+            request.session["donations_last_pledge"] = result.pledge.id
+            return redirect("donations:thanks")
+    return render(
+        request,
+        "donations/pledge_new.html",
+        {"form": form, "hubs": hubs, "recycling_url": settings.DONATIONS_RECYCLING_URL},
+    )
+
+
+def pledge_thanks(request):
+    from donations.models import Pledge
+
+    pledge_id = request.session.get("donations_last_pledge")
+    pledge = (
+        Pledge.objects.select_related("hub", "donor")
+        .prefetch_related("devices")
+        .filter(id=pledge_id)
+        .first()
+        if pledge_id
+        else None
+    )
+    if pledge is None:
+        return redirect("donations:pledge_new")
+    post_hubs = (
+        list(selectors.hubs_for_pledging())
+        if pledge.dropoff == "post" and not pledge.hub_id
+        else []
+    )
+    return render(
+        request, "donations/pledge_thanks.html", {"pledge": pledge, "post_hubs": post_hubs}
+    )
+
+
+def ledger(request):
+    """The public fund ledger (Decree 93/2021: charity funds are disclosed): totals per currency
+    and the latest entries, each spend with the phones it paid for. No donor names."""
+    data = selectors.ledger_public()
+    return render(request, "donations/ledger.html", data)
+
+
+def recycling(request):
+    return render(request, "donations/recycling.html")
+
+
+@login_required
+def mine(request):
+    pledges = list(selectors.pledge_list_for_donor(user=request.user))
+    gifts = list(selectors.gift_list_for_donor(user=request.user))
+    for gift in gifts:
+        gift.display_amount = money.format_amount(gift.amount, gift.currency)
+    return render(request, "donations/mine.html", {"pledges": pledges, "gifts": gifts})
+
+
+def _pledge_or_404(request, pledge_id):
+    try:
+        return selectors.pledge_get_for_donor(user=request.user, pledge_id=pledge_id)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+def pledge_detail(request, pledge_id: int):
+    pledge = _pledge_or_404(request, pledge_id)
+    hubs = list(selectors.hubs_for_pledging())
+    communes = list(selectors.communes_for_choice())
+    devices = list(pledge.devices.all())
+    editable = pledge.status == "open" and all(d.status == "pledged" for d in devices)
+    edit_form = PledgeEditForm(
+        request.POST if request.POST.get("form") == "edit" else None,
+        hubs=hubs,
+        communes=communes,
+        initial={
+            "dropoff": pledge.dropoff,
+            "hub": pledge.hub_id,
+            "pickup_address": pledge.pickup_address,
+            "pickup_window": pledge.pickup_window,
+            "commune": pledge.commune_preference_id or "",
+            "rule": "only" if pledge.preference_strict else "prefer",
+        },
+    )
+    photo_form = PhotoForm(
+        request.POST if request.POST.get("form") == "photo" else None,
+        request.FILES or None,
+        devices=devices,
+    )
+    if request.method == "POST" and request.POST.get("form") == "edit" and edit_form.is_valid():
+        data = edit_form.cleaned_data
+        try:
+            services.pledge_update(
+                pledge_id=pledge.id,
+                actor=request.user,
+                dropoff=data["dropoff"],
+                hub=data.get("hub") or None,
+                pickup_address=data.get("pickup_address", ""),
+                pickup_window=data.get("pickup_window", ""),
+                commune_preference=(
+                    {"commune": data["commune"], "strict": data.get("rule") == "only"}
+                    if data.get("commune")
+                    else None
+                ),
+                clear_preference=not data.get("commune"),
+            )
+        except ApplicationError as error:
+            _apply(edit_form, error)
+        else:
+            messages.success(request, _("Your pledge is updated."))
+            return redirect("donations:pledge", pledge.id)
+    if request.method == "POST" and request.POST.get("form") == "photo" and photo_form.is_valid():
+        try:
+            services.device_photo_add(
+                pledge_id=pledge.id,
+                tracking_code=photo_form.cleaned_data["device"],
+                image=photo_form.cleaned_data["image"],
+                actor=request.user,
+            )
+        except ApplicationError as error:
+            _apply(photo_form, error)
+        else:
+            messages.success(request, _("Photo added. Its location data was removed."))
+            return redirect("donations:pledge", pledge.id)
+    return render(
+        request,
+        "donations/pledge_detail.html",
+        {
+            "pledge": pledge,
+            "devices": devices,
+            "editable": editable,
+            "edit_form": edit_form,
+            "photo_form": photo_form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def pledge_cancel(request, pledge_id: int):
+    _pledge_or_404(request, pledge_id)
+    try:
+        services.pledge_cancel(pledge_id=pledge_id, actor=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your pledge is cancelled. Thank you for thinking of us."))
+    return redirect("donations:pledge", pledge_id)
+
+
+def track(request, code: str):
+    try:
+        device = selectors.device_public(tracking_code=code)
+    except NotFound:
+        return render(request, "donations/track_missing.html", {"code": code}, status=404)
+    return render(
+        request,
+        "donations/track.html",
+        {
+            "device": device,
+            "events": list(device.events.all()),
+            "outcome": selectors.public_outcome(device),
+        },
+    )
+
+
+def track_lookup(request):
+    code = (request.GET.get("code") or "").strip().upper()
+    if code:
+        return redirect("donations:track", code)
+    return render(request, "donations/track_missing.html", {"code": ""})
+
+
+def gift_new(request):
+    signed_in = request.user.is_authenticated
+    form = GiftForm(request.POST or None, signed_in=signed_in)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        common = {
+            "actor": _user(request),
+            "amount": data["amount"],
+            "purpose": data["purpose"],
+            "email": data.get("email", ""),
+            "name": data.get("name", ""),
+            "language": (get_language() or "vi")[:2],
+        }
+        try:
+            if data["method"] == "stripe":
+                gift = services.gift_checkout_start(currency=data["currency"], **common)
+                return redirect(gift.checkout_url)
+            gift = services.gift_vietqr_create(**common)
+            return redirect("donations:vietqr", gift.memo)
+        except ApplicationError as error:
+            _apply(form, error)
+    return render(
+        request,
+        "donations/gift_new.html",
+        {"form": form, "stripe_on": stripe_client.is_configured()},
+    )
+
+
+def gift_success(request):
+    return render(request, "donations/gift_done.html", {"ok": True})
+
+
+def gift_cancel(request):
+    return render(request, "donations/gift_done.html", {"ok": False})
+
+
+def _vietqr_gift(memo: str) -> Gift:
+    gift = Gift.objects.filter(method="vietqr", memo=memo).first()
+    if gift is None:
+        raise Http404
+    return gift
+
+
+def vietqr_page(request, memo: str):
+    gift = _vietqr_gift(memo)
+    return render(
+        request,
+        "donations/vietqr.html",
+        {
+            "gift": gift,
+            "amount": money.format_amount(gift.amount, "VND"),
+            "payload": vietqr.programme_payload(amount=gift.amount, memo=gift.memo),
+            "bank_name": settings.VIETQR_BANK_NAME,
+            "account_no": settings.VIETQR_ACCOUNT_NO,
+            "account_name": settings.VIETQR_ACCOUNT_NAME,
+        },
+    )
+
+
+def vietqr_png(request, memo: str):
+    gift = _vietqr_gift(memo)
+    data = vietqr.png(vietqr.programme_payload(amount=gift.amount, memo=gift.memo))
+    response = HttpResponse(data, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    try:
+        services.stripe_webhook_receive(
+            payload=request.body, signature=request.headers.get("Stripe-Signature")
+        )
+    except stripe_client.InvalidWebhook:
+        return HttpResponseBadRequest("invalid signature")
+    return HttpResponse("ok")
+
+
+@login_required
+def statements(request):
+    if not scope_for(request.user).has_role("coordinator"):
+        raise Http404
+    form = StatementForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.statement_reconcile(
+                content=upload.read(), filename=upload.name, actor=request.user
+            )
+        except ApplicationError as error:
+            _apply(form, error)
+    history = list(selectors.statement_list(user=request.user)[:20])
+    pending = Gift.objects.filter(method="vietqr", status="pending").count()
+    return render(
+        request,
+        "donations/statements.html",
+        {"form": form, "result": result, "history": history, "pending": pending},
+    )

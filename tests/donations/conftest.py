@@ -1,0 +1,86 @@
+import io
+
+import pytest
+from PIL import Image
+
+from tests.donations.fake_stripe import FakeStripe
+
+WEBHOOK_SECRET = "whsec_test_secret"
+
+
+@pytest.fixture
+def fake_stripe(settings):
+    with FakeStripe() as server:
+        settings.STRIPE_SECRET_KEY = "sk_test_fake"
+        settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+        settings.STRIPE_API_BASE = server.url
+        yield server
+
+
+@pytest.fixture
+def stripe_down(settings):
+    import socket
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()  # nothing listens there now
+    settings.STRIPE_SECRET_KEY = "sk_test_fake"
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = f"http://127.0.0.1:{port}"
+
+
+def phone(**overrides):
+    spec = {
+        "brand": "Samsung",
+        "model": "Galaxy A14",
+        "ram_gb": "4",
+        "storage_gb": 64,
+        "os": "android",
+        "os_version": "14",
+        "supports_4g": True,
+        "supports_volte": True,
+        "has_nfc": True,
+        "condition": "good",
+    }
+    spec.update(overrides)
+    return spec
+
+
+def pledge_body(**overrides):
+    body = {
+        "donor": {
+            "name": "Lê Văn Tâm",
+            "email": "tam@example.org",
+            "kind": "diaspora",
+            "country": "DE",
+        },
+        "devices": [phone()],
+        "dropoff": "post",
+    }
+    body.update(overrides)
+    return body
+
+
+def jpeg_with_gps(size=(2400, 1800)) -> bytes:
+    """A real JPEG carrying GPS EXIF (a location in Quảng Trị) and a camera make."""
+    image = Image.new("RGB", size, (30, 120, 200))
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # Make
+    gps = {1: "N", 2: (16.0, 45.0, 30.0), 3: "E", 4: (106.0, 40.0, 12.0)}
+    exif[0x8825] = gps  # GPSInfo
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+@pytest.fixture
+def make_pledge(db, communes):
+    from donations.services import pledge_create
+
+    def make(user, **kwargs):
+        kwargs.setdefault("devices", [phone()])
+        kwargs.setdefault("dropoff", "post")
+        return pledge_create(actor=user, **kwargs).pledge
+
+    return make

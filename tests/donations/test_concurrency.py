@@ -1,0 +1,71 @@
+"""Replays that arrive at the same moment: the unique event id and the gift's row lock keep the
+result the same as one delivery. Needs PostgreSQL's row locks (SQLite serialises writers)."""
+
+import json
+import threading
+
+import pytest
+from django.db import connection
+
+from donations.models import Gift, GiftEvent, LedgerEntry, StripeEvent
+from tests.donations.conftest import WEBHOOK_SECRET
+from tests.donations.fake_stripe import sign
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL: SQLite has no row locks and serialises writers",
+    ),
+]
+
+
+def test_the_same_webhooks_delivered_in_parallel_pay_the_gift_once(communes, settings):
+    from donations.models import Donor
+    from donations.services import stripe_webhook_receive
+
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    donor = Donor.objects.create(name="Song Song", email="parallel@example.org")
+    gift = Gift.objects.create(
+        donor=donor, method="stripe", amount=5000, currency="EUR", stripe_session_id="cs_par"
+    )
+    session = {
+        "id": "cs_par",
+        "payment_intent": "pi_par",
+        "payment_status": "paid",
+        "metadata": {"gift_id": str(gift.id)},
+    }
+    events = [
+        {"id": "evt_p1", "type": "checkout.session.completed", "data": {"object": session}},
+        {
+            "id": "evt_p2",
+            "type": "checkout.session.async_payment_succeeded",
+            "data": {"object": session},
+        },
+    ]
+    errors = []
+    barrier = threading.Barrier(8)
+
+    def deliver(event):
+        from django.db import connection as thread_connection
+
+        try:
+            payload = json.dumps(event).encode()
+            barrier.wait()
+            stripe_webhook_receive(payload=payload, signature=sign(payload, WEBHOOK_SECRET))
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=deliver, args=(events[i % 2],)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    gift.refresh_from_db()
+    assert gift.status == "paid"
+    assert StripeEvent.objects.count() == 2
+    assert LedgerEntry.objects.filter(gift=gift, kind="gift").count() == 1
+    assert GiftEvent.objects.filter(gift=gift, new_status="paid").count() == 1
