@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -209,11 +210,28 @@ def pledge_cancel(request, pledge_id: int):
     return redirect("donations:pledge", pledge_id)
 
 
+def _staff_handles(user, device) -> bool:
+    scope = scope_for(user)
+    if scope.is_admin:
+        return True
+    if not scope.has_role("coordinator"):
+        return False
+    if device.hub_id is not None:
+        return scope.covers_hub(device.hub_id)
+    # A pledged phone not yet at a hub: the hub its donor named, or any hub when none was named.
+    pledge_hub = device.pledge.hub_id if device.pledge_id else None
+    return device.status == "pledged" and (pledge_hub is None or scope.covers_hub(pledge_hub))
+
+
 def track(request, code: str):
     try:
         device = selectors.device_public(tracking_code=code)
     except NotFound:
         return render(request, "donations/track_missing.html", {"code": code}, status=404)
+    if "public" not in request.GET and _staff_handles(request.user, device):
+        # A label's QR opens the hub's work page for the staff who handle the phone. The page is
+        # reached by its URL name: logistics sits above donations and is not imported here.
+        return redirect(reverse("logistics:device", args=[device.tracking_code]))
     return render(
         request,
         "donations/track.html",

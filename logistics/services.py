@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.scoping import scope_for
 from config.errors import ApplicationError, Conflict, NotFound
+from donations import services as donation_services
 from donations.lifecycle import allowed_moves, device_transition
 from donations.models import Device
 from households.lifecycle import household_transition
 from households.models import Household
-from logistics import donor_side
 from logistics.images import clean_image, image_from_data_url
 from logistics.models import (
     QA_CHECKS,
@@ -335,7 +335,7 @@ def repair_record_create(
             by=actor,
         )
         if record.booked_to_fund:
-            donor_side.ledger_spend(
+            donation_services.ledger_spend(
                 kind="refurbish",
                 amount=cost_vnd,
                 currency="VND",
@@ -656,7 +656,7 @@ def handover_create(
             item.outcome = BatchItem.Outcome.HANDED_OVER
             item.save(update_fields=["outcome"])
             _batch_complete_if_done(item.batch_id)
-        donor_side.device_outcome_record(
+        donation_services.device_outcome_record(
             device_id=device.id,
             commune_code=household.commune_id,
             household_kind=household.need_kind,

@@ -182,10 +182,26 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Two choice sets share the field name "method": name each enum after what it is.
+    # Several choice sets share a field name ("status", "kind", "method"...): name each enum after
+    # its model, so the schema's names are stable for clients. Regenerate when models add choices.
     "ENUM_NAME_OVERRIDES": {
-        "ConsentMethodEnum": "households.models.ConsentRecord.Method",
-        "WipeMethodEnum": "logistics.models.WipeRecord.Method",
+        "AccountEventActionEnum": "accounts.models.AccountEvent.Action",
+        "PledgeEventActionEnum": "donations.models.PledgeEvent.Action",
+        "SimCardCarrierEnum": "logistics.models.SimCard.Carrier",
+        "DeliveryBatchCarrierEnum": "logistics.models.DeliveryBatch.Carrier",
+        "CommuneKindEnum": "places.models.Commune.Kind",
+        "HouseholdEventKindEnum": "households.models.HouseholdEvent.Kind",
+        "DonorKindEnum": "donations.models.Donor.Kind",
+        "LedgerEntryKindEnum": "donations.models.LedgerEntry.Kind",
+        "ConsentRecordMethodEnum": "households.models.ConsentRecord.Method",
+        "GiftMethodEnum": "donations.models.Gift.Method",
+        "WipeRecordMethodEnum": "logistics.models.WipeRecord.Method",
+        "HouseholdStatusEnum": "households.models.Household.Status",
+        "HouseholdImportStatusEnum": "households.models.HouseholdImport.Status",
+        "PledgeStatusEnum": "donations.models.Pledge.Status",
+        "DeviceStatusEnum": "donations.models.Device.Status",
+        "GiftStatusEnum": "donations.models.Gift.Status",
+        "DeliveryBatchStatusEnum": "logistics.models.DeliveryBatch.Status",
     },
 }
 
