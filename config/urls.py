@@ -25,6 +25,7 @@ api_v1 = [
     path("", include("donations.api_urls")),
     path("", include("matching.api_urls")),
     path("", include("logistics.api_urls")),
+    path("", include("progress.api_urls")),
 ]
 
 urlpatterns = [
@@ -36,6 +37,7 @@ urlpatterns = [
     path("", include("donations.urls")),
     path("", include("matching.urls")),
     path("", include("logistics.urls")),
+    path("", include("progress.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

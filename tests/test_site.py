@@ -93,6 +93,7 @@ def test_there_is_a_catalogue_per_app_and_one_for_the_site():
         "donations",
         "matching",
         "logistics",
+        "progress",
     }
 
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "donations",
     "matching",
     "logistics",
+    "progress",
 ]
 
 MIDDLEWARE = [
@@ -332,3 +333,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 # (end of logistics settings)
+
+
+# ---------------------------------------------------------------------------------------------
+# progress
+# (end of progress settings)

@@ -8,7 +8,7 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-APPS = ["places", "accounts", "households", "donations", "matching", "logistics"]
+APPS = ["places", "accounts", "households", "donations", "matching", "logistics", "progress"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,3 @@
+"""Public numbers API, mounted under /api/v1/ by config/urls.py."""
+
+urlpatterns: list = []
