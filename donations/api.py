@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from donations import money, selectors, services
 from donations.models import Device, Donor, Gift, Pledge
+from donations.views import rate_limit
 
 
 def _user(request):
@@ -161,6 +162,7 @@ class PledgeListCreate(ListAPIView):
 
             message = _("Tell us your name and email, or sign in first.")
             raise ApplicationError(message, code="donor_required", fields={"donor": [message]})
+        rate_limit(request, "pledge", (donor or {}).get("email", ""))
         result = services.pledge_create(
             actor=actor,
             donor=donor,
@@ -311,6 +313,7 @@ class GiftCheckout(APIView):
     def post(self, request):
         data = CheckoutInput(data=request.data)
         data.is_valid(raise_exception=True)
+        rate_limit(request, "gift_checkout", data.validated_data.get("email", ""))
         gift = services.gift_checkout_start(actor=_user(request), **data.validated_data)
         return Response(
             {"id": gift.id, "status": gift.status, "checkout_url": gift.checkout_url}, status=201
@@ -326,6 +329,7 @@ class GiftVietQR(APIView):
 
         data = VietQRInput(data=request.data)
         data.is_valid(raise_exception=True)
+        rate_limit(request, "gift_checkout", data.validated_data.get("email", ""))
         gift = services.gift_vietqr_create(actor=_user(request), **data.validated_data)
         return Response(
             {

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.scoping import scope_for
+from config import ratelimit
 from config.errors import ApplicationError, NotFound, apply_to_form
 from donations import money, selectors, services, stripe_client, vietqr
 from donations.forms import GiftForm, PhotoForm, PledgeEditForm, PledgeForm, StatementForm
@@ -42,6 +43,24 @@ def _user(request):
     return request.user if request.user.is_authenticated else None
 
 
+def rate_limit(request, scope: str, email: str = "") -> None:
+    """Counts one pledge or gift attempt per client address and per account (or email);
+    raises ratelimit.RateLimited (429) past settings.RATE_LIMITS[scope]. Used by the API too."""
+    keys = [f"ip:{ratelimit.client_ip(request)}"]
+    if request.user.is_authenticated:
+        keys.append(f"user:{request.user.pk}")
+    elif email:
+        keys.append(f"email:{email.strip().lower()}")
+    ratelimit.hit(scope, *keys)
+
+
+def _render_limited(request, template: str, context: dict, limited) -> HttpResponse:
+    context["form"].add_error(None, limited.message)
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(limited.retry_after)
+    return response
+
+
 def pledge_new(request):
     hubs = list(selectors.hubs_for_pledging())
     communes = list(selectors.communes_for_choice())
@@ -53,7 +72,12 @@ def pledge_new(request):
         communes=communes,
         initial={"language": (get_language() or "vi")[:2]},
     )
+    context = {"form": form, "hubs": hubs, "recycling_url": settings.DONATIONS_RECYCLING_URL}
     if request.method == "POST" and form.is_valid():
+        try:
+            rate_limit(request, "pledge", form.cleaned_data.get("email") or "")
+        except ratelimit.RateLimited as limited:
+            return _render_limited(request, "donations/pledge_new.html", context, limited)
         try:
             result = services.pledge_create(actor=_user(request), **form.service_kwargs())
         except ApplicationError as error:
@@ -66,11 +90,7 @@ def pledge_new(request):
                 return redirect("donations:pledge", result.pledge.id)
             request.session["donations_last_pledge"] = result.pledge.id
             return redirect("donations:thanks")
-    return render(
-        request,
-        "donations/pledge_new.html",
-        {"form": form, "hubs": hubs, "recycling_url": settings.DONATIONS_RECYCLING_URL},
-    )
+    return render(request, "donations/pledge_new.html", context)
 
 
 def pledge_thanks(request):
@@ -253,8 +273,13 @@ def track_lookup(request):
 def gift_new(request):
     signed_in = request.user.is_authenticated
     form = GiftForm(request.POST or None, signed_in=signed_in)
+    context = {"form": form, "stripe_on": stripe_client.is_configured()}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        try:
+            rate_limit(request, "gift_checkout", data.get("email") or "")
+        except ratelimit.RateLimited as limited:
+            return _render_limited(request, "donations/gift_new.html", context, limited)
         common = {
             "actor": _user(request),
             "amount": data["amount"],
@@ -271,11 +296,7 @@ def gift_new(request):
             return redirect("donations:vietqr", gift.memo)
         except ApplicationError as error:
             _apply(form, error)
-    return render(
-        request,
-        "donations/gift_new.html",
-        {"form": form, "stripe_on": stripe_client.is_configured()},
-    )
+    return render(request, "donations/gift_new.html", context)
 
 
 def gift_success(request):

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -227,6 +228,9 @@ USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)
 # "attempts/seconds" per client IP and per account.
 RATE_LIMITS = {
     "sign_in": env("RATE_LIMIT_SIGN_IN", "10/900"),
+    # Pledges and gift checkouts (Stripe or VietQR), per client IP and per account or email.
+    "pledge": env("RATE_LIMIT_PLEDGE", "20/3600"),
+    "gift_checkout": env("RATE_LIMIT_GIFT_CHECKOUT", "10/600"),
 }
 
 # Security headers that hold in every mode.
