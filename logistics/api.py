@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -29,6 +29,19 @@ from logistics.models import (
 )
 
 # --- output ------------------------------------------------------------------------------
+
+
+def _page_of(serializer_class, name: str):
+    """The schema of config.api.Pagination's page around `serializer_class` rows."""
+    return inline_serializer(
+        name=name,
+        fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+        },
+    )
 
 
 class DeviceOut(serializers.ModelSerializer):
@@ -103,7 +116,7 @@ class WalkInIn(serializers.Serializer):
 
 
 class DeviceListView(APIView):
-    @extend_schema(responses=DeviceOut(many=True))
+    @extend_schema(responses=_page_of(DeviceOut, "PaginatedDeviceOutList"))
     def get(self, request):
         status = request.query_params.get("status") or None
         hub = request.query_params.get("hub") or None
@@ -360,6 +373,14 @@ class BatchOut(serializers.ModelSerializer):
         return reverse("api:logistics-batch-manifest", args=[batch.id])
 
 
+class BatchListOut(BatchOut):
+    def get_devices(self, batch) -> list[dict]:
+        return [
+            {"tracking_code": item.device.tracking_code, "outcome": item.outcome}
+            for item in batch.items.all()
+        ]
+
+
 class BatchListView(APIView):
     class BatchListInput(serializers.Serializer):
         hub = serializers.IntegerField()
@@ -369,7 +390,7 @@ class BatchListView(APIView):
         carrier_name = serializers.CharField(required=False, allow_blank=True, default="")
         devices = serializers.ListField(child=serializers.CharField(max_length=12), min_length=1)
 
-    @extend_schema(responses=BatchOut(many=True))
+    @extend_schema(responses=_page_of(BatchListOut, "PaginatedBatchListOutList"))
     def get(self, request):
         qs = selectors.batches_for_staff(request.user).prefetch_related("items__device")
         paginator = Pagination()
@@ -389,14 +410,6 @@ class BatchListView(APIView):
             actor=request.user,
         )
         return Response(BatchOut(batch).data, status=201)
-
-
-class BatchListOut(BatchOut):
-    def get_devices(self, batch) -> list[dict]:
-        return [
-            {"tracking_code": item.device.tracking_code, "outcome": item.outcome}
-            for item in batch.items.all()
-        ]
 
 
 class BatchDetailView(APIView):

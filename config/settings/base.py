@@ -184,6 +184,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # API.md's error shape on every operation (config/openapi.py), after the enum naming.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.openapi.document_errors",
+    ],
     # Several choice sets share a field name ("status", "kind", "method"...): name each enum after
     # its model, so the schema's names are stable for clients. Regenerate when models add choices.
     "ENUM_NAME_OVERRIDES": {
