@@ -116,7 +116,9 @@ class WalkInIn(serializers.Serializer):
 
 
 class DeviceListView(APIView):
-    @extend_schema(responses=_page_of(DeviceOut, "PaginatedDeviceOutList"))
+    @extend_schema(
+        operation_id="v1_devices_list", responses=_page_of(DeviceOut, "PaginatedDeviceOutList")
+    )
     def get(self, request):
         status = request.query_params.get("status") or None
         hub = request.query_params.get("hub") or None
@@ -390,7 +392,10 @@ class BatchListView(APIView):
         carrier_name = serializers.CharField(required=False, allow_blank=True, default="")
         devices = serializers.ListField(child=serializers.CharField(max_length=12), min_length=1)
 
-    @extend_schema(responses=_page_of(BatchListOut, "PaginatedBatchListOutList"))
+    @extend_schema(
+        operation_id="v1_batches_list",
+        responses=_page_of(BatchListOut, "PaginatedBatchListOutList"),
+    )
     def get(self, request):
         qs = selectors.batches_for_staff(request.user).prefetch_related("items__device")
         paginator = Pagination()
