@@ -534,9 +534,15 @@ def batch_dispatch(*, batch_id: int, actor) -> DeliveryBatch:
 def batch_return_device(*, batch_id: int, device_id: int, actor) -> BatchItem:
     """A phone comes back undelivered (nobody home, wrong address): allocated again at the hub."""
     with transaction.atomic():
-        item = BatchItem.objects.select_for_update().get(
-            batch_id=batch_id, device_id=device_id, outcome=BatchItem.Outcome.PENDING
+        item = (
+            BatchItem.objects.select_for_update()
+            .filter(batch_id=batch_id, device_id=device_id, outcome=BatchItem.Outcome.PENDING)
+            .first()
         )
+        if item is None:  # delivered, already returned, or never on this batch
+            raise Conflict(
+                _("This phone is not out for delivery on this batch."), code="not_on_batch"
+            )
         _require_hub(actor, item.batch.hub_id)
         _event(item.device, S.ALLOCATED, actor, {"batch": batch_id, "returned": True})
         item.outcome = BatchItem.Outcome.RETURNED

@@ -1,0 +1,134 @@
+"""One fixture world for the access matrix: every object a URL parameter can name, built with the
+apps' services (model rows only where a service needs a matching run that is not ours to fake).
+
+- household_a: commune A (Tà Rụt), village "Bản A Vao", verified, allocated, dispatched and
+  handed over a phone of hub H (so a batch and a handover exist);
+- household_b: commune B (Hướng Phùng), village "Bản Cheng", submitted, waiting for the verifier;
+- pledge: `donor`'s pledge of one phone (post); other_pledge: `other_donor`'s;
+- device_k: a phone received at hub K; device_h: the delivered phone of hub H;
+- gift: `donor`'s VietQR gift; an Excel import of officer A.
+
+SECRETS lists the personal data that must never reach a donor or the public.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+
+HEAD_A = "Hồ Thị Xuyến"
+HEAD_B = "Pả Văn Kiêm"
+CCCD_A = "045185739146"
+CCCD_B = "045085802468"
+
+
+@dataclass
+class World:
+    household_a: object
+    household_b: object
+    pledge: object
+    other_pledge: object
+    device_h: object
+    device_k: object
+    batch: object
+    handover: object
+    gift: object
+    household_import: object
+    donor_record: object
+    village_a: object
+    village_b: object
+
+    @property
+    def secrets(self) -> list[str]:
+        return [HEAD_A, HEAD_B, CCCD_A[-4:], CCCD_B[-4:], self.village_a.name, self.village_b.name]
+
+
+@pytest.fixture
+def world(personas, communes, villages, hubs) -> World:
+    from donations.lifecycle import device_transition
+    from donations.models import Device
+    from donations.services import gift_vietqr_create, pledge_create
+    from households.lifecycle import household_transition
+    from households.models import HouseholdImport
+    from households.services import household_create, household_submit, household_verify
+    from logistics.services import batch_create, batch_dispatch, device_receive, handover_create
+    from matching.models import Allocation
+    from tests.donations.conftest import phone
+    from tests.households.conftest import household_data
+    from tests.logistics.conftest import new_imei
+
+    officer_a, officer_b = personas["officer_a"], personas["officer_b"]
+    verifier, coordinator_h = personas["verifier"], personas["coordinator_h"]
+    admin, donor = personas["admin"], personas["donor"]
+
+    household_a = household_create(
+        actor=officer_a,
+        **household_data(communes["A"], head_name=HEAD_A, cccd=CCCD_A, village=villages["A"].id),
+    )
+    household_submit(household_id=household_a.id, actor=officer_a)
+    household_verify(household_id=household_a.id, actor=verifier)
+    household_b = household_create(
+        actor=officer_b,
+        **household_data(communes["B"], head_name=HEAD_B, cccd=CCCD_B, village=villages["B"].id),
+    )
+    household_b = household_submit(household_id=household_b.id, actor=officer_b)
+
+    pledge = pledge_create(actor=donor, devices=[phone()], dropoff="post").pledge
+    other_pledge = pledge_create(
+        actor=personas["other_donor"], devices=[phone(model="Redmi 12")], dropoff="post"
+    ).pledge
+
+    # A phone of the donor's pledge travels to household A through hub H.
+    device_h = pledge.devices.get()
+    # (wipe, repair and QA records are the logistics tests' business: the phone is set ready here)
+    Device.objects.filter(id=device_h.id).update(status="ready", hub=hubs["H"], imei=new_imei())
+    device_transition(device_id=device_h.id, to="allocated", actor=admin)
+    household_transition(household_id=household_a.id, to="allocated", actor=admin)
+    Allocation.objects.create(device_id=device_h.id, household=household_a, is_live=True)
+    batch = batch_create(
+        hub_id=hubs["H"].id,
+        commune_code=household_a.commune_id,
+        planned_date=date(2026, 12, 1),
+        carrier="officer",
+        carrier_name="Cán bộ xã",
+        device_codes=[device_h.tracking_code],
+        actor=coordinator_h,
+    )
+    batch_dispatch(batch_id=batch.id, actor=coordinator_h)
+    handover = handover_create(
+        device_id=device_h.id,
+        household_id=household_a.id,
+        received_by=HEAD_A,
+        recipient_cccd_last4=CCCD_A[-4:],
+        actor=officer_a,
+    )
+
+    device_k = other_pledge.devices.get()
+    device_receive(
+        device_id=device_k.id, hub_id=hubs["K"].id, imei=new_imei(), actor=personas["coordinator_k"]
+    )
+
+    gift = gift_vietqr_create(
+        actor=donor, amount=300000, purpose="sim", email="", name="", language="vi"
+    )
+    household_import = HouseholdImport.objects.create(uploaded_by=officer_a, file_name="ds.xlsx")
+
+    device_h.refresh_from_db()
+    device_k = Device.objects.get(id=device_k.id)
+    return World(
+        household_a=household_a,
+        household_b=household_b,
+        pledge=pledge,
+        other_pledge=other_pledge,
+        device_h=device_h,
+        device_k=device_k,
+        batch=batch,
+        handover=handover,
+        gift=gift,
+        household_import=household_import,
+        donor_record=pledge.donor,
+        village_a=villages["A"],
+        village_b=villages["B"],
+    )

@@ -1,0 +1,356 @@
+"""The access matrix (issue 7): every URL pattern of the project × every persona, with the outcome
+each must get, from one fixture world (tests/access/world.py).
+
+A row is one line: `"METHOD name": "o o o o o o o o o"` with one outcome per persona, in the order
+anonymous, donor, other_donor, officer_a, officer_b, verifier, coordinator_h, coordinator_k, admin.
+An outcome is a status code, or `L` (302 to the sign-in page), or `R` (another redirect).
+Writes are sent with an empty body: those allowed get their validation answer (400, or the page
+again), the others 401/403/404 or `L`, and for those the test asserts that no row was written.
+A URL pattern (or an API method) without a row fails the test with its name.
+For every response a donor, other_donor or anonymous can get, no household head name, CCCD digits
+or village name of the world appears in the body.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from tests.access.routes import PERSONAS, all_routes, contains, strip_tokens
+from tests.access.world import world  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_VIEWERS = ("anonymous", "donor", "other_donor")
+
+# fmt: off
+ROWS = {
+    "GET admin:index": "R R R R R R R R 200",
+    "GET accounts:landing": "L 200 200 200 200 200 200 200 200",
+    "GET accounts:login": "200 R R R R R R R R",
+    "GET accounts:logout": "405 405 405 405 405 405 405 405 405",
+    "GET accounts:password_reset": "200 200 200 200 200 200 200 200 200",
+    "GET accounts:password_reset_complete": "200 200 200 200 200 200 200 200 200",
+    "GET accounts:password_reset_confirm": "200 200 200 200 200 200 200 200 200",
+    "GET accounts:password_reset_done": "200 200 200 200 200 200 200 200 200",
+    "GET api-docs": "200 200 200 200 200 200 200 200 200",
+    "GET api:commune-detail": "200 200 200 200 200 200 200 200 200",
+    "GET api:commune-list": "200 200 200 200 200 200 200 200 200",
+    "GET api:gifts": "401 200 200 200 200 200 200 200 200",
+    "GET api:household-detail": "401 403 403 200 404 200 403 403 200",
+    "GET api:household-import-template": "401 403 403 200 200 200 403 403 200",
+    "GET api:household-list": "401 403 403 200 200 200 403 403 200",
+    "GET api:household-personal-data": "401 403 403 200 404 200 403 403 200",
+    "GET api:hub-detail": "200 200 200 200 200 200 200 200 200",
+    "GET api:hub-list": "200 200 200 200 200 200 200 200 200",
+    "GET api:logistics-batch": "401 404 404 200 404 404 200 404 200",
+    "GET api:logistics-batch-manifest": "401 404 404 200 404 404 200 404 200",
+    "GET api:logistics-batches": "401 200 200 200 200 200 200 200 200",
+    "GET api:logistics-device": "401 404 404 404 404 404 404 200 200",
+    "GET api:logistics-devices": "401 200 200 200 200 200 200 200 200",
+    "GET api:logistics-handover": "401 404 404 200 404 404 200 404 200",
+    "GET api:logistics-handover-receipt": "401 404 404 200 404 404 200 404 200",
+    "GET api:logistics-labels": "401 400 400 400 400 400 400 400 400",
+    "GET api:me": "401 200 200 200 200 200 200 200 200",
+    "GET api:pledge": "401 200 404 404 404 404 404 404 404",
+    "GET api:pledges": "401 200 200 200 200 200 200 200 200",
+    "GET api:staff-detail": "401 403 403 403 403 403 403 403 200",
+    "GET api:staff-list": "401 403 403 403 403 403 403 403 200",
+    "GET api:track": "200 200 200 200 200 200 200 200 200",
+    "GET api:village-detail": "401 404 404 200 404 200 200 404 200",
+    "GET api:village-list": "401 200 200 200 200 200 200 200 200",
+    "GET donations:gift_cancel": "200 200 200 200 200 200 200 200 200",
+    "GET donations:gift_new": "200 200 200 200 200 200 200 200 200",
+    "GET donations:gift_success": "200 200 200 200 200 200 200 200 200",
+    "GET donations:ledger": "200 200 200 200 200 200 200 200 200",
+    "GET donations:mine": "L 200 200 200 200 200 200 200 200",
+    "GET donations:pledge": "L 200 404 404 404 404 404 404 404",
+    "GET donations:pledge_cancel": "L 405 405 405 405 405 405 405 405",
+    "GET donations:pledge_new": "200 200 200 200 200 200 200 200 200",
+    "GET donations:recycling": "200 200 200 200 200 200 200 200 200",
+    "GET donations:statements": "L 404 404 404 404 404 200 200 200",
+    "GET donations:stripe_webhook": "405 405 405 405 405 405 405 405 405",
+    "GET donations:thanks": "R R R R R R R R R",
+    "GET donations:track": "200 200 200 200 200 200 R 200 R",
+    "GET donations:track_lookup": "200 200 200 200 200 200 200 200 200",
+    "GET donations:vietqr": "200 200 200 200 200 200 200 200 200",
+    "GET donations:vietqr_png": "200 200 200 200 200 200 200 200 200",
+    "GET healthz": "200 200 200 200 200 200 200 200 200",
+    "GET home": "200 200 200 200 200 200 200 200 200",
+    "GET households:anonymise": "405 405 405 405 405 405 405 405 405",
+    "GET households:consent": "L 403 403 200 404 403 403 403 200",
+    "GET households:create": "L 403 403 200 200 403 403 403 200",
+    "GET households:decide": "405 405 405 405 405 405 405 405 405",
+    "GET households:detail": "L 403 403 200 404 200 403 403 200",
+    "GET households:edit": "L 403 403 200 404 403 403 403 200",
+    "GET households:export": "L 403 403 200 404 200 403 403 200",
+    "GET households:import": "L 403 403 200 200 403 403 403 200",
+    "GET households:import_commit": "405 405 405 405 405 405 405 405 405",
+    "GET households:import_template": "L 403 403 200 200 403 403 403 200",
+    "GET households:list": "L 403 403 200 200 200 403 403 200",
+    "GET households:personal_data": "L 403 403 200 404 200 403 403 200",
+    "GET households:queue": "L 403 403 403 403 200 403 403 200",
+    "GET households:submit": "405 405 405 405 405 405 405 405 405",
+    "GET households:withdraw": "405 405 405 405 405 405 405 405 405",
+    "GET logistics:batch": "L 403 403 200 404 403 200 404 200",
+    "GET logistics:batch_dispatch": "L 403 403 403 403 403 405 405 405",
+    "GET logistics:batch_manifest": "L 403 403 200 404 403 200 404 200",
+    "GET logistics:batch_return": "L 403 403 403 403 403 405 405 405",
+    "GET logistics:batches": "L 403 403 403 403 403 200 200 200",
+    "GET logistics:dashboard": "L 403 403 403 403 403 200 200 200",
+    "GET logistics:dashboard_xlsx": "L 403 403 403 403 403 200 200 200",
+    "GET logistics:device": "L 403 403 403 403 403 404 200 200",
+    "GET logistics:device_action": "L 403 403 403 403 403 405 405 405",
+    "GET logistics:device_wipe_certificate": "L 403 403 403 403 403 404 404 404",
+    "GET logistics:donor_wipe_certificate": "L 403 403 403 403 403 404 404 404",
+    "GET logistics:handover": "L 403 403 200 404 403 200 404 200",
+    "GET logistics:handover_new": "L 403 403 200 404 403 200 404 200",
+    "GET logistics:handovers": "L 403 403 200 200 403 200 200 200",
+    "GET logistics:hub": "L 403 403 403 403 403 200 200 200",
+    "GET logistics:labels": "L 403 403 403 403 403 R R R",
+    "GET logistics:receipt": "L 403 403 200 404 403 200 404 200",
+    "GET logistics:walk_in": "L 403 403 403 403 403 200 200 200",
+    "GET schema": "200 200 200 200 200 200 200 200 200",
+    "GET set_language": "R R R R R R R R R",
+    "PATCH api:household-detail": "401 403 403 409 404 403 403 403 409",
+    "PATCH api:hub-detail": "401 403 403 403 403 403 403 403 200",
+    "PATCH api:pledge": "401 409 404 404 404 404 404 404 404",
+    "PATCH api:staff-detail": "401 403 403 403 403 403 403 403 200",
+    "POST accounts:login": "200 R R R R R R R R",
+    "POST accounts:logout": "R R R R R R R R R",
+    "POST api:gift-checkout": "400 400 400 400 400 400 400 400 400",
+    "POST api:gift-vietqr": "400 400 400 400 400 400 400 400 400",
+    "POST api:household-anonymise": "401 403 403 200 404 200 403 403 200",
+    "POST api:household-import": "401 403 403 400 400 400 403 403 400",
+    "POST api:household-list": "401 403 403 400 400 400 403 403 400",
+    "POST api:household-reject": "401 403 403 403 404 400 403 403 400",
+    "POST api:household-request-changes": "401 403 403 403 404 400 403 403 400",
+    "POST api:household-submit": "401 403 403 409 404 403 403 403 409",
+    "POST api:household-verify": "401 403 403 403 404 409 403 403 409",
+    "POST api:household-withdraw-consent": "401 403 403 200 404 403 403 403 200",
+    "POST api:hub-list": "401 403 403 403 403 403 403 403 400",
+    "POST api:logistics-batch-dispatch": "401 404 404 404 404 404 409 404 409",
+    "POST api:logistics-batches": "401 400 400 400 400 400 400 400 400",
+    "POST api:logistics-devices": "401 400 400 400 400 400 400 400 400",
+    "POST api:logistics-follow-up": "401 404 404 400 404 404 400 404 400",
+    "POST api:logistics-handovers": "401 400 400 400 400 400 400 400 400",
+    "POST api:logistics-qa": "401 404 404 404 404 404 404 400 400",
+    "POST api:logistics-receive": "401 404 404 404 404 404 404 400 400",
+    "POST api:logistics-reject": "401 404 404 404 404 404 404 400 400",
+    "POST api:logistics-repair": "401 404 404 404 404 404 404 400 400",
+    "POST api:logistics-wipe": "401 404 404 404 404 404 404 400 400",
+    "POST api:pledge-cancel": "401 409 404 404 404 404 404 404 404",
+    "POST api:pledge-photos": "401 415 415 415 415 415 415 415 415",
+    "POST api:pledges": "400 400 400 400 400 400 400 400 400",
+    "POST api:staff-list": "401 403 403 403 403 403 403 403 400",
+    "POST api:statements": "401 400 400 400 400 400 400 400 400",
+    "POST api:token": "400 400 400 400 400 400 400 400 400",
+    "POST donations:gift_new": "200 200 200 200 200 200 200 200 200",
+    "POST donations:pledge": "L 200 404 404 404 404 404 404 404",
+    "POST donations:pledge_cancel": "L R 404 404 404 404 404 404 404",
+    "POST donations:pledge_new": "200 200 200 200 200 200 200 200 200",
+    "POST donations:stripe_webhook": "400 400 400 400 400 400 400 400 400",
+    "POST households:anonymise": "L 403 403 400 404 400 403 403 400",
+    "POST households:consent": "L 403 403 200 404 403 403 403 200",
+    "POST households:create": "L 403 403 200 200 403 403 403 200",
+    "POST households:decide": "L 403 403 403 403 400 403 403 400",
+    "POST households:edit": "L 403 403 200 404 403 403 403 200",
+    "POST households:import": "L 403 403 200 200 403 403 403 200",
+    "POST households:import_commit": "L 403 403 R R 403 403 403 R",
+    "POST households:submit": "L 403 403 409 404 403 403 403 409",
+    "POST households:withdraw": "L 403 403 400 404 403 403 403 400",
+    "POST logistics:batch_dispatch": "L 403 403 403 403 403 R 404 R",
+    "POST logistics:batch_return": "L 403 403 403 403 403 R 404 R",
+    "POST logistics:device_action": "L 403 403 403 403 403 404 400 400",
+    "POST logistics:handover_new": "L 403 403 200 404 403 200 404 200",
+    "POST logistics:walk_in": "L 403 403 403 403 403 200 200 200",
+    "POST set_language": "R R R R R R R R R",
+    "PUT api:hub-detail": "401 403 403 403 403 403 403 403 405",
+}
+# fmt: on
+
+
+def _kwargs(name: str, w) -> dict:
+    """URL parameters of each route, taken from the world."""
+    h, d = w.household_a, w.device_h
+    table = {
+        "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        "households:import_commit": {"pk": w.household_import.id},
+        "households:export": {"code": w.household_a.commune_id},
+        "donations:pledge": {"pledge_id": w.pledge.id},
+        "donations:pledge_cancel": {"pledge_id": w.pledge.id},
+        "donations:track": {"code": d.tracking_code},
+        "donations:vietqr": {"memo": w.gift.memo},
+        "donations:vietqr_png": {"memo": w.gift.memo},
+        "logistics:device": {"code": w.device_k.tracking_code},
+        "logistics:device_wipe_certificate": {"code": d.tracking_code},
+        "logistics:device_action": {"code": w.device_k.tracking_code, "action": "wipe"},
+        "logistics:donor_wipe_certificate": {"donor_id": w.donor_record.id},
+        "logistics:batch_return": {"batch_id": w.batch.id, "code": d.tracking_code},
+        "logistics:handover_new": {"code": d.tracking_code},
+        "api:pledge": {"pledge_id": w.pledge.id},
+        "api:pledge-cancel": {"pledge_id": w.pledge.id},
+        "api:pledge-photos": {"pledge_id": w.pledge.id},
+        "api:track": {"tracking_code": d.tracking_code},
+        "api:commune-detail": {"code": h.commune_id},
+        "api:hub-detail": {"pk": w.device_k.hub_id},
+        "api:village-detail": {"pk": w.village_a.id},
+        "api:staff-detail": {"pk": w.household_a.created_by_id},
+    }
+    if name in table:
+        return table[name]
+    by_param = {
+        "pk": h.id,
+        "batch_id": w.batch.id,
+        "handover_id": w.handover.id,
+        "code": w.device_k.tracking_code,
+        "pledge_id": w.pledge.id,
+    }
+    return by_param
+
+
+def _path(route, w) -> str:
+    from django.urls import NoReverseMatch
+
+    try:
+        return reverse(route.name)
+    except NoReverseMatch:
+        pass
+    wanted = _kwargs(route.name, w)
+    for size in range(1, len(wanted) + 1):
+        import itertools
+
+        for keys in itertools.combinations(wanted, size):
+            try:
+                return reverse(route.name, kwargs={k: wanted[k] for k in keys})
+            except NoReverseMatch:
+                continue
+    raise AssertionError(f"no URL parameters for {route.name} ({route.pattern})")
+
+
+def _client(persona, user, is_api):
+    if is_api:
+        from rest_framework.authtoken.models import Token
+
+        client = APIClient()
+        if user is not None:
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _outcome(response) -> str:
+    if response.status_code in (301, 302, 303):
+        login = str(settings.LOGIN_URL)
+        if not login.startswith("/"):
+            login = reverse(login)
+        return "L" if response["Location"].startswith(login) else "R"
+    return str(response.status_code)
+
+
+def _counts() -> dict[str, int]:
+    labels = {"accounts", "households", "donations", "matching", "logistics", "places", "progress"}
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label in labels and not model._meta.proxy
+    }
+
+
+def _send(client, method, path, is_api):
+    if method == "GET":
+        return client.get(path)
+    call = getattr(client, method.lower())
+    return call(path, {}, format="json") if is_api else call(path, {})
+
+
+def _body(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode("utf-8", "replace")
+    return response.content.decode("utf-8", "replace")
+
+
+# Plain Django views that also take POST (forms and actions): their POST rows are required too.
+# A view answering GET with 405 for everyone is POST-only and needs a POST row as well.
+FORM_PAGES = {
+    "accounts:login",
+    "households:create",
+    "households:edit",
+    "households:consent",
+    "households:import",
+    "donations:pledge",
+    "donations:pledge_new",
+    "donations:gift_new",
+    "logistics:walk_in",
+    "logistics:handover_new",
+    # actions (POST only)
+    "set_language",
+    "donations:pledge_cancel",
+    "logistics:batch_dispatch",
+    "logistics:batch_return",
+    "logistics:device_action",
+}
+
+
+def _requests():
+    """(key, route, method) for every route and method the matrix must cover."""
+    for route in all_routes():
+        methods = list(route.methods or ("GET",))
+        get_row = ROWS.get(f"GET {route.name}", "")
+        post_only = bool(get_row) and set(get_row.split()) == {"405"}
+        if not route.methods and (route.name in FORM_PAGES or post_only):
+            methods.append("POST")
+        for method in methods:
+            yield f"{method} {route.name}", route, method
+
+
+def test_every_url_pattern_and_persona_gets_the_expected_outcome(world, personas, settings):  # noqa: F811
+    settings.RATE_LIMITS = {}
+    discover = os.environ.get("ACCESS_MATRIX_DISCOVER") == "1"
+    missing, wrong, leaks, writes, found = [], [], [], [], {}
+    for key, route, method in _requests():
+        expected = ROWS.get(key, "").split()
+        if not expected and not discover:
+            missing.append(f"{key}  ({route.pattern})")
+            continue
+        path = _path(route, world)
+        outcomes = []
+        for index, persona in enumerate(PERSONAS):
+            client = _client(persona, personas[persona], route.is_api)
+            with transaction.atomic():
+                before = _counts() if method != "GET" else None
+                response = _send(client, method, path, route.is_api)
+                outcome = _outcome(response)
+                if before is not None and outcome in ("L", "401", "403", "404", "405"):
+                    after = _counts()
+                    changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
+                    if changed:
+                        writes.append(f"{key} as {persona} ({outcome}) wrote {changed}")
+                transaction.set_rollback(True)
+            outcomes.append(outcome)
+            if persona in PUBLIC_VIEWERS and response.status_code < 300:
+                body = strip_tokens(_body(response))
+                for secret in world.secrets:
+                    if contains(body, secret):
+                        leaks.append(f"{key} as {persona}: {secret!r} in the response")
+            if expected and outcome != expected[index]:
+                wrong.append(f"{key} as {persona}: got {outcome}, expected {expected[index]}")
+        found[key] = outcomes
+    if discover:
+        for key, outcomes in sorted(found.items()):
+            print(f'    "{key}": "{" ".join(outcomes)}",')
+    assert not missing, "URL patterns without a row in the access matrix:\n" + "\n".join(missing)
+    assert not wrong, "\n".join(wrong)
+    assert not writes, "\n".join(writes)
+    assert not leaks, "\n".join(leaks)
