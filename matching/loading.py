@@ -9,10 +9,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
+from django.db import connection
+from django.db.models import Exists, OuterRef
 
 from donations.models import Device as DeviceRow
 from households.models import Household as HouseholdRow
 from matching.engine import Device, HouseholdColumns, Policy, Problem
+from matching.models import Allocation
 from places.models import Hub
 
 
@@ -56,7 +59,7 @@ def load_problem(*, hub_ids: list[int], seed: int, policy: Policy | None = None)
 
     device_rows = (
         DeviceRow.objects.filter(status=DeviceRow.Status.READY, hub_id__in=hub_ids)
-        .exclude(allocations__is_live=True)
+        .exclude(Exists(Allocation.objects.filter(device=OuterRef("pk"), is_live=True)))
         .values_list(
             "id",
             "hub_id",
@@ -84,30 +87,10 @@ def load_problem(*, hub_ids: list[int], seed: int, policy: Policy | None = None)
         for row in device_rows
     ]
 
-    rows = list(
-        HouseholdRow.objects.filter(status=HouseholdRow.Status.VERIFIED, commune_id__in=communes)
-        .exclude(allocations__is_live=True)
-        .values_list(
-            "id", "commune_id", "priority_score", "school_age_children", "disabled", "elderly"
-        )
-    )
-    if rows:
-        ids, codes, priority, school, disabled, elderly = zip(*rows, strict=True)
-        code_array = np.array(codes)
-        present, commune_index = np.unique(code_array, return_inverse=True)
-        households = HouseholdColumns(
-            ids=np.array(ids, dtype=np.int64),
-            commune_index=commune_index.astype(np.int32),
-            communes=tuple(str(code) for code in present),
-            priority=np.array(priority, dtype=np.int64),
-            need_index=need_kinds(
-                np.array(school, dtype=np.int32),
-                np.array(disabled, dtype=np.int32),
-                np.array(elderly, dtype=np.int32),
-            ),
-        )
+    if connection.vendor == "postgresql":
+        households = _households_postgresql(communes)
     else:
-        households = HouseholdColumns.from_records([])
+        households = _households_portable(communes)
     problem = Problem(
         devices=devices,
         households=households,
@@ -117,3 +100,60 @@ def load_problem(*, hub_ids: list[int], seed: int, policy: Policy | None = None)
         seed=seed,
     )
     return Loaded(problem=problem, devices=len(devices), households=len(households))
+
+
+# Household.need_kind in SQL: student, else disability, else elderly, else general (NEEDS order).
+NEED_SQL = (
+    "CASE WHEN h.school_age_children > 0 THEN 0 WHEN h.disabled > 0 THEN 1"
+    " WHEN h.elderly > 0 THEN 2 ELSE 3 END"
+)
+
+
+def _households_postgresql(communes: list[str]) -> HouseholdColumns:
+    """One row per commune with its households as arrays: psycopg parses them in C, ~3× faster
+    than a million row tuples at the 1M benchmark."""
+    sql = (
+        f"SELECT h.commune_id, array_agg(h.id), array_agg(h.priority_score), array_agg({NEED_SQL})"
+        f" FROM {HouseholdRow._meta.db_table} h"
+        " WHERE h.status = %s AND h.commune_id = ANY(%s) AND NOT EXISTS ("
+        f"   SELECT 1 FROM {Allocation._meta.db_table} a WHERE a.household_id = h.id AND a.is_live)"
+        " GROUP BY h.commune_id ORDER BY h.commune_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [HouseholdRow.Status.VERIFIED, communes])
+        rows = cursor.fetchall()
+    if not rows:
+        return HouseholdColumns.from_records([])
+    sizes = [len(row[1]) for row in rows]
+    return HouseholdColumns(
+        ids=np.concatenate([np.array(row[1], dtype=np.int64) for row in rows]),
+        commune_index=np.repeat(np.arange(len(rows), dtype=np.int32), sizes),
+        communes=tuple(row[0] for row in rows),
+        priority=np.concatenate([np.array(row[2], dtype=np.int64) for row in rows]),
+        need_index=np.concatenate([np.array(row[3], dtype=np.int8) for row in rows]),
+    )
+
+
+def _households_portable(communes: list[str]) -> HouseholdColumns:
+    rows = list(
+        HouseholdRow.objects.filter(status=HouseholdRow.Status.VERIFIED, commune_id__in=communes)
+        .exclude(Exists(Allocation.objects.filter(household=OuterRef("pk"), is_live=True)))
+        .values_list(
+            "id", "commune_id", "priority_score", "school_age_children", "disabled", "elderly"
+        )
+    )
+    if not rows:
+        return HouseholdColumns.from_records([])
+    ids, codes, priority, school, disabled, elderly = zip(*rows, strict=True)
+    present, commune_index = np.unique(np.array(codes), return_inverse=True)
+    return HouseholdColumns(
+        ids=np.array(ids, dtype=np.int64),
+        commune_index=commune_index.astype(np.int32),
+        communes=tuple(str(code) for code in present),
+        priority=np.array(priority, dtype=np.int64),
+        need_index=need_kinds(
+            np.array(school, dtype=np.int32),
+            np.array(disabled, dtype=np.int32),
+            np.array(elderly, dtype=np.int32),
+        ),
+    )
