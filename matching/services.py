@@ -9,7 +9,6 @@ two approvals race; rows are locked devices-then-households in id order so they 
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 from dataclasses import dataclass, field
@@ -200,23 +199,25 @@ def _write_proposals(run: MatchRun, result) -> int:
     if not len(result):
         return 0
     if connection.vendor == "postgresql":
+        # COPY, with the text built in bulk: 100,000 proposals in about a second.
+        scores, explanations = result.scores_and_explanations_json()
+        lines = [
+            f"{run.id}\t{device}\t{household}\t{score!r}\t{explanation}\tproposed\t\n"
+            for device, household, score, explanation in zip(
+                result.device_ids.tolist(),
+                result.household_ids.tolist(),
+                scores,
+                explanations,
+                strict=True,
+            )
+        ]
         columns = "(run_id, device_id, household_id, score, explanation, status, reason)"
         with (
             connection.cursor() as cursor,
-            cursor.copy(f"COPY matching_proposal {columns} FROM STDIN") as copy,
+            cursor.copy(f"COPY {Proposal._meta.db_table} {columns} FROM STDIN") as copy,
         ):
-            for pair in result.pairs():
-                copy.write_row(
-                    (
-                        run.id,
-                        pair.device,
-                        pair.household,
-                        pair.score,
-                        json.dumps(pair.explanation),
-                        "proposed",
-                        "",
-                    )
-                )
+            for start in range(0, len(lines), 20000):
+                copy.write("".join(lines[start : start + 20000]))
     else:
         Proposal.objects.bulk_create(
             (
