@@ -16,6 +16,10 @@ class MatchRunOutput(serializers.ModelSerializer):
     hubs = serializers.SerializerMethodField()
     proposals = serializers.IntegerField(source="proposals_count")
     created_by = serializers.IntegerField(source="created_by_id")
+    # Plain strings in the schema (values in API.md), so no enum name collides with other apps'.
+    status = serializers.CharField(
+        help_text="queued|running|proposed|approved|partially_approved|discarded|failed"
+    )
 
     class Meta:
         model = MatchRun
@@ -52,6 +56,7 @@ class ProposalOutput(serializers.ModelSerializer):
     commune = serializers.CharField(source="household.commune_id")
     need_kind = serializers.CharField(source="household.need_kind")
     priority = serializers.SerializerMethodField()
+    status = serializers.CharField(help_text="proposed|approved|rejected|superseded")
 
     class Meta:
         model = Proposal
