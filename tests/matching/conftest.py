@@ -8,6 +8,9 @@ from decimal import Decimal
 
 import pytest
 
+# The browser fixtures, for the coordinator's journey in test_browser_journey.py.
+from tests.browser.conftest import browser, page  # noqa: F401
+
 _counter = itertools.count(1)
 
 NEED_FIELDS = {
