@@ -1,100 +1,29 @@
-"""Factories for matching tests: verified households and ready phones made directly with the
+"""Fixtures for matching tests: verified households and ready phones made directly with the
 models (the households and donations apps own their services; here only the rows matter)."""
 
 from __future__ import annotations
 
-import itertools
-from decimal import Decimal
-
 import pytest
 
-# The browser fixtures, for the coordinator's journey in test_browser_journey.py.
-from tests.browser.conftest import browser, page  # noqa: F401
-
-_counter = itertools.count(1)
-
-NEED_FIELDS = {
-    "student": {"school_age_children": 2},
-    "disability": {"disabled": 1},
-    "elderly": {"elderly": 1},
-    "general": {},
-}
+from tests.matching.factories import device_create, household_create, nominator_create
 
 
 @pytest.fixture
 def nominator(db, communes):
-    from accounts.models import User
-
-    return User.objects.create_user(email="nominator@test.vn", password="x" * 20, name="Cán bộ")
+    return nominator_create()
 
 
 @pytest.fixture
 def make_household(nominator):
-    from households.models import Household
-
-    def make(commune, *, priority=50, need="general", status="verified", name=None):
-        n = next(_counter)
-        return Household.objects.create(
-            commune_id=getattr(commune, "code", commune),
-            head_name=name or f"Hồ Văn Hộ {n}",
-            members=4,
-            poverty_status="poor",
-            phone_situation="none",
-            coverage_4g="good",
-            created_by=nominator,
-            status=status,
-            priority_score=priority,
-            priority_version="2026.1",
-            priority_breakdown=[
-                {"factor": "poverty", "points": priority // 2},
-                {"factor": "no_phone", "points": priority - priority // 2},
-            ],
-            **NEED_FIELDS[need],
-        )
+    def make(commune, **kwargs):
+        return household_create(commune, nominator=nominator, **kwargs)
 
     return make
 
 
 @pytest.fixture
 def make_device(db):
-    from donations.models import Device, Donor, Pledge
-
-    def make(
-        hub,
-        *,
-        ram_gb="4",
-        camera=True,
-        nfc=False,
-        status="ready",
-        prefer=None,
-        only=None,
-        lte=True,
-        volte=True,
-    ):
-        pledge = None
-        if prefer or only:
-            donor = Donor.objects.create(name="Nhà hảo tâm", email=f"d{next(_counter)}@test.vn")
-            pledge = Pledge.objects.create(
-                donor=donor,
-                commune_preference_id=getattr(prefer or only, "code", prefer or only),
-                preference_strict=bool(only),
-            )
-        return Device.objects.create(
-            pledge=pledge,
-            brand="Samsung",
-            model="Galaxy A12",
-            ram_gb=Decimal(str(ram_gb)),
-            storage_gb=64,
-            has_camera=camera,
-            has_nfc=nfc,
-            supports_4g=lte,
-            supports_volte=volte,
-            condition="good",
-            hub=hub,
-            status=status,
-        )
-
-    return make
+    return device_create
 
 
 @pytest.fixture

@@ -5,13 +5,20 @@ import pytest
 from matching.models import Allocation, MatchRun
 from tests.browser.conftest import screenshot
 from tests.conftest import PASSWORD
+from tests.matching.factories import device_create, household_create, nominator_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_coordinator_runs_reads_and_approves_a_matching_run(
-    live_server, page, coordinator_h, communes, stock
+    live_server, page, coordinator_h, communes, hubs
 ):
+    nominator = nominator_create()
+    for _ in range(3):
+        device_create(hubs["H"])
+    households = [
+        household_create(communes["A"], nominator=nominator, priority=60 + i) for i in range(3)
+    ]
     page.goto(live_server.url + "/dang-nhap/")
     page.get_by_label("Email").fill(coordinator_h.email)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
@@ -33,7 +40,7 @@ def test_a_coordinator_runs_reads_and_approves_a_matching_run(
     assert page.locator(".coverage li").count() == 1  # Tà Rụt
     assert page.locator("li.proposal").count() == 3
     assert "Vì sao ghép cặp này" in page.content()
-    for household in stock["households_a"]:
+    for household in households:
         assert household.head_name not in page.content()
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     screenshot(page, "matching-run")
