@@ -112,8 +112,14 @@ class Proposal(models.Model):
         REJECTED = "rejected", _("Rejected")
         SUPERSEDED = "superseded", _("Superseded")
 
+    # Indexed by proposal_run_status (run first): a second index on run alone would only slow
+    # the bulk write.
     run = models.ForeignKey(
-        MatchRun, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("run")
+        MatchRun,
+        on_delete=models.CASCADE,
+        related_name="proposals",
+        verbose_name=_("run"),
+        db_index=False,
     )
     # No database-level foreign keys here (PROTECT still holds in the ORM): a run writes up to
     # 100,000 proposals at once, and PostgreSQL's per-row key-share locks on 200,000 phones and
