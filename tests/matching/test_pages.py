@@ -154,3 +154,15 @@ def test_the_list_pages_pin_their_query_counts(
     # session, user, scope ×4, run, count, page, commune names, hubs
     with django_assert_num_queries(11):
         assert client.get(reverse("matching:run", args=[run.id])).status_code == 200
+
+
+def test_the_admin_lists_runs_proposals_and_allocations_read_only(client, admin_user, stock):
+    from django.contrib.auth import get_user_model
+
+    run = match_run_create(actor=admin_user, seed=5)
+    superuser = get_user_model().objects.create_superuser(email="root@test.vn", password="x" * 20)
+    client.force_login(superuser)
+    for name in ("matchrun", "proposal", "allocation"):
+        assert client.get(reverse(f"admin:matching_{name}_changelist")).status_code == 200
+    assert client.get(reverse("admin:matching_matchrun_change", args=[run.id])).status_code == 200
+    assert client.get(reverse("admin:matching_proposal_add")).status_code == 403
