@@ -89,15 +89,9 @@ class Result:
 
     def pairs(self) -> Iterator[Pair]:
         points = self.policy.points
-        for index, (device, household, row) in enumerate(
-            zip(
-                self.device_ids.tolist(),
-                self.household_ids.tolist(),
-                self.terms.tolist(),
-                strict=True,
-            )
+        for device, household, row in zip(
+            self.device_ids.tolist(), self.household_ids.tolist(), self.terms.tolist(), strict=True
         ):
-            del index
             yield Pair(
                 device=device,
                 household=household,
