@@ -256,3 +256,15 @@ def test_q_is_one_on_a_hundred_seeded_instances():
         ]
         problem = Problem(devices, households, HUB_SERVES, seed=rng.randint(0, 99))
         assert quality(solve(problem).objective_units, reference_flow(problem)[0]) == 1.0
+
+
+def test_a_phone_crosses_hubs_at_the_transfer_cost_and_says_so():
+    # Hub 2 serves C and has no phone; hub 1's phone may go there at the pair's cost (5 points).
+    households = [Household(id=1, commune="C", priority=30)]
+    devices = [Device(id=10, hub=1, ram_gb=2.0, has_camera=False)]
+    result = solve(Problem(devices, households, HUB_SERVES, {(1, 2): 5.0}, seed=1))
+    (pair,) = list(result.pairs())
+    assert {e["factor"]: e["points"] for e in pair.explanation}["transfer"] == -5.0
+    # With no default cost and no pair cost, the commune is out of reach.
+    closed = Policy(default_transfer_cost=None)
+    assert len(solve(Problem(devices, households, HUB_SERVES, policy=closed, seed=1))) == 0
