@@ -8,7 +8,8 @@ One command (from the repository root; part b needs PostgreSQL, the rest runs an
 Part b bulk-loads 100,000 ready phones and 1,000,000 verified households with COPY into a
 dedicated database, `<DATABASE_URL's name>_bench` (created and migrated if missing; its
 households, devices and runs are replaced), then times one run split into load / solve / write,
-with the peak memory of the process that ran it. Options: --skip-db, --only-db, --devices N --households N,
+with the peak memory of the process that ran it; the same at province size (5,000 phones,
+25,000 households) in `<name>_bench_province`. Options: --skip-db, --only-db, --devices N --households N,
 --reload (rebuild the bench data even if it is already there).
 
 Goals on a 2-core machine: whole run ≤ 20 s at 100k × 1M, solve ≤ 2 s, province (25,000
@@ -111,13 +112,12 @@ def reference_part(count: int = 300) -> None:
 # ---- part b: the full run through Django on PostgreSQL --------------------------------------
 
 
-def bench_database_url() -> str:
+def bench_database_url(suffix: str) -> str:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         return ""
     base, _, name = url.rpartition("/")
-    name = name.split("?")[0]
-    return f"{base}/{name}_bench" if not name.endswith("_bench") else url
+    return f"{base}/{name.split('?')[0]}{suffix}"
 
 
 def ensure_database(url: str) -> None:
@@ -272,8 +272,8 @@ def run_phase() -> None:
     )
 
 
-def database_part(n_devices: int, n_households: int, reload: bool) -> None:
-    url = bench_database_url()
+def database_part(n_devices: int, n_households: int, reload: bool, suffix: str = "_bench") -> None:
+    url = bench_database_url(suffix)
     print(
         f"\n(b) full run through Django on PostgreSQL: {n_devices:,} phones × {n_households:,} households"
     )
@@ -346,12 +346,14 @@ def main() -> None:
         return
     print(f"Matching benchmark ({os.cpu_count()} CPUs)")
     if args.only_db:
+        database_part(5_000, 25_000, args.reload, "_bench_province")
         database_part(args.devices, args.households, args.reload)
         return
     engine_part(5_000, 25_000, "province size")
     engine_part(args.devices, args.households, "national stress size")
     reference_part()
     if not args.skip_db:
+        database_part(5_000, 25_000, args.reload, "_bench_province")
         database_part(args.devices, args.households, args.reload)
 
 
