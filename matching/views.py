@@ -98,7 +98,7 @@ def run_detail(request, run_id: int):
             "proposal": p,
             "commune": names.get(p.household.commune_id, p.household.commune_id),
             "need": NEEDS.get(p.household.need_kind, p.household.need_kind),
-            "breakdown": p.household.priority_breakdown,
+            "breakdown": p.household.priority_rows,
             "explanation": _explained(p.explanation),
         }
         for p in page

@@ -34,7 +34,7 @@ def household_create(
         priority_version="2026.1",
         priority_breakdown=[
             {"factor": "poverty", "points": priority // 2},
-            {"factor": "no_phone", "points": priority - priority // 2},
+            {"factor": "phone_situation", "points": priority - priority // 2},
         ],
         **NEED_FIELDS[need],
     )

@@ -47,6 +47,8 @@ def test_a_coordinator_starts_a_run_and_reads_it(client, coordinator_h, stock):
     assert 'class="floor"' in page and 'class="fill' in page
     assert page.count('name="proposals"') == 3
     assert "http-equiv" not in page  # finished: no auto-refresh
+    assert "Diện hộ: <strong>" in page  # the priority breakdown speaks Vietnamese, not keys
+    assert "poverty:" not in page
     for household in stock["households_a"]:
         assert household.head_name not in page  # never a household's name
         assert f"#{household.id}" in page
