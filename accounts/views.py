@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse, reverse_lazy
 
 from accounts.forms import SignInForm
 from accounts.scoping import scope_for
@@ -29,7 +29,12 @@ class SignInView(auth_views.LoginView):
 
 @login_required
 def landing(request):
-    """Shows each role where its work is."""
+    """Shows each role where its work is; a donor's work is their donations."""
+    if not scope_for(request.user).is_staff_member:
+        try:
+            return redirect(reverse("donations:mine"))
+        except NoReverseMatch:
+            pass
     assignments = request.user.role_assignments.prefetch_related("communes", "hubs").order_by(
         "role"
     )

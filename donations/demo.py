@@ -3,6 +3,7 @@
 Evidence ids here ("demo") stand in for the wipe, QA and handover records that logistics makes."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from donations.lifecycle import device_transition
@@ -61,7 +62,7 @@ def _walk(device, states, actor):
 
 def load(ctx: dict) -> None:
     ctx.setdefault("credentials", []).append(
-        ("Donor (business)", DONORS[0][0], "noisong-demo-2026")
+        (_("Donor (business)"), DONORS[0][0], "noisong-demo-2026")
     )
     if Donor.objects.filter(email__endswith="@noisong.local").exists():
         return  # loaded before
@@ -252,6 +253,3 @@ def load(ctx: dict) -> None:
         actor=coordinator,
     )
     ctx["donors"] = donors
-    ctx.setdefault("credentials", []).append(
-        ("Donor (business)", DONORS[0][0], "noisong-demo-2026")
-    )

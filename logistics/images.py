@@ -1,4 +1,6 @@
-"""Uploaded images (handover photos, drawn signatures): checked, re-encoded, stripped of EXIF."""
+"""Drawn signatures from the handover form: checked and re-encoded as PNG (transparency kept).
+
+Photos go through donations.images.clean_image, the project's one hygiene for uploaded pictures."""
 
 from __future__ import annotations
 
@@ -14,9 +16,8 @@ from PIL import Image, UnidentifiedImageError
 from config.errors import ApplicationError
 
 
-def clean_image(data: bytes, *, field: str, fmt: str = "JPEG") -> ContentFile:
-    """Verify `data` is a picture of sane size and return it re-encoded without metadata.
-    Re-encoding from the pixels drops EXIF (and with it a household's GPS position)."""
+def _clean_png(data: bytes, *, field: str) -> ContentFile:
+    """Verify `data` is a picture of sane size and return it re-encoded as PNG, without metadata."""
     if len(data) > settings.LOGISTICS_MAX_UPLOAD_BYTES:
         raise ApplicationError(
             _("The picture is too large (at most 8 MB)."),
@@ -40,16 +41,8 @@ def clean_image(data: bytes, *, field: str, fmt: str = "JPEG") -> ContentFile:
     if image.format not in {"JPEG", "PNG", "WEBP"}:
         raise ApplicationError(bad, code="not_an_image", fields={field: [bad]})
     out = io.BytesIO()
-    if fmt == "JPEG":
-        image = image.convert("RGB")
-        image.thumbnail((2000, 2000))
-        image.save(out, "JPEG", quality=85)
-        name = "photo.jpg"
-    else:
-        image = image.convert("RGBA")
-        image.save(out, "PNG", optimize=True)
-        name = "signature.png"
-    return ContentFile(out.getvalue(), name=name)
+    image.convert("RGBA").save(out, "PNG", optimize=True)
+    return ContentFile(out.getvalue(), name="signature.png")
 
 
 def image_from_data_url(value: str, *, field: str) -> ContentFile | None:
@@ -65,4 +58,4 @@ def image_from_data_url(value: str, *, field: str) -> ContentFile | None:
         data = base64.b64decode(value[len(prefix) :], validate=True)
     except (binascii.Error, ValueError):
         raise ApplicationError(bad, code="not_an_image", fields={field: [bad]}) from None
-    return clean_image(data, field=field, fmt="PNG")
+    return _clean_png(data, field=field)

@@ -17,11 +17,12 @@ from accounts.models import Role
 from accounts.scoping import scope_for
 from config.errors import ApplicationError, Conflict, NotFound
 from donations import services as donation_services
+from donations.images import clean_image
 from donations.lifecycle import allowed_moves, device_transition
 from donations.models import Device
 from households.lifecycle import household_transition
 from households.models import Household
-from logistics.images import clean_image, image_from_data_url
+from logistics.images import image_from_data_url
 from logistics.models import (
     QA_CHECKS,
     QA_SETUP,
@@ -618,7 +619,7 @@ def handover_create(
         raise ApplicationError(next(iter(errors.values()))[0], code="invalid", fields=errors)
     photo_file = None
     if photo is not None:
-        photo_file = clean_image(photo.read(), field="photo")
+        photo_file = clean_image(photo, field="photo")
     signature_file = image_from_data_url(signature, field="signature")
     iccid = "".join((sim_iccid or "").split())
     if iccid and not (iccid.isdigit() and 18 <= len(iccid) <= 22):

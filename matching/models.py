@@ -13,6 +13,156 @@ from django.utils.translation import gettext_lazy as _
 
 from donations.models import Device
 from households.models import Household
+from places.models import Hub
+
+
+class MatchRun(models.Model):
+    """One run of the engine over the ready phones and verified households of some hubs.
+
+    A run proposes; a coordinator approves (all or some), rejects some, or discards the rest."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        PROPOSED = "proposed", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        PARTIALLY_APPROVED = "partially_approved", _("Partly approved")
+        DISCARDED = "discarded", _("Discarded")
+        FAILED = "failed", _("Failed")
+
+    OPEN = ("proposed", "partially_approved")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="match_runs",
+        verbose_name=_("started by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    hubs = models.ManyToManyField(Hub, related_name="match_runs", verbose_name=_("hubs"))
+    all_hubs = models.BooleanField(_("all hubs"), default=False)
+    seed = models.BigIntegerField(_("lottery seed"))
+    policy_version = models.CharField(_("policy version"), max_length=32)
+    policy = models.JSONField(_("policy"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    message = models.TextField(_("message"), blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    progress_note = models.CharField(_("progress note"), max_length=200, blank=True)
+    timings = models.JSONField(_("timings (s)"), default=dict, blank=True)
+    statistics = models.JSONField(_("statistics"), default=dict, blank=True)
+    coverage = models.JSONField(_("coverage per commune"), default=list, blank=True)
+    objective = models.FloatField(_("objective"), null=True, blank=True)
+    proposals_count = models.PositiveIntegerField(_("proposals"), default=0)
+    unmatched_devices = models.PositiveIntegerField(_("phones left unmatched"), default=0)
+    unmatched_households = models.PositiveIntegerField(_("households left unmatched"), default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("matching run")
+        verbose_name_plural = _("matching runs")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.status}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class MatchRunEvent(models.Model):
+    """The audit trail of a run: created, executed, approved (what, what was skipped), rejected,
+    discarded. One row per act."""
+
+    run = models.ForeignKey(
+        MatchRun, on_delete=models.CASCADE, related_name="events", verbose_name=_("run")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    kind = models.CharField(_("what"), max_length=32)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("run event")
+        verbose_name_plural = _("run events")
+
+    def __str__(self) -> str:
+        return f"{self.run_id}: {self.kind}"
+
+
+class Proposal(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    # Indexed by proposal_run_status (run first): a second index on run alone would only slow
+    # the bulk write.
+    run = models.ForeignKey(
+        MatchRun,
+        on_delete=models.CASCADE,
+        related_name="proposals",
+        verbose_name=_("run"),
+        db_index=False,
+    )
+    # No database-level foreign keys here (PROTECT still holds in the ORM): a run writes up to
+    # 100,000 proposals at once, and PostgreSQL's per-row key-share locks on 200,000 phones and
+    # households cost 6 s at commit in the 1M benchmark. A proposal only names rows the run just
+    # read; the Allocation, the record that matters, keeps real foreign keys.
+    device = models.ForeignKey(
+        Device,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        verbose_name=_("device"),
+        db_constraint=False,
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        verbose_name=_("household"),
+        db_constraint=False,
+    )
+    score = models.FloatField(_("score"))
+    explanation = models.JSONField(_("explanation"), default=list)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score", "id"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        indexes = [models.Index(fields=["run", "status"], name="proposal_run_status")]
+
+    def __str__(self) -> str:
+        return f"{self.device_id} → {self.household_id} ({self.status})"
 
 
 class Allocation(models.Model):
@@ -33,6 +183,14 @@ class Allocation(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("approved by"),
+    )
+    proposal = models.OneToOneField(
+        Proposal,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="allocation",
+        verbose_name=_("proposal"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     released_at = models.DateTimeField(_("released"), null=True, blank=True)

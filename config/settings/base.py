@@ -307,7 +307,23 @@ VIETQR_BANK_NAME = env("VIETQR_BANK_NAME", "Vietcombank")
 
 
 # ---------------------------------------------------------------------------------------------
-# matching
+# matching: the policy of the engine (matching/engine/model.py Policy). Change the version with
+# any weight, so every run records which policy made it.
+MATCHING_POLICY = {
+    "version": "2026.1",
+    "priority_weight": 1.0,
+    "student_min_ram_gb": 3.0,  # school apps (video lessons, LMS) need 3 GB and a camera
+    "student_needs_camera": True,
+    "fit_school_student": 20.0,
+    "fit_nfc": 10.0,  # VNeID moves to a new phone by reading the chip card over NFC
+    "fit_camera": 5.0,
+    "donor_preference_bonus": 15.0,
+    "default_transfer_cost": 10.0,  # points lost when a phone moves to another hub's commune
+    "fairness_steps": [[100, 40.0]],  # each household up to 100% of the commune's floor: +40
+    "scale": 100,
+}
+MATCHING_TRANSFER_COSTS: dict = {}  # {"<hub id>-<hub id>": points} overrides the default
+MATCHING_PROPOSALS_PER_PAGE = 50
 # (end of matching settings)
 
 

@@ -7,6 +7,7 @@ from importlib import import_module
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 APPS = ["places", "accounts", "households", "donations", "matching", "logistics", "progress"]
 
@@ -19,7 +20,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, seed=2026, **options):
         ctx = {"rng": random.Random(seed), "stdout": self.stdout}
-        with transaction.atomic():
+        # The services send the emails real use would send; keep them out of the console.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            transaction.atomic(),
+        ):
             for app in APPS:
                 try:
                     module = import_module(f"{app}.demo")

@@ -1,0 +1,197 @@
+"""The matching API of API.md (coordinators; scoped to their hubs). Thin: parse, call, render."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api import Pagination
+from matching import selectors, services
+from matching.models import MatchRun, Proposal
+
+
+class MatchRunOutput(serializers.ModelSerializer):
+    hubs = serializers.SerializerMethodField()
+    proposals = serializers.IntegerField(source="proposals_count")
+    created_by = serializers.IntegerField(source="created_by_id")
+    # Plain strings in the schema (values in API.md), so no enum name collides with other apps'.
+    status = serializers.CharField(
+        help_text="queued|running|proposed|approved|partially_approved|discarded|failed"
+    )
+
+    class Meta:
+        model = MatchRun
+        fields = [
+            "id",
+            "status",
+            "seed",
+            "policy_version",
+            "hubs",
+            "all_hubs",
+            "proposals",
+            "objective",
+            "unmatched_devices",
+            "unmatched_households",
+            "message",
+            "progress",
+            "progress_note",
+            "timings",
+            "statistics",
+            "coverage",
+            "created_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+
+    def get_hubs(self, run) -> list[int]:
+        return sorted(h.id for h in run.hubs.all())
+
+
+class ProposalOutput(serializers.ModelSerializer):
+    device = serializers.CharField(source="device.tracking_code")
+    household = serializers.IntegerField(source="household_id")
+    commune = serializers.CharField(source="household.commune_id")
+    need_kind = serializers.CharField(source="household.need_kind")
+    priority = serializers.SerializerMethodField()
+    status = serializers.CharField(help_text="proposed|approved|rejected|superseded")
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "run",
+            "device",
+            "household",
+            "commune",
+            "need_kind",
+            "priority",
+            "score",
+            "explanation",
+            "status",
+            "reason",
+        ]
+
+    def get_priority(self, proposal) -> dict:
+        household = proposal.household
+        return {
+            "score": household.priority_score,
+            "version": household.priority_version,
+            "breakdown": household.priority_breakdown,
+        }
+
+
+class MatchRunInput(serializers.Serializer):
+    hubs = serializers.ListField(child=serializers.IntegerField(), required=False, allow_empty=True)
+    seed = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=services.SEED_MAX
+    )
+
+
+class ApproveInput(serializers.Serializer):
+    proposals = serializers.ListField(
+        child=serializers.IntegerField(), required=False, allow_null=True
+    )
+
+
+class RejectInput(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class DiscardInput(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class ApproveOutput(MatchRunOutput):
+    approved = serializers.SerializerMethodField()
+    skipped = serializers.SerializerMethodField()
+
+    class Meta(MatchRunOutput.Meta):
+        fields = [*MatchRunOutput.Meta.fields, "approved", "skipped"]
+
+    def get_approved(self, run) -> list[int]:
+        return self.context["outcome"].approved
+
+    def get_skipped(self, run) -> list[dict]:
+        return self.context["outcome"].skipped
+
+
+def _run(run_id: int) -> MatchRun:
+    return MatchRun.objects.select_related("created_by").prefetch_related("hubs").get(id=run_id)
+
+
+class MatchRunListCreate(APIView):
+    @extend_schema(responses=MatchRunOutput(many=True))
+    def get(self, request):
+        selectors.require_coordinator(request.user)
+        runs = selectors.match_runs_for_user(request.user).prefetch_related("hubs")
+        paginator = Pagination()
+        page = paginator.paginate_queryset(runs, request, view=self)
+        return paginator.get_paginated_response(MatchRunOutput(page, many=True).data)
+
+    @extend_schema(request=MatchRunInput, responses={201: MatchRunOutput})
+    def post(self, request):
+        data = MatchRunInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        run = services.match_run_create(
+            actor=request.user,
+            hub_ids=data.validated_data.get("hubs") or None,
+            seed=data.validated_data.get("seed"),
+        )
+        return Response(MatchRunOutput(_run(run.id)).data, status=201)
+
+
+class MatchRunDetail(APIView):
+    @extend_schema(responses=MatchRunOutput)
+    def get(self, request, run_id: int):
+        run = selectors.match_run_get_for_user(request.user, run_id)
+        return Response(MatchRunOutput(_run(run.id)).data)
+
+
+class MatchRunProposals(APIView):
+    @extend_schema(responses=ProposalOutput(many=True))
+    def get(self, request, run_id: int):
+        run = selectors.match_run_get_for_user(request.user, run_id)
+        proposals = selectors.proposals_for_run(request.user, run)
+        status = request.query_params.get("status")
+        if status:
+            proposals = proposals.filter(status=status)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(proposals, request, view=self)
+        return paginator.get_paginated_response(ProposalOutput(page, many=True).data)
+
+
+class MatchRunApprove(APIView):
+    @extend_schema(request=ApproveInput, responses=ApproveOutput)
+    def post(self, request, run_id: int):
+        data = ApproveInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        outcome = services.match_run_approve(
+            run_id=run_id, proposal_ids=data.validated_data.get("proposals"), actor=request.user
+        )
+        return Response(ApproveOutput(_run(outcome.run.id), context={"outcome": outcome}).data)
+
+
+class MatchRunDiscard(APIView):
+    @extend_schema(request=DiscardInput, responses=MatchRunOutput)
+    def post(self, request, run_id: int):
+        data = DiscardInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        run = services.match_run_discard(
+            run_id=run_id, actor=request.user, reason=data.validated_data["reason"]
+        )
+        return Response(MatchRunOutput(_run(run.id)).data)
+
+
+class ProposalReject(APIView):
+    @extend_schema(request=RejectInput, responses=ProposalOutput)
+    def post(self, request, proposal_id: int):
+        data = RejectInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        proposal = services.proposal_reject(
+            proposal_id=proposal_id, reason=data.validated_data["reason"], actor=request.user
+        )
+        proposal = Proposal.objects.select_related("device", "household").get(id=proposal.id)
+        return Response(ProposalOutput(proposal).data)

@@ -1,0 +1,33 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from places.models import Hub
+
+
+class RunForm(forms.Form):
+    hubs = forms.ModelMultipleChoiceField(
+        label=_("Hubs"),
+        queryset=Hub.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Leave all unticked to match at every hub you coordinate."),
+    )
+    # A text field, so the service's own check (and its message) applies to the page too.
+    seed = forms.CharField(
+        label=_("Lottery seed"),
+        required=False,
+        max_length=25,
+        help_text=_(
+            "Breaks ties between equal priorities. Leave empty to draw one; give a run's seed to repeat it exactly."
+        ),
+    )
+
+    def __init__(self, *args, hubs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hubs"].queryset = hubs if hubs is not None else Hub.objects.none()
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )

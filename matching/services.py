@@ -1,0 +1,424 @@
+"""Every write of the matching app: start a run, execute it, approve, reject, discard.
+
+Approval goes through the device's door (donations.lifecycle.device_transition) and the
+household's (households.lifecycle.household_transition) and creates the Allocation, one
+savepoint per proposal: a proposal whose phone or household was taken meanwhile is skipped and
+reported. The partial unique indexes on Allocation make a double allocation impossible even if
+two approvals race; rows are locked devices-then-households in id order so they cannot deadlock.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+from time import perf_counter
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.scoping import scope_for
+from config.errors import ApplicationError, Conflict, Forbidden
+from donations.lifecycle import device_transition
+from donations.models import Device
+from households.lifecycle import household_transition
+from households.models import Household
+from matching.engine import solve
+from matching.loading import load_problem, policy_from_settings
+from matching.models import Allocation, MatchRun, MatchRunEvent, Proposal
+from matching.selectors import match_run_get_for_user, proposal_get_for_user, require_coordinator
+from places.models import Hub
+
+log = logging.getLogger(__name__)
+
+SEED_MAX = 2**63 - 1
+
+
+def parse_seed(value) -> int | None:
+    """The run's published lottery seed: a whole number from 0 to 2^63 − 1, or None (drawn)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        value = "x"
+    try:
+        seed = int(str(value).strip())
+    except (TypeError, ValueError):
+        seed = -1
+    if not 0 <= seed <= SEED_MAX:
+        raise ApplicationError(
+            _("The seed must be a whole number from 0 to 9223372036854775807."),
+            code="invalid_seed",
+            fields={"seed": [_("Enter a whole number, or leave it empty to draw one.")]},
+        )
+    return seed
+
+
+def match_run_create(*, actor, hub_ids: list[int] | None = None, seed=None) -> MatchRun:
+    """Record a run over the chosen hubs (default: all of the actor's; all hubs for an admin) and
+    execute it as a Celery task. Returns the run (already executed in eager mode)."""
+    require_coordinator(actor)
+    scope = scope_for(actor)
+    seed = parse_seed(seed)
+    all_hubs = False
+    if hub_ids:
+        wanted = {int(h) for h in hub_ids}
+        hubs = list(Hub.objects.filter(id__in=wanted, is_active=True))
+        if len(hubs) != len(wanted):
+            raise ApplicationError(
+                _("Some of these hubs do not exist or are closed."),
+                code="unknown_hub",
+                fields={"hubs": [_("Choose open hubs.")]},
+            )
+        if not all(scope.covers_hub(h.id) for h in hubs):
+            raise Forbidden(_("You can only run matching for your own hubs."), code="hub_not_yours")
+    elif scope.is_admin:
+        hubs = list(Hub.objects.filter(is_active=True))
+        all_hubs = True
+    else:
+        hubs = list(Hub.objects.filter(id__in=scope.hubs, is_active=True))
+    if seed is None:
+        seed = secrets.randbelow(2**31)
+    policy = dict(settings.MATCHING_POLICY)
+    with transaction.atomic():
+        run = MatchRun.objects.create(
+            created_by=actor,
+            all_hubs=all_hubs,
+            seed=seed,
+            policy_version=str(policy.get("version", "")),
+            policy=policy,
+        )
+        run.hubs.set(hubs)
+        MatchRunEvent.objects.create(
+            run=run, actor=actor, kind="created", data={"hubs": sorted(h.id for h in hubs)}
+        )
+    from matching.tasks import match_run_execute_task
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        # Eager (embedded mode, tests): run now, so the caller gets the finished run back.
+        match_run_execute_task.delay(run.id)
+    else:
+        transaction.on_commit(lambda: match_run_execute_task.delay(run.id))
+    run.refresh_from_db()
+    return run
+
+
+def _progress(run: MatchRun, percent: int, note: str, **fields) -> None:
+    run.progress, run.progress_note = percent, note
+    for name, value in fields.items():
+        setattr(run, name, value)
+    run.save(update_fields=["progress", "progress_note", *fields])
+
+
+def match_run_execute(*, run_id: int) -> MatchRun:
+    """Load, solve, write the proposals. Each step saves its progress (committed at once in a
+    worker) so the run page can show it. A retry of a run that already ran changes nothing."""
+    run = MatchRun.objects.get(id=run_id)
+    if run.status != MatchRun.Status.QUEUED:
+        return run
+    _progress(
+        run,
+        5,
+        _("Loading phones and households"),
+        status=MatchRun.Status.RUNNING,
+        started_at=timezone.now(),
+    )
+    try:
+        started = perf_counter()
+        hub_ids = sorted(run.hubs.values_list("id", flat=True))
+        loaded = load_problem(hub_ids=hub_ids, seed=run.seed, policy=policy_from_settings_of(run))
+        loaded_at = perf_counter()
+        _progress(run, 35, _("Solving the min-cost flow"))
+        result = solve(loaded.problem)
+        solved_at = perf_counter()
+        _progress(run, 70, _("Writing the proposals"))
+        with transaction.atomic():
+            written = _write_proposals(run, result)
+            run.timings = {
+                "load": round(loaded_at - started, 3),
+                "solve": round(solved_at - loaded_at, 3),
+                "write": round(perf_counter() - solved_at, 3),
+                "engine": result.timings,
+            }
+            run.statistics = {
+                "devices": loaded.devices,
+                "households": loaded.households,
+                "unusable_devices": result.unusable_devices,
+                "proposals": written,
+                **result.stats,
+            }
+            run.coverage = result.coverage
+            run.objective = result.objective
+            run.proposals_count = written
+            run.unmatched_devices = result.unmatched_devices + result.unusable_devices
+            run.unmatched_households = result.unmatched_households
+            run.status = MatchRun.Status.PROPOSED
+            run.progress, run.progress_note = 100, ""
+            run.finished_at = timezone.now()
+            run.message = _empty_message(loaded.devices, loaded.households, written)
+            run.save()
+            MatchRunEvent.objects.create(
+                run=run, kind="executed", data={"proposals": written, "timings": run.timings}
+            )
+        # The write includes the commit: PostgreSQL checks the deferred foreign keys there.
+        run.timings["write"] = round(perf_counter() - solved_at, 3)
+        run.save(update_fields=["timings"])
+    except Exception as error:
+        log.exception("matching run %s failed", run.id)
+        run.status = MatchRun.Status.FAILED
+        run.message = _("The run failed: %(error)s") % {"error": error}
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "message", "finished_at"])
+        MatchRunEvent.objects.create(run=run, kind="failed", data={"error": str(error)})
+    return run
+
+
+def policy_from_settings_of(run: MatchRun):
+    from matching.engine import Policy
+
+    return Policy.from_dict(run.policy) if run.policy else policy_from_settings()
+
+
+def _empty_message(devices: int, households: int, proposals: int) -> str:
+    if devices == 0 and households == 0:
+        return _("Nothing to match: no ready phones and no verified households at these hubs.")
+    if devices == 0:
+        return _("Nothing to match: no ready, unallocated phones at these hubs.")
+    if households == 0:
+        return _(
+            "Nothing to match: no verified households waiting in the communes these hubs serve."
+        )
+    if proposals == 0:
+        return _("No pair fits the rules (school phones, donors' communes, reachable hubs).")
+    return ""
+
+
+def _write_proposals(run: MatchRun, result) -> int:
+    if not len(result):
+        return 0
+    if connection.vendor == "postgresql":
+        # COPY, with the text built in bulk: 100,000 proposals in about a second.
+        scores, explanations = result.scores_and_explanations_json()
+        lines = [
+            f"{run.id}\t{device}\t{household}\t{score!r}\t{explanation}\tproposed\t\n"
+            for device, household, score, explanation in zip(
+                result.device_ids.tolist(),
+                result.household_ids.tolist(),
+                scores,
+                explanations,
+                strict=True,
+            )
+        ]
+        columns = "(run_id, device_id, household_id, score, explanation, status, reason)"
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY {Proposal._meta.db_table} {columns} FROM STDIN") as copy,
+        ):
+            for start in range(0, len(lines), 20000):
+                copy.write("".join(lines[start : start + 20000]))
+    else:
+        Proposal.objects.bulk_create(
+            (
+                Proposal(
+                    run=run,
+                    device_id=pair.device,
+                    household_id=pair.household,
+                    score=pair.score,
+                    explanation=pair.explanation,
+                )
+                for pair in result.pairs()
+            ),
+            batch_size=2000,
+        )
+    return len(result)
+
+
+@dataclass
+class Approval:
+    run: MatchRun
+    approved: list[int] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
+
+
+def _settle_run_status(run: MatchRun) -> None:
+    counts = {s: 0 for s in Proposal.Status.values}
+    for row in run.proposals.order_by().values("status").annotate(n=Count("id")):
+        counts[row["status"]] = row["n"]
+    total = sum(counts.values())
+    approved, waiting = counts["approved"], counts["proposed"]
+    if total and approved == total:
+        run.status = MatchRun.Status.APPROVED
+    elif approved:
+        run.status = MatchRun.Status.PARTIALLY_APPROVED
+    elif total and not waiting:
+        run.status = MatchRun.Status.DISCARDED
+    else:
+        run.status = MatchRun.Status.PROPOSED
+    run.save(update_fields=["status"])
+
+
+def _require_open(run: MatchRun) -> None:
+    if run.status == MatchRun.Status.DISCARDED:
+        raise Conflict(_("This run was discarded: start a new one."), code="run_discarded")
+    if not run.is_open:
+        raise Conflict(
+            _("This run is “%(status)s”: nothing in it can be decided now.")
+            % {"status": run.get_status_display()},
+            code="run_not_open",
+        )
+
+
+def match_run_approve(*, run_id: int, proposal_ids: list[int] | None = None, actor) -> Approval:
+    """Allocate the chosen proposals (all open ones when `proposal_ids` is None)."""
+    visible = match_run_get_for_user(actor, run_id)
+    scope = scope_for(actor)
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update().get(id=visible.id)
+        _require_open(run)
+        proposals_qs = run.proposals.select_related("device")
+        if proposal_ids is None:
+            proposals = list(proposals_qs.filter(status=Proposal.Status.PROPOSED))
+        else:
+            wanted = {int(p) for p in proposal_ids}
+            proposals = list(proposals_qs.filter(id__in=wanted))
+            if len(proposals) != len(wanted):
+                raise ApplicationError(
+                    _("Some of these proposals are not part of this run."),
+                    code="unknown_proposal",
+                    fields={"proposals": [_("Choose proposals of this run.")]},
+                )
+            decided = [p.id for p in proposals if p.status != Proposal.Status.PROPOSED]
+            if decided:
+                raise Conflict(
+                    _("Proposals %(ids)s were already decided.")
+                    % {"ids": ", ".join(str(i) for i in sorted(decided))},
+                    code="proposal_not_open",
+                    fields={"proposals": [str(i) for i in sorted(decided)]},
+                )
+        foreign = [p.id for p in proposals if not scope.covers_hub(p.device.hub_id)]
+        if foreign:
+            raise Forbidden(
+                _("Proposals %(ids)s are for phones at a hub that is not yours.")
+                % {"ids": ", ".join(str(i) for i in sorted(foreign))},
+                code="hub_not_yours",
+            )
+        # Lock devices, then households, each in id order: concurrent approvals cannot deadlock.
+        device_status = dict(
+            Device.objects.select_for_update()
+            .filter(id__in=[p.device_id for p in proposals])
+            .order_by("id")
+            .values_list("id", "status")
+        )
+        household_status = dict(
+            Household.objects.select_for_update()
+            .filter(id__in=[p.household_id for p in proposals])
+            .order_by("id")
+            .values_list("id", "status")
+        )
+        outcome = Approval(run=run)
+        now = timezone.now()
+        for proposal in sorted(proposals, key=lambda p: (-p.score, p.id)):
+            reason = ""
+            if device_status.get(proposal.device_id) != Device.Status.READY:
+                reason = _("The phone is no longer free.")
+            elif household_status.get(proposal.household_id) != Household.Status.VERIFIED:
+                reason = _("The household is no longer waiting.")
+            else:
+                try:
+                    with transaction.atomic():
+                        evidence = {"match_run": run.id, "proposal": proposal.id}
+                        device_transition(
+                            device_id=proposal.device_id,
+                            to="allocated",
+                            actor=actor,
+                            evidence=evidence,
+                        )
+                        household_transition(
+                            household_id=proposal.household_id,
+                            to="allocated",
+                            actor=actor,
+                            reason=_("Matching run #%(run)s approved") % {"run": run.id},
+                            data=evidence,
+                        )
+                        Allocation.objects.create(
+                            device_id=proposal.device_id,
+                            household_id=proposal.household_id,
+                            approved_by=actor,
+                            proposal=proposal,
+                        )
+                except IntegrityError:
+                    reason = _("The phone or the household was allocated by another approval.")
+                except Conflict as error:
+                    reason = error.message
+            proposal.decided_by, proposal.decided_at = actor, now
+            if reason:
+                proposal.status, proposal.reason = Proposal.Status.SUPERSEDED, reason
+                outcome.skipped.append({"proposal": proposal.id, "reason": reason})
+            else:
+                proposal.status = Proposal.Status.APPROVED
+                device_status[proposal.device_id] = Device.Status.ALLOCATED
+                household_status[proposal.household_id] = Household.Status.ALLOCATED
+                outcome.approved.append(proposal.id)
+            proposal.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+        _settle_run_status(run)
+        MatchRunEvent.objects.create(
+            run=run,
+            actor=actor,
+            kind="approved",
+            data={"approved": outcome.approved, "skipped": outcome.skipped},
+        )
+    return outcome
+
+
+def proposal_reject(*, proposal_id: int, reason: str, actor) -> Proposal:
+    visible = proposal_get_for_user(actor, proposal_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(
+            _("Say why this proposal is rejected."),
+            code="reason_required",
+            fields={"reason": [_("This field is required.")]},
+        )
+    if not scope_for(actor).covers_hub(visible.device.hub_id):
+        raise Forbidden(_("This phone is at a hub that is not yours."), code="hub_not_yours")
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update().get(id=visible.run_id)
+        _require_open(run)
+        proposal = Proposal.objects.select_for_update().get(id=visible.id)
+        if proposal.status != Proposal.Status.PROPOSED:
+            raise Conflict(
+                _("This proposal was already decided (%(status)s).")
+                % {"status": proposal.get_status_display()},
+                code="proposal_not_open",
+            )
+        proposal.status, proposal.reason = Proposal.Status.REJECTED, reason
+        proposal.decided_by, proposal.decided_at = actor, timezone.now()
+        proposal.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+        _settle_run_status(run)
+        MatchRunEvent.objects.create(
+            run=run, actor=actor, kind="rejected", data={"proposal": proposal.id, "reason": reason}
+        )
+    return proposal
+
+
+def match_run_discard(*, run_id: int, actor, reason: str = "") -> MatchRun:
+    """Close a run: its open proposals are superseded; approved allocations stay."""
+    visible = match_run_get_for_user(actor, run_id)
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update().get(id=visible.id)
+        _require_open(run)
+        note = reason.strip() or _("The run was discarded.")
+        run.proposals.filter(status=Proposal.Status.PROPOSED).update(
+            status=Proposal.Status.SUPERSEDED,
+            reason=note,
+            decided_by=actor,
+            decided_at=timezone.now(),
+        )
+        run.status = MatchRun.Status.DISCARDED
+        run.save(update_fields=["status"])
+        MatchRunEvent.objects.create(
+            run=run, actor=actor, kind="discarded", data={"reason": reason}
+        )
+    return run

@@ -1,0 +1,16 @@
+"""The bulk JSON used to COPY proposals says exactly what pairs() says."""
+
+import json
+
+from matching.engine import Device, Household, Problem, solve
+
+
+def test_the_bulk_json_explanations_equal_the_pairs_explanations():
+    households = [Household(id=i, commune="A", priority=7 * i + 1) for i in range(9)]
+    devices = [Device(id=100 + k, hub=1, ram_gb=3.0, has_nfc=k % 2 == 0) for k in range(5)]
+    result = solve(Problem(devices, households, {1: ["A"]}, seed=2))
+    scores, texts = result.scores_and_explanations_json()
+    pairs = list(result.pairs())
+    assert len(pairs) == 5
+    assert [json.loads(t) for t in texts] == [p.explanation for p in pairs]
+    assert scores == [p.score for p in pairs]
