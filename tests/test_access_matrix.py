@@ -32,14 +32,14 @@ PUBLIC_VIEWERS = ("anonymous", "donor", "other_donor")
 
 # fmt: off
 ROWS = {
-    "GET admin:index": "R R R R R R R R 200",
-    "GET accounts:landing": "L 200 200 200 200 200 200 200 200",
+    "GET accounts:landing": "L R R 200 200 200 200 200 200",
     "GET accounts:login": "200 R R R R R R R R",
     "GET accounts:logout": "405 405 405 405 405 405 405 405 405",
     "GET accounts:password_reset": "200 200 200 200 200 200 200 200 200",
     "GET accounts:password_reset_complete": "200 200 200 200 200 200 200 200 200",
     "GET accounts:password_reset_confirm": "200 200 200 200 200 200 200 200 200",
     "GET accounts:password_reset_done": "200 200 200 200 200 200 200 200 200",
+    "GET admin:index": "R R R R R R R R 200",
     "GET api-docs": "200 200 200 200 200 200 200 200 200",
     "GET api:commune-detail": "200 200 200 200 200 200 200 200 200",
     "GET api:commune-list": "200 200 200 200 200 200 200 200 200",
@@ -58,6 +58,9 @@ ROWS = {
     "GET api:logistics-handover": "401 404 404 200 404 404 200 404 200",
     "GET api:logistics-handover-receipt": "401 404 404 200 404 404 200 404 200",
     "GET api:logistics-labels": "401 400 400 400 400 400 400 400 400",
+    "GET api:match-run": "401 403 403 403 403 403 200 404 200",
+    "GET api:match-run-proposals": "401 403 403 403 403 403 200 404 200",
+    "GET api:match-runs": "401 403 403 403 403 403 200 200 200",
     "GET api:me": "401 200 200 200 200 200 200 200 200",
     "GET api:pledge": "401 200 404 404 404 404 404 404 404",
     "GET api:pledges": "401 200 200 200 200 200 200 200 200",
@@ -117,6 +120,12 @@ ROWS = {
     "GET logistics:labels": "L 403 403 403 403 403 R R R",
     "GET logistics:receipt": "L 403 403 200 404 403 200 404 200",
     "GET logistics:walk_in": "L 403 403 403 403 403 200 200 200",
+    "GET matching:approve": "L 405 405 405 405 405 405 405 405",
+    "GET matching:discard": "L 405 405 405 405 405 405 405 405",
+    "GET matching:reject": "L 403 403 403 403 403 200 404 200",
+    "GET matching:run": "L 403 403 403 403 403 200 404 200",
+    "GET matching:runs": "L 403 403 403 403 403 200 200 200",
+    "GET matching:start": "L 403 403 403 403 403 200 200 200",
     "GET schema": "200 200 200 200 200 200 200 200 200",
     "GET set_language": "R R R R R R R R R",
     "PATCH api:household-detail": "401 403 403 409 404 403 403 403 409",
@@ -146,9 +155,13 @@ ROWS = {
     "POST api:logistics-reject": "401 404 404 404 404 404 404 400 400",
     "POST api:logistics-repair": "401 404 404 404 404 404 404 400 400",
     "POST api:logistics-wipe": "401 404 404 404 404 404 404 400 400",
+    "POST api:match-run-approve": "401 403 403 403 403 403 200 404 200",
+    "POST api:match-run-discard": "401 403 403 403 403 403 200 404 200",
+    "POST api:match-runs": "401 403 403 403 403 403 201 201 201",
     "POST api:pledge-cancel": "401 409 404 404 404 404 404 404 404",
     "POST api:pledge-photos": "401 415 415 415 415 415 415 415 415",
     "POST api:pledges": "400 400 400 400 400 400 400 400 400",
+    "POST api:proposal-reject": "401 403 403 403 403 403 400 404 400",
     "POST api:staff-list": "401 403 403 403 403 403 403 403 400",
     "POST api:statements": "401 400 400 400 400 400 400 400 400",
     "POST api:token": "400 400 400 400 400 400 400 400 400",
@@ -171,6 +184,10 @@ ROWS = {
     "POST logistics:device_action": "L 403 403 403 403 403 404 400 400",
     "POST logistics:handover_new": "L 403 403 200 404 403 200 404 200",
     "POST logistics:walk_in": "L 403 403 403 403 403 200 200 200",
+    "POST matching:approve": "L 403 403 403 403 403 R 404 R",
+    "POST matching:discard": "L 403 403 403 403 403 R 404 R",
+    "POST matching:reject": "L 403 403 403 403 403 200 404 200",
+    "POST matching:start": "L 403 403 403 403 403 200 200 200",
     "POST set_language": "R R R R R R R R R",
     "PUT api:hub-detail": "401 403 403 403 403 403 403 403 405",
 }
@@ -212,6 +229,8 @@ def _kwargs(name: str, w) -> dict:
         "handover_id": w.handover.id,
         "code": w.device_k.tracking_code,
         "pledge_id": w.pledge.id,
+        "run_id": w.match_run.id,
+        "proposal_id": w.proposal.id,
     }
     return by_param
 
@@ -268,11 +287,11 @@ def _counts() -> dict[str, int]:
     }
 
 
-def _send(client, method, path, is_api):
+def _send(client, method, path, is_api, body):
     if method == "GET":
         return client.get(path)
     call = getattr(client, method.lower())
-    return call(path, {}, format="json") if is_api else call(path, {})
+    return call(path, body, format="json") if is_api else call(path, body)
 
 
 def _body(response) -> str:
@@ -280,6 +299,11 @@ def _body(response) -> str:
         return b"".join(response.streaming_content).decode("utf-8", "replace")
     return response.content.decode("utf-8", "replace")
 
+
+# Bodies for writes that an empty body would stop before the permission layer is asked.
+BODIES = {
+    "POST matching:approve": {"all": "1"},
+}
 
 # Plain Django views that also take POST (forms and actions): their POST rows are required too.
 # A view answering GET with 405 for everyone is POST-only and needs a POST row as well.
@@ -300,6 +324,10 @@ FORM_PAGES = {
     "logistics:batch_dispatch",
     "logistics:batch_return",
     "logistics:device_action",
+    "matching:start",
+    "matching:approve",
+    "matching:discard",
+    "matching:reject",
 }
 
 
@@ -330,7 +358,7 @@ def test_every_url_pattern_and_persona_gets_the_expected_outcome(world, personas
             client = _client(persona, personas[persona], route.is_api)
             with transaction.atomic():
                 before = _counts() if method != "GET" else None
-                response = _send(client, method, path, route.is_api)
+                response = _send(client, method, path, route.is_api, BODIES.get(key, {}))
                 outcome = _outcome(response)
                 if before is not None and outcome in ("L", "401", "403", "404", "405"):
                     after = _counts()

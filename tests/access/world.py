@@ -6,7 +6,8 @@ apps' services (model rows only where a service needs a matching run that is not
 - household_b: commune B (Hướng Phùng), village "Bản Cheng", submitted, waiting for the verifier;
 - pledge: `donor`'s pledge of one phone (post); other_pledge: `other_donor`'s;
 - device_k: a phone received at hub K; device_h: the delivered phone of hub H;
-- gift: `donor`'s VietQR gift; an Excel import of officer A.
+- gift: `donor`'s VietQR gift; an Excel import of officer A;
+- match_run: a run at hub H with one proposal (a second phone for household_a2 of commune A).
 
 SECRETS lists the personal data that must never reach a donor or the public.
 """
@@ -22,6 +23,8 @@ HEAD_A = "Hồ Thị Xuyến"
 HEAD_B = "Pả Văn Kiêm"
 CCCD_A = "045185739146"
 CCCD_B = "045085802468"
+HEAD_A2 = "Hồ Văn Lâm"
+CCCD_A2 = "045085613579"
 
 
 @dataclass
@@ -36,13 +39,16 @@ class World:
     handover: object
     gift: object
     household_import: object
+    match_run: object
+    proposal: object
     donor_record: object
     village_a: object
     village_b: object
 
     @property
     def secrets(self) -> list[str]:
-        return [HEAD_A, HEAD_B, CCCD_A[-4:], CCCD_B[-4:], self.village_a.name, self.village_b.name]
+        names = [HEAD_A, HEAD_B, HEAD_A2, self.village_a.name, self.village_b.name]
+        return [*names, CCCD_A[-4:], CCCD_B[-4:], CCCD_A2[-4:]]
 
 
 @pytest.fixture
@@ -55,6 +61,7 @@ def world(personas, communes, villages, hubs) -> World:
     from households.services import household_create, household_submit, household_verify
     from logistics.services import batch_create, batch_dispatch, device_receive, handover_create
     from matching.models import Allocation
+    from matching.services import match_run_create
     from tests.donations.conftest import phone
     from tests.households.conftest import household_data
     from tests.logistics.conftest import new_imei
@@ -115,6 +122,20 @@ def world(personas, communes, villages, hubs) -> World:
     )
     household_import = HouseholdImport.objects.create(uploaded_by=officer_a, file_name="ds.xlsx")
 
+    # A matching run at hub H proposes a second ready phone for a second verified household of A.
+    household_a2 = household_create(
+        actor=officer_a,
+        **household_data(communes["A"], head_name=HEAD_A2, cccd=CCCD_A2, village=villages["A"].id),
+    )
+    household_submit(household_id=household_a2.id, actor=officer_a)
+    household_verify(household_id=household_a2.id, actor=verifier)
+    spare = pledge_create(actor=donor, devices=[phone(model="Galaxy A15")], dropoff="post")
+    Device.objects.filter(pledge=spare.pledge).update(
+        status="ready", hub=hubs["H"], imei=new_imei()
+    )
+    match_run = match_run_create(actor=coordinator_h, hub_ids=[hubs["H"].id], seed=7)
+    proposal = match_run.proposals.get()
+
     device_h.refresh_from_db()
     device_k = Device.objects.get(id=device_k.id)
     return World(
@@ -128,6 +149,8 @@ def world(personas, communes, villages, hubs) -> World:
         handover=handover,
         gift=gift,
         household_import=household_import,
+        match_run=match_run,
+        proposal=proposal,
         donor_record=pledge.donor,
         village_a=villages["A"],
         village_b=villages["B"],
