@@ -23,8 +23,14 @@ class IsAdminRole(BasePermission):
 
 class RoleSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
-    communes = serializers.ListField(child=serializers.CharField(), required=False, default=list)
-    hubs = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    communes = serializers.ListField(
+        child=serializers.CharField(max_length=5), required=False, default=list
+    )
+    hubs = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        default=list,
+    )
 
 
 class UserOutput(serializers.ModelSerializer):

@@ -46,7 +46,10 @@ def _clean_roles(roles: Iterable[dict]) -> list[tuple[str, list[Commune], list[H
         hub_ids = []
         for raw in item.get("hubs") or []:
             try:
-                hub_ids.append(int(raw))
+                hub_id = int(raw)
+                if not 0 < hub_id < 2**63:  # beyond a database id: would overflow the query
+                    raise ValueError(raw)
+                hub_ids.append(hub_id)
             except (TypeError, ValueError):
                 errors.append(_("“%(hub)s” is not a hub id.") % {"hub": raw})
         hubs = list(Hub.objects.filter(id__in=hub_ids))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -10,6 +10,19 @@ from rest_framework.views import APIView
 from config.api import Pagination
 from matching import selectors, services
 from matching.models import MatchRun, Proposal
+
+
+def _page_of(serializer_class, name: str):
+    """The schema of config.api.Pagination's page around `serializer_class` rows."""
+    return inline_serializer(
+        name=name,
+        fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+        },
+    )
 
 
 class MatchRunOutput(serializers.ModelSerializer):
@@ -123,7 +136,10 @@ def _run(run_id: int) -> MatchRun:
 
 
 class MatchRunListCreate(APIView):
-    @extend_schema(responses=MatchRunOutput(many=True))
+    @extend_schema(
+        operation_id="v1_match_runs_list",
+        responses=_page_of(MatchRunOutput, "PaginatedMatchRunOutputList"),
+    )
     def get(self, request):
         selectors.require_coordinator(request.user)
         runs = selectors.match_runs_for_user(request.user).prefetch_related("hubs")
@@ -151,7 +167,10 @@ class MatchRunDetail(APIView):
 
 
 class MatchRunProposals(APIView):
-    @extend_schema(responses=ProposalOutput(many=True))
+    @extend_schema(
+        operation_id="v1_match_runs_proposals_list",
+        responses=_page_of(ProposalOutput, "PaginatedProposalOutputList"),
+    )
     def get(self, request, run_id: int):
         run = selectors.match_run_get_for_user(request.user, run_id)
         proposals = selectors.proposals_for_run(request.user, run)

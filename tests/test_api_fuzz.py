@@ -87,3 +87,33 @@ def test_fuzz_the_api_as_each_role_finds_no_server_error_and_no_schema_drift(
 def settings_override(settings):
     settings.RATE_LIMITS = {}  # the fuzzer pledges and checks out far more often than a person
     settings.ALLOWED_HOSTS = ["*"]
+
+
+def test_staff_roles_with_an_overflowing_hub_id_get_a_clear_400_not_a_500(api, admin_user):
+    """Found by the fuzzer: a hub id past 2^63 crashed the hub lookup."""
+    from accounts.models import User
+    from tests.conftest import assert_error
+
+    body = {
+        "email": "new.coord@test.vn",
+        "name": "Điều Phối Mới",
+        "roles": [{"role": "coordinator", "hubs": [9223372036854775809]}],
+    }
+    response = api.as_user(admin_user).post("/api/v1/staff/", body, format="json")
+    assert_error(response, 400, "invalid", "roles.0.hubs.0")
+    assert not User.objects.filter(email="new.coord@test.vn").exists()
+
+
+def test_the_staff_service_refuses_an_overflowing_hub_id_with_its_message(db, admin_user):
+    from accounts.services import staff_create
+    from config.errors import ApplicationError
+
+    with pytest.raises(ApplicationError) as raised:
+        staff_create(
+            email="svc.coord@test.vn",
+            name="Điều Phối",
+            password=None,
+            roles=[{"role": "coordinator", "hubs": [2**64]}],
+            acting_user=admin_user,
+        )
+    assert "roles" in raised.value.fields
