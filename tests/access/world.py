@@ -44,6 +44,7 @@ class World:
     donor_record: object
     village_a: object
     village_b: object
+    personas: dict
 
     @property
     def secrets(self) -> list[str]:
@@ -154,4 +155,5 @@ def world(personas, communes, villages, hubs) -> World:
         donor_record=pledge.donor,
         village_a=villages["A"],
         village_b=villages["B"],
+        personas=personas,
     )
