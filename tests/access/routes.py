@@ -39,7 +39,8 @@ class Route:
 def _methods(callback) -> tuple[str, ...]:
     actions = getattr(callback, "actions", None)
     if actions:
-        return tuple(sorted(m.upper() for m in actions))
+        # (DRF adds "head" to a viewset's actions at its first request: HEAD answers as GET)
+        return tuple(sorted(m.upper() for m in actions if m not in ("head", "options")))
     cls = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
     if cls is not None and hasattr(cls, "permission_classes"):  # DRF
         verbs = ("get", "post", "put", "patch", "delete")
