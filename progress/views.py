@@ -9,6 +9,7 @@ import io
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from progress import selectors
@@ -49,10 +50,11 @@ def communes(request):
             "bars": _chart(rows),
             "columns": [
                 ("name", _("Commune")),
-                ("verified", _("Households verified")),
-                ("waiting", _("Households waiting for a phone")),
-                ("served", _("Households served")),
-                ("delivered", _("Phones delivered")),
+                # Short headings under "Households" / "Phones" (fits a 360 px screen).
+                ("verified", pgettext("households", "Verified")),
+                ("waiting", pgettext("households", "Waiting")),
+                ("served", pgettext("households", "Served")),
+                ("delivered", pgettext("phones", "Delivered")),
             ],
             "mountain_count": sum(1 for r in rows if r["is_mountain"]),
         },

@@ -135,7 +135,7 @@ def test_it_shows_the_commune_table_with_mountain_marks_and_a_chart(progress_dat
     )
     assert "<svg" in html and 'class="bars"' in html
     # Three communes have something to chart.
-    assert html.count('class="bar"') == 3
+    assert html.count('class="pbar"') == 3
     assert "<script" not in html
 
 
