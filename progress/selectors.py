@@ -48,6 +48,7 @@ from places.models import Commune
 
 STATS_CACHE_KEY = "progress:stats:v1"
 HONOUR_CACHE_KEY = "progress:honour:v1"
+LOCK_SECONDS = 30  # longest a recomputation may hold the lock
 
 HOUSEHOLD_VERIFIED = ("verified", "allocated", "served")
 HOUSEHOLD_WAITING = ("verified",)
@@ -76,7 +77,7 @@ TOTAL_FIELDS = (
 )
 
 
-def _cache_seconds() -> int:
+def cache_seconds() -> int:
     return getattr(settings, "PROGRESS_CACHE_SECONDS", 60)
 
 
@@ -132,20 +133,38 @@ def stats_compute() -> dict:
     totals["devices_delivered"] = sum(r["devices_delivered"] for r in communes)
     return {
         "generated_at": timezone.now().isoformat(),
-        "cache_seconds": _cache_seconds(),
+        "cache_seconds": cache_seconds(),
         "totals": totals,
         "communes": communes,
     }
 
 
+def _cached(key: str, compute):
+    """`compute()`'s result from the cache, or computed and kept for PROGRESS_CACHE_SECONDS.
+
+    No stampede when the figure expires under load (a campaign launch): a stale copy is kept ten
+    times longer, and while one request recomputes (it holds a short lock taken with
+    `cache.add`), the others get the stale copy instead of running the same aggregates."""
+    value = cache.get(key)
+    if value is not None:
+        return value
+    stale = cache.get(f"{key}:stale")
+    if stale is not None and not cache.add(f"{key}:lock", 1, LOCK_SECONDS):
+        return stale
+    try:
+        value = compute()
+        seconds = cache_seconds()
+        cache.set(key, value, seconds)
+        cache.set(f"{key}:stale", value, seconds * 10)
+    finally:
+        cache.delete(f"{key}:lock")
+    return value
+
+
 def public_stats() -> dict:
     """The aggregates, from the cache when they are there (0 queries), else computed and kept
-    for PROGRESS_CACHE_SECONDS. Callers must not mutate the result."""
-    stats = cache.get(STATS_CACHE_KEY)
-    if stats is None:
-        stats = stats_compute()
-        cache.set(STATS_CACHE_KEY, stats, _cache_seconds())
-    return stats
+    for PROGRESS_CACHE_SECONDS (see `_cached`). Callers must not mutate the result."""
+    return _cached(STATS_CACHE_KEY, stats_compute)
 
 
 # GET ?sort=… on /tien-do/: the column a visitor sorts by (largest first; ties by name A→Z).
@@ -202,8 +221,4 @@ def honour_roll_compute() -> list[dict]:
 
 def honour_roll() -> list[dict]:
     """`honour_roll_compute`, cached like the stats."""
-    roll = cache.get(HONOUR_CACHE_KEY)
-    if roll is None:
-        roll = honour_roll_compute()
-        cache.set(HONOUR_CACHE_KEY, roll, _cache_seconds())
-    return roll
+    return _cached(HONOUR_CACHE_KEY, honour_roll_compute)

@@ -76,7 +76,7 @@ def communes_csv(request):
         writer.writerow([str(v).lower() if isinstance(v, bool) else v for v in values])
     response = HttpResponse(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="noi-song-tien-do.csv"'
-    response["Cache-Control"] = f"public, max-age={selectors._cache_seconds()}"
+    response["Cache-Control"] = f"public, max-age={selectors.cache_seconds()}"
     return response
 
 
@@ -88,6 +88,7 @@ def honour(request):
         "progress/honour.html",
         {
             "roll": roll,
+            "cache_seconds": selectors.cache_seconds(),
             "pledged": sum(d["pledged"] for d in roll),
             "delivered": sum(d["delivered"] for d in roll),
         },

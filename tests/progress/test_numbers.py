@@ -225,7 +225,22 @@ def test_it_keeps_the_aggregates_for_the_configured_seconds(progress_data, setti
     settings.PROGRESS_CACHE_SECONDS = 30
     selectors.public_stats()
     selectors.honour_roll()
-    assert seen == {selectors.STATS_CACHE_KEY: 30, selectors.HONOUR_CACHE_KEY: 30}
+    stats, honour = selectors.STATS_CACHE_KEY, selectors.HONOUR_CACHE_KEY
+    assert seen == {stats: 30, f"{stats}:stale": 300, honour: 30, f"{honour}:stale": 300}
+
+
+def test_it_serves_the_stale_copy_while_another_request_recomputes(
+    progress_data, django_assert_num_queries
+):
+    first = selectors.public_stats()
+    cache.delete(selectors.STATS_CACHE_KEY)  # expired; the stale copy remains
+    assert cache.add(f"{selectors.STATS_CACHE_KEY}:lock", 1, 30)  # another request recomputes
+    with django_assert_num_queries(0):
+        assert selectors.public_stats() == first
+    cache.delete(f"{selectors.STATS_CACHE_KEY}:lock")  # it is done (or gave up)
+    with django_assert_num_queries(4):
+        assert selectors.public_stats()["totals"] == first["totals"]
+    assert cache.get(f"{selectors.STATS_CACHE_KEY}:lock") is None  # the lock is released
 
 
 def test_it_serves_cached_figures_until_they_expire(progress_data, officer_a, communes):
