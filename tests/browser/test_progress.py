@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import browser, screenshot  # noqa: F401  (the session fixture)
-from tests.progress.conftest import HEAD_NAME, VILLAGE
+from tests.browser.conftest import screenshot
+from tests.progress.conftest import HEAD_NAME, VILLAGE, progress_data  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(params=[(360, 740), (1280, 900)], ids=["phone", "desktop"])
-def nojs_page(request, browser):  # noqa: F811
+def nojs_page(request, browser):
     width, height = request.param
     context = browser.new_context(
         viewport={"width": width, "height": height},
@@ -33,7 +33,10 @@ def _fits(page) -> bool:
 
 
 def test_it_shows_progress_without_javascript_on_a_phone_and_a_desktop(
-    live_server, nojs_page, progress_data, communes
+    live_server,
+    nojs_page,
+    progress_data,  # noqa: F811
+    communes,
 ):
     page = nojs_page
     page.goto(live_server.url + "/")
