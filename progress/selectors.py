@@ -32,7 +32,11 @@ Speed: four aggregate queries (communes; households grouped by commune and statu
 the ``household_commune_status`` index; devices grouped by status; outcomes grouped by commune),
 whatever the number of households. The result is a plain dict (no translated text), cached for
 ``settings.PROGRESS_CACHE_SECONDS`` (60 s) under ``STATS_CACHE_KEY`` and never invalidated: a
-figure is at most that old. bench/progress_bench.py measures it with a million households.
+figure is at most that old (while one request recomputes an expired figure, the others get the
+previous one, kept ten times longer: no stampede). bench/progress_bench.py measures it with a
+million households on PostgreSQL: the four queries take ~0.2 s (a parallel index-only scan of
+household_commune_status; ~0.45 s with index scans switched off), a cached read ~0.06 ms, so no
+further index is needed.
 """
 
 from __future__ import annotations
