@@ -32,7 +32,9 @@ def server_error(request):
 
 
 def home(request):
-    return render(request, "home.html")
+    from progress.selectors import public_stats  # the live numbers (cached aggregates)
+
+    return render(request, "home.html", {"stats": public_stats()})
 
 
 def _database_ok() -> tuple[bool, str]:

@@ -145,7 +145,10 @@ def donor_for(
                 email=email, password=None, name=name, language=language
             )
             new_account = True
-        donor = Donor.objects.select_for_update().filter(user=account).first()
+        # A brand-new account has no donor row yet: no need to look for one.
+        donor = (
+            None if new_account else Donor.objects.select_for_update().filter(user=account).first()
+        )
         if donor is None:
             donor = Donor.objects.filter(email__iexact=email, user__isnull=True).first()
             if donor is not None:
@@ -393,6 +396,15 @@ def _save_with_codes(devices: list[Device]) -> None:
     """Save devices; a tracking code that collides (rare: 25^6 codes) is drawn again."""
     from donations.models import new_tracking_code
 
+    # One INSERT for the whole pledge (a business's batch may hold hundreds of phones); only if a
+    # drawn code collides does each phone go in one by one, drawing again where needed.
+    try:
+        with transaction.atomic():
+            Device.objects.bulk_create(devices)
+        return
+    except IntegrityError:
+        for device in devices:
+            device.pk = None
     for device in devices:
         for _attempt in range(5):
             try:

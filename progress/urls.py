@@ -1,5 +1,13 @@
 """Public progress pages (included at the site root by config/urls.py)."""
 
+from django.urls import path
+
+from progress import views
+
 app_name = "progress"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("tien-do/", views.communes, name="communes"),
+    path("tien-do/du-lieu.csv", views.communes_csv, name="csv"),
+    path("tien-do/vinh-danh/", views.honour, name="honour"),
+]

@@ -362,4 +362,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # ---------------------------------------------------------------------------------------------
 # progress
+# Seconds the public aggregates (home numbers, /tien-do/, CSV, /api/v1/stats/, honour roll) are
+# kept in the cache. No invalidation: a figure is at most this old.
+PROGRESS_CACHE_SECONDS = int(env("PROGRESS_CACHE_SECONDS", "60"))
 # (end of progress settings)

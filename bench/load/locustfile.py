@@ -1,0 +1,69 @@
+"""Load scenario (run by bench/load/run.sh, never against anything but 127.0.0.1):
+
+- Pledger: anonymous donors pledging one phone each through POST /api/v1/pledges/;
+- Tracker: the public following a phone on /t/<code> (HTML);
+- OfficerLists: an officer paging through GET /api/v1/households/ with token auth;
+- Ceiling: a bare Django JSON view on the same server (bench/load/urls.py).
+
+The data file (LOAD_DATA, written by prepare.py) gives hub ids, tracking codes and the officer."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import sys
+from pathlib import Path
+
+from locust import HttpUser, between, task
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import scenario
+
+DATA = json.loads(Path(os.environ["LOAD_DATA"]).read_text())
+_serial = itertools.count()
+WAIT = between(0.0, 0.05)
+
+
+class Pledger(HttpUser):
+    wait_time = WAIT
+
+    @task
+    def pledge(self):
+        body = scenario.pledge_body(next(_serial), random.choice(DATA["hubs"]))
+        with self.client.post(
+            scenario.PLEDGE_PATH, json=body, name="POST /api/v1/pledges/", catch_response=True
+        ) as response:
+            if response.status_code != 201:
+                response.failure(f"{response.status_code}: {response.text[:200]}")
+
+
+class Tracker(HttpUser):
+    wait_time = WAIT
+
+    @task
+    def track(self):
+        code = random.choice(DATA["codes"])
+        self.client.get(scenario.TRACK_PATH.format(code=code), name="GET /t/<code>")
+
+
+class OfficerLists(HttpUser):
+    wait_time = WAIT
+
+    def on_start(self):
+        response = self.client.post(scenario.TOKEN_PATH, json=DATA["officer"], name="token")
+        self.client.headers["Authorization"] = f"Token {response.json()['token']}"
+
+    @task
+    def households(self):
+        path = scenario.HOUSEHOLDS_PATH.format(page=random.randint(1, 20))
+        self.client.get(path, name="GET /api/v1/households/")
+
+
+class Ceiling(HttpUser):
+    wait_time = WAIT
+
+    @task
+    def ceiling(self):
+        self.client.get(scenario.CEILING_PATH, name="GET /bench/ceiling/ (bare Django)")

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Load test: gunicorn + PostgreSQL on 127.0.0.1, driven by locust (headless, bounded in users and
+# time). One command, from the repository root:
+#
+#     bench/load/run.sh
+#
+# Environment (all optional): DATABASE_URL (default postgres://postgres@127.0.0.1:5432/noisong_load,
+# a dedicated database: created if missing, migrated, filled), WORKERS (gunicorn processes, 4),
+# USERS (simulated users per run, 20), DURATION (seconds per run, 60), PORT (8765),
+# LOAD_BROKER_URL (default redis://127.0.0.1:6379/9: tasks such as the pledge email are queued as in
+# production, nobody consumes them during the run, and the runner purges that queue at the end).
+#
+# Runs, in order: the mixed scenario (pledges, tracking pages, officer lists), the pledge endpoint
+# alone, and the ceiling (a bare Django JSON view on the same server). Prints throughput and p95
+# for each, checks pledges >= half the ceiling, and stops everything it started.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/noisong_load}"
+export DJANGO_SETTINGS_MODULE=bench.load.settings
+unset CACHE_URL
+export CELERY_BROKER_URL="${LOAD_BROKER_URL:-redis://127.0.0.1:6379/9}"
+export CELERY_TASK_ALWAYS_EAGER=false
+WORKERS="${WORKERS:-4}"
+USERS="${USERS:-20}"
+DURATION="${DURATION:-60}"
+PORT="${PORT:-8765}"
+HOST="http://127.0.0.1:${PORT}"
+PY=.venv/bin/python
+OUT="$(mktemp -d /tmp/noisong-load.XXXXXX)"
+export LOAD_DATA="$OUT/data.json"
+
+case "$DATABASE_URL" in
+  *@127.0.0.1:*|*@localhost:*) ;;
+  *) echo "refusing: DATABASE_URL must point at 127.0.0.1" >&2; exit 2 ;;
+esac
+case "$CELERY_BROKER_URL" in
+  redis://127.0.0.1:*) ;;
+  *) echo "refusing: LOAD_BROKER_URL must point at 127.0.0.1" >&2; exit 2 ;;
+esac
+DB_NAME="${DATABASE_URL##*/}"
+ADMIN_URL="${DATABASE_URL%/*}/postgres"
+
+GUNICORN_PID=""
+cleanup() {
+  .venv/bin/celery -A config purge -f >/dev/null 2>&1 || true  # the queued emails of fake donors
+  if [ -n "$GUNICORN_PID" ] && kill -0 "$GUNICORN_PID" 2>/dev/null; then
+    kill "$GUNICORN_PID"
+    wait "$GUNICORN_PID" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT INT TERM
+
+echo "== database $DB_NAME"
+if ! psql "$ADMIN_URL" -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'" | grep -q 1; then
+  psql "$ADMIN_URL" -qc "CREATE DATABASE \"$DB_NAME\""
+fi
+$PY manage.py migrate --noinput -v 0
+$PY manage.py collectstatic --noinput -v 0  # hashed names, as deployed
+$PY bench/load/prepare.py "$LOAD_DATA"
+
+echo "== gunicorn, $WORKERS workers on 127.0.0.1:$PORT"
+.venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:${PORT}" --workers "$WORKERS" \
+  --access-logfile /dev/null --error-logfile "$OUT/gunicorn.log" &
+GUNICORN_PID=$!
+for _ in $(seq 1 60); do
+  curl -fs "$HOST/bench/ceiling/" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -fs "$HOST/bench/ceiling/" >/dev/null || { echo "gunicorn did not start" >&2; cat "$OUT/gunicorn.log" >&2; exit 1; }
+
+run() {  # name, user classes...
+  local name=$1; shift
+  echo "== locust: $name ($USERS users, ${DURATION}s)"
+  .venv/bin/locust -f bench/load/locustfile.py --headless --only-summary --host "$HOST" \
+    -u "$USERS" -r "$USERS" -t "${DURATION}s" --stop-timeout 5 --csv "$OUT/$name" \
+    --loglevel WARNING "$@" >"$OUT/$name.log" 2>&1 || true
+}
+run mixed Pledger Tracker OfficerLists
+run pledges Pledger
+run ceiling Ceiling
+
+$PY - "$OUT" "$WORKERS" "$USERS" "$DURATION" <<'PY'
+import csv, sys
+from pathlib import Path
+
+out, workers, users, duration = Path(sys.argv[1]), *sys.argv[2:]
+def rows(name):
+    with open(out / f"{name}_stats.csv") as handle:
+        return list(csv.DictReader(handle))
+print(f"\nResults ({workers} gunicorn workers, {users} users, {duration} s per run, 127.0.0.1)")
+print(f"{'run':<9} {'endpoint':<40} {'requests':>8} {'fails':>6} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7}")
+rps = {}
+for name in ("mixed", "pledges", "ceiling"):
+    for row in rows(name):
+        if row["Name"] == "token":
+            continue
+        print(f"{name:<9} {row['Name'][:40]:<40} {row['Request Count']:>8} {row['Failure Count']:>6} "
+              f"{float(row['Requests/s']):8.1f} {row['50%']:>7} {row['95%']:>7}")
+        if row["Name"] != "Aggregated":
+            rps[(name, row["Name"])] = float(row["Requests/s"])
+pledge = rps[("pledges", "POST /api/v1/pledges/")]
+ceiling = next(v for (run, _), v in rps.items() if run == "ceiling")
+ratio = pledge / ceiling if ceiling else 0
+verdict = "meets" if ratio >= 0.5 else "MISSES"
+print(f"\npledge endpoint alone: {pledge:.1f} req/s = {ratio:.0%} of the ceiling's {ceiling:.1f} req/s "
+      f"-> {verdict} the goal (>= 50%)")
+PY
+echo "(locust CSVs and logs in $OUT)"

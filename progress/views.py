@@ -1,0 +1,95 @@
+"""Public progress pages: the numbers per commune (table + chart), the open-data CSV and the
+honour roll. Anonymous, server-rendered, no JavaScript; aggregates only (see selectors)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_safe
+
+from progress import selectors
+
+
+def _chart(rows: list[dict]) -> list[dict]:
+    """Bar widths (0–100, of the largest commune's verified households) for the SVG chart, for
+    the communes that have anything to show."""
+    shown = [r for r in rows if r["households_verified"] or r["devices_delivered"]]
+    top = max([max(r["households_verified"], r["devices_delivered"]) for r in shown] or [1])
+
+    def width(n: int) -> int:  # of the SVG's 1000 units; integers, so no locale's comma
+        return round(1000 * n / top) if n else 0
+
+    return [
+        {
+            **r,
+            "w_verified": width(r["households_verified"]),
+            "w_served": width(r["households_served"]),
+            "w_delivered": width(r["devices_delivered"]),
+        }
+        for r in shown
+    ]
+
+
+@require_safe
+def communes(request):
+    stats = selectors.public_stats()
+    rows, sort = selectors.commune_rows(stats, sort=request.GET.get("sort"))
+    return render(
+        request,
+        "progress/communes.html",
+        {
+            "stats": stats,
+            "totals": stats["totals"],
+            "rows": rows,
+            "sort": sort,
+            "bars": _chart(rows),
+            "columns": [
+                ("name", _("Commune")),
+                # Short headings under "Households" / "Phones" (fits a 360 px screen).
+                ("verified", pgettext("households", "Verified")),
+                ("waiting", pgettext("households", "Waiting")),
+                ("served", pgettext("households", "Served")),
+                ("delivered", pgettext("phones", "Delivered")),
+            ],
+            "mountain_count": sum(1 for r in rows if r["is_mountain"]),
+        },
+    )
+
+
+@require_safe
+def communes_csv(request):
+    """The per-commune aggregates as CSV: UTF-8 with a BOM (Excel then reads the Vietnamese
+    names right), the API's keys as the header, one row per commune, sorted by name."""
+    stats = selectors.public_stats()
+    rows, _sort = selectors.commune_rows(stats, sort="name")
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(selectors.COMMUNE_FIELDS)
+    for row in rows:
+        values = [row[f] for f in selectors.COMMUNE_FIELDS]
+        writer.writerow([str(v).lower() if isinstance(v, bool) else v for v in values])
+    response = HttpResponse(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="noi-song-tien-do.csv"'
+    response["Cache-Control"] = f"public, max-age={selectors.cache_seconds()}"
+    return response
+
+
+@require_safe
+def honour(request):
+    roll = selectors.honour_roll()
+    return render(
+        request,
+        "progress/honour.html",
+        {
+            "roll": roll,
+            "cache_seconds": selectors.cache_seconds(),
+            "pledged": sum(d["pledged"] for d in roll),
+            "delivered": sum(d["delivered"] for d in roll),
+        },
+    )

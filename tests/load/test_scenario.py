@@ -1,0 +1,63 @@
+"""The load scenario's requests (bench/load/scenario.py) still succeed against the current site,
+and the ceiling view answers: so that bench/load/run.sh measures real work, not error pages.
+Marked `load` (skip with --skip-load); the load run itself is `bench/load/run.sh`."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.load, pytest.mark.django_db]
+
+SCENARIO = Path(__file__).resolve().parents[2] / "bench" / "load" / "scenario.py"
+
+
+def _scenario():
+    spec = importlib.util.spec_from_file_location("load_scenario", SCENARIO)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_pledges_of_the_scenario_are_accepted_and_written(api, hubs):
+    from donations.models import Device, Donor, Pledge
+
+    scenario = _scenario()
+    for n in (1, 2, 10):  # 10 is a returning donor's address (load0@)
+        response = api.post(
+            scenario.PLEDGE_PATH, scenario.pledge_body(n, hubs["H"].id), format="json"
+        )
+        assert response.status_code == 201, response.content
+    assert Pledge.objects.count() == 3 and Device.objects.count() == 3
+    assert Donor.objects.filter(email__endswith="@load.test").count() == 3
+    assert set(Device.objects.values_list("status", flat=True)) == {"pledged"}
+
+
+def test_the_tracking_page_and_the_officer_list_of_the_scenario_answer(
+    api, client, hubs, officer_a
+):
+    from donations.models import Device
+
+    scenario = _scenario()
+    api.post(scenario.PLEDGE_PATH, scenario.pledge_body(1, hubs["H"].id), format="json")
+    code = Device.objects.get().tracking_code
+    assert client.get(scenario.TRACK_PATH.format(code=code)).status_code == 200
+    token = api.post(
+        scenario.TOKEN_PATH, {"username": officer_a.email, "password": PASSWORD}, format="json"
+    ).json()["token"]
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    response = api.get(scenario.HOUSEHOLDS_PATH.format(page=1))
+    assert response.status_code == 200 and "results" in response.json()
+
+
+@override_settings(ROOT_URLCONF="bench.load.urls")
+def test_the_ceiling_is_a_bare_json_view_beside_the_site(client):
+    scenario = _scenario()
+    response = client.get(scenario.CEILING_PATH)
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert client.get("/tang-dien-thoai/").status_code == 200  # the site is served too
