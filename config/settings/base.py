@@ -238,7 +238,9 @@ RATE_LIMITS = {
     "gift_checkout": env("RATE_LIMIT_GIFT_CHECKOUT", "10/600"),
 }
 
-# Security headers that hold in every mode.
+# Security headers that hold in every mode (the Content-Security-Policy: config/security.py).
+# Origins a form may lead to besides this site: Stripe Checkout, where the gift form redirects.
+CSP_FORM_ACTION_EXTRA = env_list("CSP_FORM_ACTION_EXTRA", "https://checkout.stripe.com")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -20,3 +20,5 @@ TEST_BROKER_URL = CELERY_BROKER_URL
 CCCD_HASH_KEY = "test-cccd-key"
 SECRET_KEY = "test-secret-key"
 WHITENOISE_AUTOREFRESH = True
+# The fake Stripe server of tests/donations/fake_stripe.py sends checkouts there.
+CSP_FORM_ACTION_EXTRA = ["https://checkout.stripe.com", "https://checkout.stripe.test"]
