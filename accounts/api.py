@@ -21,6 +21,21 @@ class IsAdminRole(BasePermission):
         return scope_for(request.user).is_admin
 
 
+def roles_required(*roles: str) -> type[BasePermission]:
+    """A permission class letting in admins and holders of any of `roles` (checked before the
+    input is, so others get 401/403 rather than a validation error)."""
+
+    class HasRole(BasePermission):
+        message = "Your role does not allow this."
+
+        def has_permission(self, request, view):
+            user = request.user
+            return bool(user and user.is_authenticated) and scope_for(user).has_role(*roles)
+
+    HasRole.__name__ = HasRole.__qualname__ = "HasRole_" + "_".join(roles)
+    return HasRole
+
+
 class RoleSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
     communes = serializers.ListField(

@@ -13,6 +13,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api import roles_required
 from accounts.models import User
 from donations import money, selectors, services
 from donations.models import Device, Donor, Gift, Pledge
@@ -392,7 +393,7 @@ class GiftList(ListAPIView):
 
 
 class StatementUpload(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, roles_required("coordinator")]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     @extend_schema(

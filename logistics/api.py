@@ -10,9 +10,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api import roles_required
 from config.api import Pagination
 from config.errors import ApplicationError, NotFound
 from donations.lifecycle import allowed_moves
@@ -29,6 +31,11 @@ from logistics.models import (
 )
 
 # --- output ------------------------------------------------------------------------------
+
+
+# Roles are checked before input, so a donor gets 403, not a validation error.
+HUB_STAFF = [IsAuthenticated, roles_required("coordinator")]
+FIELD_STAFF = [IsAuthenticated, roles_required("coordinator", "officer")]
 
 
 def _page_of(serializer_class, name: str):
@@ -116,6 +123,8 @@ class WalkInIn(serializers.Serializer):
 
 
 class DeviceListView(APIView):
+    permission_classes = HUB_STAFF
+
     @extend_schema(
         operation_id="v1_devices_list", responses=_page_of(DeviceOut, "PaginatedDeviceOutList")
     )
@@ -144,6 +153,8 @@ class DeviceListView(APIView):
 
 
 class DeviceDetailView(APIView):
+    permission_classes = HUB_STAFF
+
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, code):
         device = selectors.device_get_for_staff(request.user, code)
@@ -157,6 +168,8 @@ def _valid(serializer_class, request) -> dict:
 
 
 class DeviceReceiveView(APIView):
+    permission_classes = HUB_STAFF
+
     class DeviceReceiveInput(serializers.Serializer):
         hub = serializers.IntegerField()
         imei = serializers.CharField(max_length=20)
@@ -181,6 +194,8 @@ class DeviceReceiveView(APIView):
 
 
 class DeviceWipeView(APIView):
+    permission_classes = HUB_STAFF
+
     class DeviceWipeInput(serializers.Serializer):
         method = serializers.ChoiceField(choices=WipeRecord.Method.choices)
         accounts_removed = serializers.BooleanField(
@@ -212,6 +227,8 @@ class DeviceWipeView(APIView):
 
 
 class DeviceRepairView(APIView):
+    permission_classes = HUB_STAFF
+
     class DeviceRepairInput(serializers.Serializer):
         description = serializers.CharField(max_length=255)
         parts = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
@@ -255,6 +272,8 @@ class SimIn(serializers.Serializer):
 
 
 class DeviceQAView(APIView):
+    permission_classes = HUB_STAFF
+
     class DeviceQAInput(serializers.Serializer):
         checks = ChecksIn()
         setup = SetupIn(required=False, default=dict)
@@ -286,6 +305,8 @@ class DeviceQAView(APIView):
 
 
 class DeviceRejectView(APIView):
+    permission_classes = HUB_STAFF
+
     class DeviceRejectInput(serializers.Serializer):
         reason = serializers.ChoiceField(choices=Rejection.Reason.choices)
         next = serializers.ChoiceField(choices=Rejection.Next.choices)
@@ -334,6 +355,8 @@ def labelled_devices(user, raw: str) -> list[Device]:
 
 
 class LabelsView(APIView):
+    permission_classes = HUB_STAFF
+
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request):
         devices = labelled_devices(request.user, request.query_params.get("devices", ""))
@@ -384,6 +407,8 @@ class BatchListOut(BatchOut):
 
 
 class BatchListView(APIView):
+    permission_classes = FIELD_STAFF  # the officer who carries a batch reads it
+
     class BatchListInput(serializers.Serializer):
         hub = serializers.IntegerField()
         commune = serializers.CharField(max_length=5)
@@ -418,12 +443,16 @@ class BatchListView(APIView):
 
 
 class BatchDetailView(APIView):
+    permission_classes = FIELD_STAFF  # the officer who carries a batch reads it
+
     @extend_schema(responses=BatchOut)
     def get(self, request, batch_id):
         return Response(BatchOut(selectors.batch_get_for_staff(request.user, batch_id)).data)
 
 
 class BatchDispatchView(APIView):
+    permission_classes = HUB_STAFF
+
     @extend_schema(request=None, responses=BatchOut)
     def post(self, request, batch_id):
         batch = selectors.batch_get_for_staff(request.user, batch_id)
@@ -432,6 +461,8 @@ class BatchDispatchView(APIView):
 
 
 class BatchManifestView(APIView):
+    permission_classes = FIELD_STAFF  # the officer who carries a batch reads it
+
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, batch_id):
         batch = selectors.batch_get_for_staff(request.user, batch_id)
@@ -470,6 +501,7 @@ class HandoverOut(serializers.ModelSerializer):
 
 
 class HandoverCreateView(APIView):
+    permission_classes = FIELD_STAFF
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     class HandoverCreateInput(serializers.Serializer):
@@ -499,6 +531,8 @@ class HandoverCreateView(APIView):
 
 
 class HandoverDetailView(APIView):
+    permission_classes = FIELD_STAFF
+
     @extend_schema(responses=HandoverOut)
     def get(self, request, handover_id):
         return Response(
@@ -507,6 +541,8 @@ class HandoverDetailView(APIView):
 
 
 class HandoverReceiptView(APIView):
+    permission_classes = FIELD_STAFF
+
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, handover_id):
         handover = selectors.handover_get_for_staff(request.user, handover_id)
@@ -514,6 +550,8 @@ class HandoverReceiptView(APIView):
 
 
 class FollowUpView(APIView):
+    permission_classes = FIELD_STAFF
+
     class FollowUpInput(serializers.Serializer):
         in_use = serializers.BooleanField()
         problems = serializers.CharField(required=False, allow_blank=True, default="")

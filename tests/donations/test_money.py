@@ -382,7 +382,7 @@ def test_only_coordinators_reconcile(api, personas, persona):
             "/api/v1/statements/", {"file": upload}, format="multipart"
         ),
         403,
-        "forbidden",
+        "permission_denied",
     )
 
 

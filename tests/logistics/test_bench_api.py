@@ -190,9 +190,9 @@ def test_people_who_are_not_coordinators_see_no_devices(api, personas, persona, 
     listing = client.get("/api/v1/devices/")
     if persona == "anonymous":
         assert listing.status_code == 401
-    else:
-        assert listing.json()["count"] == 0
-        assert_error(client.get(url(device.tracking_code)), 404, "not_found")
+    else:  # refused on the role, before any input is read
+        assert_error(listing, 403, "permission_denied")
+        assert_error(client.get(url(device.tracking_code)), 403, "permission_denied")
 
 
 def test_the_device_list_filters_by_status_and_hub_in_pinned_queries(
