@@ -199,43 +199,24 @@ def load(ctx: dict) -> None:
     _walk(next(iter(home.devices.all())), ["received"], coordinator)
 
     now = timezone.now()
+    # (donor index, method, purpose, amount in the smallest unit, currency, paid, memo)
+    gift_specs = [
+        (3, "stripe", "buy_phone", 10000, "EUR", True, ""),
+        (4, "stripe", "sim", 5000, "AUD", True, ""),
+        (0, "vietqr", "refurbish", 2_000_000, "VND", True, "NSDEMO4K7Q"),
+        (2, "vietqr", "general", 500_000, "VND", False, "NSDEMO9XPA"),
+    ]
     gifts = [
         Gift.objects.create(
-            donor=donors[3],
-            method="stripe",
-            purpose="buy_phone",
-            amount=10000,
-            currency="EUR",
-            status="paid",
-            paid_at=now,
-        ),
-        Gift.objects.create(
-            donor=donors[4],
-            method="stripe",
-            purpose="sim",
-            amount=5000,
-            currency="AUD",
-            status="paid",
-            paid_at=now,
-        ),
-        Gift.objects.create(
-            donor=donors[0],
-            method="vietqr",
-            purpose="refurbish",
-            amount=2_000_000,
-            currency="VND",
-            status="paid",
-            paid_at=now,
-            memo="NSDEMO4K7Q",
-        ),
-        Gift.objects.create(
-            donor=donors[2],
-            method="vietqr",
-            purpose="general",
-            amount=500_000,
-            currency="VND",
-            memo="NSDEMO9XPA",
-        ),
+            donor=donors[index],
+            method=method,
+            purpose=purpose,
+            amount=amount,
+            currency=currency,
+            memo=memo or None,
+            **({"status": "paid", "paid_at": now} if paid else {}),
+        )
+        for index, method, purpose, amount, currency, paid, memo in gift_specs
     ]
     from donations.models import LedgerEntry
 

@@ -16,11 +16,11 @@ class StripeUnavailable(Exception):
 
 
 class StripeNotConfigured(Exception):
-    pass
+    """No Stripe keys are set: card gifts are switched off."""
 
 
 class InvalidWebhook(Exception):
-    pass
+    """The webhook's signature or body did not check out."""
 
 
 def is_configured() -> bool:

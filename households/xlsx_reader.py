@@ -18,7 +18,7 @@ from xml.etree.ElementTree import ParseError, iterparse
 
 
 class NotAnXlsx(Exception):
-    pass
+    """The upload is not a readable .xlsx workbook."""
 
 
 _COLUMN = re.compile(r"[A-Z]+")

@@ -38,7 +38,7 @@ LOTTERY_DEVICES = 2
 
 
 class EngineError(RuntimeError):
-    pass
+    """The flow solver did not reach an optimal solution."""
 
 
 @dataclass

@@ -33,7 +33,7 @@ from matching.engine.model import (
 
 
 class RuleBroken(AssertionError):
-    pass
+    """A solver's answer breaks a hard rule (a bug, never bad input)."""
 
 
 def _setup(problem: Problem):
