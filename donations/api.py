@@ -85,52 +85,43 @@ class EventOutput(serializers.Serializer):
     at = serializers.DateTimeField()
 
 
-class DeviceOutput(serializers.ModelSerializer):
-    events = EventOutput(many=True)
+# Declared field by field, not as ModelSerializers (which rebuild their fields from the model on
+# every use): these render every pledge the API returns, the new one included.
+class DeviceOutput(serializers.Serializer):
+    """A pledged phone and its journey so far."""
+
+    tracking_code = serializers.CharField()
+    status = serializers.ChoiceField(choices=Device.Status.choices)
+    brand = serializers.CharField()
+    model = serializers.CharField()
+    ram_gb = serializers.DecimalField(max_digits=4, decimal_places=1)
+    storage_gb = serializers.IntegerField()
+    os = serializers.ChoiceField(choices=Device.OS.choices)
+    os_version = serializers.CharField()
+    supports_4g = serializers.BooleanField()
+    supports_volte = serializers.BooleanField()
+    has_nfc = serializers.BooleanField()
+    has_camera = serializers.BooleanField()
+    condition = serializers.ChoiceField(choices=Device.Condition.choices)
+    events = EventOutput(many=True, source="timeline")
     photos = serializers.SerializerMethodField()
 
-    class Meta:
-        model = Device
-        fields = [
-            "tracking_code",
-            "status",
-            "brand",
-            "model",
-            "ram_gb",
-            "storage_gb",
-            "os",
-            "os_version",
-            "supports_4g",
-            "supports_volte",
-            "has_nfc",
-            "has_camera",
-            "condition",
-            "events",
-            "photos",
-        ]
-
     def get_photos(self, device) -> list[str]:
-        return [p.image.url for p in device.photos.all()]
+        return [p.image.url for p in device.photo_list]
 
 
-class PledgeOutput(serializers.ModelSerializer):
+class PledgeOutput(serializers.Serializer):
+    """A pledge and its phones."""
+
+    id = serializers.IntegerField()
     status = serializers.CharField()
+    dropoff = serializers.ChoiceField(choices=Pledge.Dropoff.choices)
+    hub = serializers.IntegerField(source="hub_id", allow_null=True)
+    pickup_address = serializers.CharField()
+    pickup_window = serializers.CharField()
     commune_preference = serializers.SerializerMethodField()
-    devices = DeviceOutput(many=True)
-
-    class Meta:
-        model = Pledge
-        fields = [
-            "id",
-            "status",
-            "dropoff",
-            "hub",
-            "pickup_address",
-            "pickup_window",
-            "commune_preference",
-            "created_at",
-            "devices",
-        ]
+    created_at = serializers.DateTimeField()
+    devices = DeviceOutput(many=True, source="device_list")
 
     def get_commune_preference(self, pledge) -> dict | None:
         if not pledge.commune_preference_id:
@@ -171,10 +162,7 @@ class PledgeListCreate(ListAPIView):
             commune_preference=values.pop("commune_preference", None),
             **values,
         )
-        pledge = selectors.pledge_list_for_donor(user=result.pledge.donor.user).get(
-            id=result.pledge.id
-        )
-        body = PledgeOutput(pledge).data
+        body = PledgeOutput(result.pledge).data  # as written: no need to read it back
         body["warnings"] = result.warnings
         return Response(body, status=201)
 

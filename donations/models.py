@@ -10,6 +10,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,7 +41,7 @@ class Donor(models.Model):
         verbose_name=_("account"),
     )
     name = models.CharField(_("name"), max_length=150)
-    email = models.EmailField(_("email"), db_index=True)
+    email = models.EmailField(_("email"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.INDIVIDUAL)
     country = models.CharField(_("country"), max_length=2, default="VN")
     language = models.CharField(_("language"), max_length=2, default="vi")
@@ -63,6 +64,8 @@ class Donor(models.Model):
     class Meta:
         verbose_name = _("donor")
         verbose_name_plural = _("donors")
+        # Donors are found by email whatever its case (email__iexact: UPPER(email) = UPPER(%s)).
+        indexes = [models.Index(Upper("email"), name="donations_donor_email_ci")]
 
     def __str__(self) -> str:
         return self.name

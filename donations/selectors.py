@@ -27,6 +27,8 @@ def pledge_list_for_donor(*, user) -> QuerySet[Pledge]:
         Pledge.objects.filter(donor__user=user)
         .select_related("hub", "commune_preference", "donor")
         .prefetch_related(
+            # Into lists named for what they hold (device_list, and each device's timeline and
+            # photo_list): pledge_create sets the same attributes on a pledge it has just written.
             Prefetch(
                 "devices",
                 queryset=Device.objects.order_by("id")
@@ -35,9 +37,11 @@ def pledge_list_for_donor(*, user) -> QuerySet[Pledge]:
                     Prefetch(
                         "events",
                         queryset=DeviceEvent.objects.only("id", "device_id", "new_status", "at"),
+                        to_attr="timeline",
                     ),
-                    "photos",
+                    Prefetch("photos", to_attr="photo_list"),
                 ),
+                to_attr="device_list",
             )
         )
         .order_by("-created_at", "-id")

@@ -139,16 +139,14 @@ def donor_for(
         if not name:
             raise _error(_("Tell us your name."), "donor_required", "donor.name")
         email = _clean_email(email, "donor.email")
-        account = User.objects.filter(email__iexact=email).first()
+        # The account and its donor row in one query (an account may have no donor row yet).
+        account = User.objects.select_related("donor").filter(email__iexact=email).first()
         if account is None:
             account = User.objects.create_user(
                 email=email, password=None, name=name, language=language
             )
             new_account = True
-        # A brand-new account has no donor row yet: no need to look for one.
-        donor = (
-            None if new_account else Donor.objects.select_for_update().filter(user=account).first()
-        )
+        donor = None if new_account else getattr(account, "donor", None)
         if donor is None:
             donor = Donor.objects.filter(email__iexact=email, user__isnull=True).first()
             if donor is not None:
@@ -274,7 +272,9 @@ def _clean_dropoff(dropoff: str, hub_id, pickup_address: str, pickup_window: str
     hub = None
     if hub_id not in (None, ""):
         hub = (
-            Hub.objects.filter(id=hub_id, is_active=True).first() if str(hub_id).isdigit() else None
+            Hub.objects.filter(id=hub_id, is_active=True).order_by().first()
+            if str(hub_id).isdigit()
+            else None
         )
         if hub is None:
             raise _error(_("Choose one of our hubs."), "unknown_hub", "hub")
@@ -316,7 +316,9 @@ class PledgeResult:
     new_account: bool = False
 
 
-@transaction.atomic
+PLEDGE_ATTEMPTS = 3
+
+
 def pledge_create(
     *,
     actor,
@@ -329,7 +331,44 @@ def pledge_create(
     donor: dict | None = None,
     public_name: str | None = None,
 ) -> PledgeResult:
-    """A pledge of one or more phones (a line with quantity N makes N identical new phones)."""
+    """A pledge of one or more phones (a line with quantity N makes N identical new phones).
+
+    The pledge goes in as one transaction with no savepoint inside: a drawn tracking code that is
+    already taken (25^6 codes: rare) or an account that a simultaneous first pledge of the same
+    email has just made breaks a unique constraint, and the whole pledge is tried again from the
+    start, drawing new codes and finding that account (at most PLEDGE_ATTEMPTS times)."""
+    for attempt in range(1, PLEDGE_ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                return _pledge_create_once(
+                    actor=actor,
+                    devices=devices,
+                    dropoff=dropoff,
+                    hub=hub,
+                    pickup_address=pickup_address,
+                    pickup_window=pickup_window,
+                    commune_preference=commune_preference,
+                    donor=donor,
+                    public_name=public_name,
+                )
+        except IntegrityError:
+            if attempt == PLEDGE_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _pledge_create_once(
+    *,
+    actor,
+    devices,
+    dropoff,
+    hub,
+    pickup_address,
+    pickup_window,
+    commune_preference,
+    donor,
+    public_name,
+) -> PledgeResult:
     if not devices:
         raise _error(_("Add at least one phone."), "no_devices", "devices")
     warnings: list[str] = []
@@ -373,9 +412,10 @@ def pledge_create(
         values["model"] = values["model"].strip()
         for _n in range(spec.get("quantity", 1)):
             made.append(Device(pledge=pledge, **values))
-    _save_with_codes(made)
+    # One INSERT for the whole pledge (a business's batch may hold hundreds of phones).
+    Device.objects.bulk_create(made)
     by = actor if actor is not None and actor.is_authenticated else result.donor.user
-    DeviceEvent.objects.bulk_create(
+    events = DeviceEvent.objects.bulk_create(
         [DeviceEvent(device=d, actor=by, old_status="", new_status="pledged") for d in made]
     )
     PledgeEvent.objects.create(
@@ -384,39 +424,18 @@ def pledge_create(
         action=PledgeEvent.Action.CREATED,
         data={"devices": [d.tracking_code for d in made], "warnings": [str(w) for w in warnings]},
     )
+    # What the pledge selectors prefetch (selectors.pledge_list_for_donor), set from what was just
+    # written, so the caller can render the new pledge without reading it back.
+    pledge.device_list = made
+    for device, event in zip(made, events, strict=True):
+        device.timeline = [event]
+        device.photo_list = []
     from donations.tasks import email_pledge_received
 
     transaction.on_commit(lambda: email_pledge_received.delay(pledge.id))
     return PledgeResult(
         pledge=pledge, warnings=[str(w) for w in warnings], new_account=result.new_account
     )
-
-
-def _save_with_codes(devices: list[Device]) -> None:
-    """Save devices; a tracking code that collides (rare: 25^6 codes) is drawn again."""
-    from donations.models import new_tracking_code
-
-    # One INSERT for the whole pledge (a business's batch may hold hundreds of phones); only if a
-    # drawn code collides does each phone go in one by one, drawing again where needed.
-    try:
-        with transaction.atomic():
-            Device.objects.bulk_create(devices)
-        return
-    except IntegrityError:
-        for device in devices:
-            device.pk = None
-    for device in devices:
-        for _attempt in range(5):
-            try:
-                with transaction.atomic():
-                    device.save()
-                break
-            except IntegrityError:
-                if Device.objects.filter(tracking_code=device.tracking_code).exists():
-                    device.pk = None
-                    device.tracking_code = new_tracking_code()
-                    continue
-                raise
 
 
 def pledge_get_for_donor(*, pledge_id: int, user, lock: bool = False) -> Pledge:

@@ -149,7 +149,7 @@ def pledge_detail(request, pledge_id: int):
     pledge = _pledge_or_404(request, pledge_id)
     hubs = list(selectors.hubs_for_pledging())
     communes = list(selectors.communes_for_choice())
-    devices = list(pledge.devices.all())
+    devices = pledge.device_list
     editable = pledge.status == "open" and all(d.status == "pledged" for d in devices)
     edit_form = PledgeEditForm(
         request.POST if request.POST.get("form") == "edit" else None,

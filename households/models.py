@@ -122,6 +122,14 @@ class Household(models.Model):
         ordering = ["-priority_score", "id"]
         verbose_name = _("household")
         verbose_name_plural = _("households")
+        indexes = [
+            # Officers and verifiers page through their communes' households by priority
+            # (selectors.household_list): read in index order instead of sorting a commune's rows.
+            models.Index(
+                fields=["commune", "-priority_score", "id"], name="household_commune_priority"
+            ),
+            models.Index(fields=["commune", "status"], name="household_commune_status"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["cccd_hash"],
@@ -139,7 +147,6 @@ class Household(models.Model):
                 name="one_active_household_per_cccd",
             )
         ]
-        indexes = [models.Index(fields=["commune", "status"], name="household_commune_status")]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.commune_id}"

@@ -11,8 +11,10 @@
 # production, nobody consumes them during the run, and the runner purges that queue at the end).
 #
 # Runs, in order: the mixed scenario (pledges, tracking pages, officer lists), the pledge endpoint
-# alone, and the ceiling (a bare Django JSON view on the same server). Prints throughput and p95
-# for each, checks pledges >= half the ceiling, and stops everything it started.
+# alone, the pledge floor (the pledge's request handling without its database work) and the
+# ceiling (a bare Django JSON view on the same server). Prints throughput, p95 and the CPU each
+# part of the machine spent per request (bench/load/cpu.py), checks pledges >= half the ceiling,
+# and stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -70,18 +72,21 @@ done
 curl -fs "$HOST/bench/ceiling/" >/dev/null || { echo "gunicorn did not start" >&2; cat "$OUT/gunicorn.log" >&2; exit 1; }
 
 run() {  # name, user classes...
+  $PY bench/load/cpu.py snap "$OUT/cpu-$1.json" $$
   local name=$1; shift
   echo "== locust: $name ($USERS users, ${DURATION}s)"
   .venv/bin/locust -f bench/load/locustfile.py --headless --only-summary --host "$HOST" \
     -u "$USERS" -r "$USERS" -t "${DURATION}s" --stop-timeout 5 --csv "$OUT/$name" \
     --loglevel WARNING "$@" >"$OUT/$name.log" 2>&1 || true
+  $PY bench/load/cpu.py diff "$OUT/cpu-$name.json" $$
 }
 run mixed Pledger Tracker OfficerLists
 run pledges Pledger
+run floor PledgeFloor
 run ceiling Ceiling
 
 $PY - "$OUT" "$WORKERS" "$USERS" "$DURATION" <<'PY'
-import csv, sys
+import csv, json, sys
 from pathlib import Path
 
 out, workers, users, duration = Path(sys.argv[1]), *sys.argv[2:]
@@ -91,7 +96,7 @@ def rows(name):
 print(f"\nResults ({workers} gunicorn workers, {users} users, {duration} s per run, 127.0.0.1)")
 print(f"{'run':<9} {'endpoint':<40} {'requests':>8} {'fails':>6} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7}")
 rps = {}
-for name in ("mixed", "pledges", "ceiling"):
+for name in ("mixed", "pledges", "floor", "ceiling"):
     for row in rows(name):
         if row["Name"] == "token":
             continue
@@ -99,9 +104,19 @@ for name in ("mixed", "pledges", "ceiling"):
               f"{float(row['Requests/s']):8.1f} {row['50%']:>7} {row['95%']:>7}")
         if row["Name"] != "Aggregated":
             rps[(name, row["Name"])] = float(row["Requests/s"])
+print("\nCPU per request, ms (the machine's cores are shared by all four):")
+print(f"{'run':<9} {'locust':>8} {'gunicorn':>9} {'postgres':>9} {'redis':>6}   cores busy")
+for name in ("mixed", "pledges", "floor", "ceiling"):
+    used = json.loads((out / f"cpu-{name}.json").read_text())
+    requests = sum(int(r["Request Count"]) for r in rows(name) if r["Name"] == "Aggregated")
+    per = {k: 1000 * used.get(k, 0.0) / max(requests, 1) for k in ("locust", "gunicorn", "postgres", "redis")}
+    busy = sum(used.values()) / float(duration)
+    print(f"{name:<9} {per['locust']:8.2f} {per['gunicorn']:9.2f} {per['postgres']:9.2f} {per['redis']:6.2f}   {busy:.2f}")
 pledge = rps[("pledges", "POST /api/v1/pledges/")]
 ceiling = next(v for (run, _), v in rps.items() if run == "ceiling")
+floor = next(v for (run, _), v in rps.items() if run == "floor")
 ratio = pledge / ceiling if ceiling else 0
+print(f"\npledge floor (no database work): {floor:.1f} req/s = {floor / ceiling:.0%} of the ceiling")
 verdict = "meets" if ratio >= 0.5 else "MISSES"
 print(f"\npledge endpoint alone: {pledge:.1f} req/s = {ratio:.0%} of the ceiling's {ceiling:.1f} req/s "
       f"-> {verdict} the goal (>= 50%)")

@@ -8,6 +8,7 @@ TRACK_PATH = "/t/{code}"
 HOUSEHOLDS_PATH = "/api/v1/households/?page={page}"
 TOKEN_PATH = "/api/v1/auth/token/"
 CEILING_PATH = "/bench/ceiling/"
+PLEDGE_FLOOR_PATH = "/bench/pledge-floor/"
 
 
 def pledge_body(n: int, hub: int) -> dict:

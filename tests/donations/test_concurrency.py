@@ -69,3 +69,43 @@ def test_the_same_webhooks_delivered_in_parallel_pay_the_gift_once(communes, set
     assert StripeEvent.objects.count() == 2
     assert LedgerEntry.objects.filter(gift=gift, kind="gift").count() == 1
     assert GiftEvent.objects.filter(gift=gift, new_status="paid").count() == 1
+
+
+def test_first_pledges_of_one_new_email_at_the_same_moment_share_one_account(communes):
+    """Each sees no account and makes one; all but one break the unique email, and their pledge
+    is tried again from the start (services.pledge_create), finding the account that won."""
+    from accounts.models import User
+    from donations.models import Donor, Pledge, PledgeEvent
+    from donations.services import pledge_create
+    from tests.donations.conftest import phone
+
+    errors, made = [], []
+    barrier = threading.Barrier(6)
+
+    def pledge(n):
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait()
+            result = pledge_create(
+                actor=None,
+                donor={"name": "Hồ Song", "email": f"{'SONG' if n % 2 else 'song'}@example.org"},
+                devices=[phone()],
+                dropoff="post",
+            )
+            made.append(result.pledge.id)
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=pledge, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert User.objects.filter(email="song@example.org").count() == 1
+    donor = Donor.objects.get(email__iexact="song@example.org")
+    assert sorted(Pledge.objects.filter(donor=donor).values_list("id", flat=True)) == sorted(made)
+    assert len(made) == 6 and PledgeEvent.objects.filter(action="created").count() == 6

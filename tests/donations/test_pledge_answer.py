@@ -1,0 +1,65 @@
+"""A new pledge is answered from what was just written (no read-back), in a pinned number of
+queries, and the answer is exactly what reading the pledge back gives."""
+
+import pytest
+
+from tests.donations.conftest import phone
+
+pytestmark = pytest.mark.django_db
+
+
+def _body(hubs, **overrides):
+    body = {
+        "donor": {
+            "name": "Lê Thu",
+            "email": "Le.Thu@Example.org",
+            "kind": "diaspora",
+            "country": "DE",
+        },
+        "devices": [phone(), phone(condition="new", quantity=2, brand="Xiaomi", model="Redmi 13")],
+        "dropoff": "hub",
+        "hub": hubs["H"].id,
+        "commune_preference": {"commune": "19588", "strict": False},
+    }
+    body.update(overrides)
+    return body
+
+
+def test_the_answer_to_a_new_pledge_is_what_reading_it_back_gives(api, hubs):
+    from accounts.models import User
+    from donations.models import DeviceEvent, PledgeEvent
+
+    created = api.post("/api/v1/pledges/", _body(hubs), format="json")
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body.pop("warnings") == []
+    user = User.objects.get(email="le.thu@example.org")
+    api.as_user(user)
+    read = api.get(f"/api/v1/pledges/{body['id']}/")
+    assert read.status_code == 200
+    assert body == read.json()
+    assert [d["status"] for d in body["devices"]] == ["pledged"] * 3
+    assert all(len(d["events"]) == 1 for d in body["devices"])
+    assert (
+        DeviceEvent.objects.filter(device__pledge_id=body["id"], new_status="pledged").count() == 3
+    )
+    assert PledgeEvent.objects.filter(pledge_id=body["id"], action="created").count() == 1
+
+
+def test_a_pledge_costs_a_pinned_number_of_queries(api, hubs, django_assert_num_queries):
+    from donations.models import Donor
+
+    # A new donor: the transaction (a savepoint inside the test's own, BEGIN/COMMIT when served),
+    # the hub, the commune asked for, the account with its donor row, a donor row of that email
+    # without an account, then INSERTs of account, donor, pledge, phones, phone events, pledge
+    # event. Nothing is read back.
+    with django_assert_num_queries(12):
+        assert api.post("/api/v1/pledges/", _body(hubs), format="json").status_code == 201
+    # The same donor again (the email in another case): the transaction, the hub, the commune,
+    # the account with its donor row, and the four INSERTs of the pledge.
+    again = _body(hubs)
+    again["donor"]["email"] = "LE.THU@example.org"
+    with django_assert_num_queries(9):
+        assert api.post("/api/v1/pledges/", again, format="json").status_code == 201
+    assert Donor.objects.filter(email__iexact="le.thu@example.org").count() == 1
+    assert Donor.objects.get().pledges.count() == 2
