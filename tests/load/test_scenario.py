@@ -61,3 +61,26 @@ def test_the_ceiling_is_a_bare_json_view_beside_the_site(client):
     response = client.get(scenario.CEILING_PATH)
     assert response.status_code == 200 and response.json() == {"status": "ok"}
     assert client.get("/tang-dien-thoai/").status_code == 200  # the site is served too
+
+
+@override_settings(ROOT_URLCONF="bench.load.urls")
+def test_the_pledge_floor_answers_like_a_pledge_and_writes_nothing(
+    api, hubs, django_assert_num_queries, monkeypatch
+):
+    from donations.models import Device, Donor, Pledge
+    from donations.tasks import email_pledge_received
+
+    queued = []  # the floor queues the email task as a pledge does; run eagerly, it would fail
+    monkeypatch.setattr(email_pledge_received, "delay", queued.append)
+    scenario = _scenario()
+    body = scenario.pledge_body(1, hubs["H"].id)
+    with django_assert_num_queries(0):
+        floor = api.post(scenario.PLEDGE_FLOOR_PATH, body, format="json")
+    assert floor.status_code == 201, floor.content
+    real = api.post(scenario.PLEDGE_PATH, body, format="json").json()
+    real.pop("warnings")
+    assert set(floor.json()) == set(real)
+    assert set(floor.json()["devices"][0]) == set(real["devices"][0])
+    assert (
+        Pledge.objects.count() == 1 and Device.objects.count() == 1 and Donor.objects.count() == 1
+    )
