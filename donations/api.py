@@ -212,8 +212,19 @@ class PhotoInput(serializers.Serializer):
     image = serializers.FileField()
 
 
+class OwnPledge(IsAuthenticated):
+    """Only the pledge's donor gets further (404 for anyone else), before the body is parsed: a
+    stranger learns nothing from a refused upload's content type or fields."""
+
+    def has_permission(self, request, view) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        selectors.pledge_get_for_donor(user=request.user, pledge_id=view.kwargs["pledge_id"])
+        return True
+
+
 class PledgePhotos(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [OwnPledge]
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(request=PhotoInput, responses={201: dict})

@@ -242,8 +242,9 @@ class AnonymiseView(_ActionView):
 
 
 class WithdrawInput(serializers.Serializer):
+    # Required by the service (after it has checked who asks): how the withdrawal was given.
     method = serializers.ChoiceField(
-        choices=ConsentRecord.Method.choices, default=ConsentRecord.Method.SIGNED_FORM
+        choices=ConsentRecord.Method.choices, required=False, allow_blank=True, default=""
     )
     witness_name = serializers.CharField(required=False, allow_blank=True, default="")
 

@@ -413,13 +413,18 @@ def _scrub(household: Household, actor, reason: str) -> None:
 
 
 @transaction.atomic
-def household_anonymise(*, household_id: int, actor, reason: str = "") -> Household:
+def household_anonymise(*, household_id: int, actor, reason: str) -> Household:
     """A data-subject deletion request: name, CCCD hash and last digits, village, need text and
     certificate number go; counts, commune, priority and history stay (the statistics remain).
     A household still waiting for a phone leaves the list (inactive); one that holds or received
-    a phone keeps its status, so the phone's journey stays whole."""
+    a phone keeps its status, so the phone's journey stays whole. It cannot be undone, so the
+    request it answers (when and how the household asked) is required and kept in the event."""
     household = _locked(household_id)
     _require(actor, household, NOMINATING_ROLES + DECIDING_ROLES)
+    reason = (reason or "").strip()
+    if not reason:
+        message = _("Describe the household's request.")
+        raise ApplicationError(message, code="reason_required", fields={"reason": [message]})
     if household.is_anonymised:
         return household
     if household.status not in (S.ALLOCATED, S.SERVED, S.INACTIVE):
@@ -427,7 +432,7 @@ def household_anonymise(*, household_id: int, actor, reason: str = "") -> Househ
             household_id=household.id,
             to=S.INACTIVE,
             actor=actor,
-            reason=reason or _("Anonymised on request"),
+            reason=reason,
         )
     _scrub(household, actor, reason)
     return household
@@ -438,12 +443,23 @@ def household_withdraw_consent(
     *,
     household_id: int,
     actor,
-    method: str = ConsentRecord.Method.SIGNED_FORM,
+    method: str,
     witness_name: str = "",
 ) -> Household:
-    """The household withdraws consent to processing: it leaves the list and is anonymised."""
+    """The household withdraws consent to processing: it leaves the list and is anonymised. It
+    cannot be undone, so how the withdrawal was given (method, witness) is required, as for
+    consent itself."""
     household = _locked(household_id)
     _require(actor, household, NOMINATING_ROLES)
+    if method not in ConsentRecord.Method.values:  # no default: it is recorded as given
+        _raise_field_errors(
+            {
+                "method": _(
+                    "Choose how consent was given: signed paper form, thumbprint or before a "
+                    "witness."
+                )
+            }
+        )
     if household.is_anonymised:
         return household
     _clean, errors = check_consent(

@@ -132,6 +132,8 @@ def run_detail(request, run_id: int):
 @login_required
 @require_POST
 def run_approve(request, run_id: int):
+    # Who may act on this run is settled before the form is read (403/404 before "tick some").
+    _guard(lambda: selectors.match_run_get_for_user(request.user, run_id))
     approve_all = "all" in request.POST
     ids = (
         None if approve_all else [int(i) for i in request.POST.getlist("proposals") if i.isdigit()]

@@ -199,3 +199,34 @@ def test_the_data_subject_export_and_the_anonymisation(api, submitted, officer_a
     assert response.json()["head_name"] == ""
     submitted.refresh_from_db()
     assert submitted.cccd_hash is None
+
+
+@pytest.mark.parametrize(
+    ("action", "field", "code"),
+    [("anonymise", "reason", "reason_required"), ("withdraw-consent", "method", "invalid")],
+)
+def test_erasing_a_households_data_needs_the_request_it_answers(
+    api, submitted, officer_a, action, field, code
+):
+    """Both cannot be undone: an empty body is refused on the field concerned, nothing changes."""
+    from households.models import ConsentRecord, HouseholdEvent
+
+    events = HouseholdEvent.objects.filter(household=submitted).count()
+    consents = ConsentRecord.objects.filter(household=submitted).count()
+    response = api.as_user(officer_a).post(f"{URL}{submitted.id}/{action}/", {}, format="json")
+    body = assert_error(response, 400, code)
+    assert field in body["fields"]
+    submitted.refresh_from_db()
+    assert submitted.status == "submitted" and submitted.head_name and submitted.cccd_hash
+    assert HouseholdEvent.objects.filter(household=submitted).count() == events
+    assert ConsentRecord.objects.filter(household=submitted).count() == consents
+
+
+def test_anonymising_keeps_the_request_in_the_event(api, submitted, officer_a):
+    request = "Chủ hộ yêu cầu xoá dữ liệu, đơn ký ngày 20/11/2026"
+    response = api.as_user(officer_a).post(
+        f"{URL}{submitted.id}/anonymise/", {"reason": request}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["head_name"] == ""
+    assert submitted.events.filter(kind="anonymised", reason=request).exists()
+    assert submitted.events.filter(kind="status", new_status="inactive", reason=request).exists()
