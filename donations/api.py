@@ -219,7 +219,7 @@ class OwnPledge(IsAuthenticated):
     def has_permission(self, request, view) -> bool:
         if not super().has_permission(request, view):
             return False
-        selectors.pledge_get_for_donor(user=request.user, pledge_id=view.kwargs["pledge_id"])
+        selectors.pledge_require_own(user=request.user, pledge_id=view.kwargs["pledge_id"])
         return True
 
 

@@ -48,6 +48,13 @@ def pledge_list_for_donor(*, user) -> QuerySet[Pledge]:
     )
 
 
+def pledge_require_own(*, user, pledge_id) -> None:
+    """NotFound unless the pledge is the signed-in donor's (one EXISTS query)."""
+    owned = user.is_authenticated and str(pledge_id).isdigit()
+    if not owned or not Pledge.objects.filter(id=pledge_id, donor__user=user).exists():
+        raise NotFound(_("No such pledge among yours."))
+
+
 def pledge_get_for_donor(*, user, pledge_id: int) -> Pledge:
     pledge = pledge_list_for_donor(user=user).filter(id=pledge_id).first()
     if pledge is None:

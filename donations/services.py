@@ -351,10 +351,26 @@ def pledge_create(
                     donor=donor,
                     public_name=public_name,
                 )
-        except IntegrityError:
-            if attempt == PLEDGE_ATTEMPTS:
+        except IntegrityError as error:
+            if attempt == PLEDGE_ATTEMPTS or not _pledge_race(error):
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+# The unique constraints a pledge may break by chance rather than by a fault, as PostgreSQL
+# ("... unique constraint "donations_device_tracking_code_key"") and SQLite ("UNIQUE constraint
+# failed: donations_device.tracking_code") name them: a drawn tracking code already taken, an
+# account or a donor row that a simultaneous first pledge of the same person has just made.
+PLEDGE_RACES = (
+    ("donations_device_tracking_code", "donations_device.tracking_code"),
+    ("accounts_user_email", "accounts_user.email"),
+    ("donations_donor_user_id", "donations_donor.user_id"),
+)
+
+
+def _pledge_race(error: IntegrityError) -> bool:
+    message = str(error)
+    return any(name in message for names in PLEDGE_RACES for name in names)
 
 
 def _pledge_create_once(

@@ -233,7 +233,22 @@ class RequestChangesView(_ActionView):
         )
 
 
-@extend_schema(request=ReasonInput, responses=HouseholdOutput)
+# The erasing actions read their input leniently (the service checks who asks before what is
+# asked, so a stranger gets 403/404 whatever the body); the schema shows what is required.
+AnonymiseRequest = inline_serializer(
+    "Anonymise",
+    {"reason": serializers.CharField(help_text="When and how the household asked (required).")},
+)
+WithdrawRequest = inline_serializer(
+    "WithdrawConsent",
+    {
+        "method": serializers.ChoiceField(choices=ConsentRecord.Method.choices),
+        "witness_name": serializers.CharField(required=False, allow_blank=True),
+    },
+)
+
+
+@extend_schema(request=AnonymiseRequest, responses=HouseholdOutput)
 class AnonymiseView(_ActionView):
     input_class = ReasonInput
 
@@ -242,14 +257,14 @@ class AnonymiseView(_ActionView):
 
 
 class WithdrawInput(serializers.Serializer):
-    # Required by the service (after it has checked who asks): how the withdrawal was given.
+    # Required by the service (after it has checked who asks): see WithdrawRequest.
     method = serializers.ChoiceField(
         choices=ConsentRecord.Method.choices, required=False, allow_blank=True, default=""
     )
     witness_name = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-@extend_schema(request=WithdrawInput, responses=HouseholdOutput)
+@extend_schema(request=WithdrawRequest, responses=HouseholdOutput)
 class WithdrawConsentView(_ActionView):
     input_class = WithdrawInput
 

@@ -124,7 +124,9 @@ class Household(models.Model):
         verbose_name_plural = _("households")
         indexes = [
             # Officers and verifiers page through their communes' households by priority
-            # (selectors.household_list): read in index order instead of sorting a commune's rows.
+            # (selectors.household_list). For one commune (the usual officer) the page is read
+            # in index order with no sort; over several communes PostgreSQL still sorts, but
+            # only the rows of those communes, found through this index.
             models.Index(
                 fields=["commune", "-priority_score", "id"], name="household_commune_priority"
             ),

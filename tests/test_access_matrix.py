@@ -141,14 +141,14 @@ ROWS = {
     "POST accounts:logout": "R R R R R R R R R",
     "POST api:gift-checkout": "400 400 400 400 400 400 400 400 400",
     "POST api:gift-vietqr": "400 400 400 400 400 400 400 400 400",
-    "POST api:household-anonymise": "401 403 403 400 404 400 403 403 400",
+    "POST api:household-anonymise": "401 403 403 200 404 200 403 403 200",
     "POST api:household-import": "401 403 403 400 400 400 403 403 400",
     "POST api:household-list": "401 403 403 400 400 400 403 403 400",
     "POST api:household-reject": "401 403 403 403 404 400 403 403 400",
     "POST api:household-request-changes": "401 403 403 403 404 400 403 403 400",
     "POST api:household-submit": "401 403 403 409 404 403 403 403 409",
     "POST api:household-verify": "401 403 403 403 404 409 403 403 409",
-    "POST api:household-withdraw-consent": "401 403 403 400 404 403 403 403 400",
+    "POST api:household-withdraw-consent": "401 403 403 200 404 403 403 403 200",
     "POST api:hub-list": "401 403 403 403 403 403 403 403 400",
     "POST api:logistics-batch-dispatch": "401 403 403 403 403 403 409 404 409",
     "POST api:logistics-batches": "401 403 403 400 400 403 400 400 400",
@@ -314,6 +314,9 @@ REFUSALS = {"L", "400", "401", "403", "404", "405", "409", "415", "429"}
 # Bodies for writes that an empty body would stop before the permission layer is asked.
 BODIES = {
     "POST matching:approve": {"all": "1"},
+    # Valid requests, so that the roles allowed to erase a household's data are seen doing it.
+    "POST api:household-anonymise": {"reason": "Chủ hộ yêu cầu xoá dữ liệu"},
+    "POST api:household-withdraw-consent": {"method": "signed_form"},
 }
 
 # Plain Django views that also take POST (forms and actions): their POST rows are required too.

@@ -71,23 +71,43 @@ def test_the_same_webhooks_delivered_in_parallel_pay_the_gift_once(communes, set
     assert GiftEvent.objects.filter(gift=gift, new_status="paid").count() == 1
 
 
-def test_first_pledges_of_one_new_email_at_the_same_moment_share_one_account(communes):
+def test_first_pledges_of_one_new_email_at_the_same_moment_share_one_account(communes, monkeypatch):
     """Each sees no account and makes one; all but one break the unique email, and their pledge
-    is tried again from the start (services.pledge_create), finding the account that won."""
-    from accounts.models import User
+    is tried again from the start (services.pledge_create), finding the account that won. The
+    race is made certain: every first attempt waits at the account INSERT until all have looked."""
+    from django.db import IntegrityError
+
+    from accounts.models import User, UserManager
+    from donations import services
     from donations.models import Donor, Pledge, PledgeEvent
-    from donations.services import pledge_create
     from tests.donations.conftest import phone
 
+    looked = threading.Barrier(6)
+    create_user = UserManager.create_user
+
+    def create_user_together(self, *args, **kwargs):
+        looked.wait(timeout=20)  # only first attempts get here: a retry finds the account
+        return create_user(self, *args, **kwargs)
+
+    monkeypatch.setattr(UserManager, "create_user", create_user_together)
+    once = services._pledge_create_once
+    retried = []
+
+    def counted(**kwargs):
+        try:
+            return once(**kwargs)
+        except IntegrityError:
+            retried.append(1)
+            raise
+
+    monkeypatch.setattr(services, "_pledge_create_once", counted)
     errors, made = [], []
-    barrier = threading.Barrier(6)
 
     def pledge(n):
         from django.db import connection as thread_connection
 
         try:
-            barrier.wait()
-            result = pledge_create(
+            result = services.pledge_create(
                 actor=None,
                 donor={"name": "Hồ Song", "email": f"{'SONG' if n % 2 else 'song'}@example.org"},
                 devices=[phone()],
@@ -105,6 +125,7 @@ def test_first_pledges_of_one_new_email_at_the_same_moment_share_one_account(com
     for thread in threads:
         thread.join()
     assert errors == []
+    assert len(retried) == 5  # every loser of the race was tried again, once
     assert User.objects.filter(email="song@example.org").count() == 1
     donor = Donor.objects.get(email__iexact="song@example.org")
     assert sorted(Pledge.objects.filter(donor=donor).values_list("id", flat=True)) == sorted(made)
