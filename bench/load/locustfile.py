@@ -4,7 +4,8 @@
 - Tracker: the public following a phone on /t/<code> (HTML);
 - OfficerLists: an officer paging through GET /api/v1/households/ with a token made beforehand;
 - Ceiling: a bare Django JSON view on the same server (bench/load/urls.py);
-- PledgeFloor: the pledge endpoint's own request handling without its database work (same file).
+- PledgeFloor: the pledge endpoint's own request handling without its database work (same file);
+- PledgeByHand: a pledge's rows written with hand-written SQL, no DRF, no ORM (same file).
 
 The data file (LOAD_DATA, written by prepare.py) gives hub ids, tracking codes and the officer."""
 
@@ -72,6 +73,22 @@ class PledgeFloor(HttpUser):
             scenario.PLEDGE_FLOOR_PATH,
             json=body,
             name="POST /bench/pledge-floor/ (no database)",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 201:
+                response.failure(f"{response.status_code}: {response.text[:200]}")
+
+
+class PledgeByHand(HttpUser):
+    wait_time = WAIT
+
+    @task
+    def pledge(self):
+        body = scenario.pledge_body(next(_serial), random.choice(DATA["hubs"]))
+        with self.client.post(
+            scenario.PLEDGE_BY_HAND_PATH,
+            json=body,
+            name="POST /bench/pledge-by-hand/ (raw SQL)",
             catch_response=True,
         ) as response:
             if response.status_code != 201:

@@ -11,8 +11,9 @@
 # production, nobody consumes them during the run, and the runner purges that queue at the end).
 #
 # Runs, in order: the mixed scenario (pledges, tracking pages, officer lists), the pledge endpoint
-# alone, the pledge floor (the pledge's request handling without its database work) and the
-# ceiling (a bare Django JSON view on the same server). Prints throughput, p95 and the CPU each
+# alone, the pledge floor (the pledge's request handling without its database work), the pledge
+# by hand (its rows written with hand-written SQL, no DRF, no ORM) and the ceiling (a bare Django
+# JSON view on the same server). Prints throughput, p95 and the CPU each
 # part of the machine spent per request (bench/load/cpu.py), checks pledges >= half the ceiling,
 # and stops everything it started.
 set -euo pipefail
@@ -83,6 +84,7 @@ run() {  # name, user classes...
 run mixed Pledger Tracker OfficerLists
 run pledges Pledger
 run floor PledgeFloor
+run byhand PledgeByHand
 run ceiling Ceiling
 
 $PY - "$OUT" "$WORKERS" "$USERS" "$DURATION" <<'PY'
@@ -96,7 +98,7 @@ def rows(name):
 print(f"\nResults ({workers} gunicorn workers, {users} users, {duration} s per run, 127.0.0.1)")
 print(f"{'run':<9} {'endpoint':<40} {'requests':>8} {'fails':>6} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7}")
 rps = {}
-for name in ("mixed", "pledges", "floor", "ceiling"):
+for name in ("mixed", "pledges", "floor", "byhand", "ceiling"):
     for row in rows(name):
         if row["Name"] == "token":
             continue
@@ -106,7 +108,7 @@ for name in ("mixed", "pledges", "floor", "ceiling"):
             rps[(name, row["Name"])] = float(row["Requests/s"])
 print("\nCPU per request, ms (the machine's cores are shared by all four):")
 print(f"{'run':<9} {'locust':>8} {'gunicorn':>9} {'postgres':>9} {'redis':>6}   cores busy")
-for name in ("mixed", "pledges", "floor", "ceiling"):
+for name in ("mixed", "pledges", "floor", "byhand", "ceiling"):
     used = json.loads((out / f"cpu-{name}.json").read_text())
     requests = sum(int(r["Request Count"]) for r in rows(name) if r["Name"] == "Aggregated")
     per = {k: 1000 * used.get(k, 0.0) / max(requests, 1) for k in ("locust", "gunicorn", "postgres", "redis")}
@@ -116,7 +118,9 @@ pledge = rps[("pledges", "POST /api/v1/pledges/")]
 ceiling = next(v for (run, _), v in rps.items() if run == "ceiling")
 floor = next(v for (run, _), v in rps.items() if run == "floor")
 ratio = pledge / ceiling if ceiling else 0
+byhand = next(v for (run, _), v in rps.items() if run == "byhand")
 print(f"\npledge floor (no database work): {floor:.1f} req/s = {floor / ceiling:.0%} of the ceiling")
+print(f"pledge by hand (raw SQL, no DRF): {byhand:.1f} req/s = {byhand / ceiling:.0%} of the ceiling")
 verdict = "meets" if ratio >= 0.5 else "MISSES"
 print(f"\npledge endpoint alone: {pledge:.1f} req/s = {ratio:.0%} of the ceiling's {ceiling:.1f} req/s "
       f"-> {verdict} the goal (>= 50%)")

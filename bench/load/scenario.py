@@ -9,6 +9,7 @@ HOUSEHOLDS_PATH = "/api/v1/households/?page={page}"
 TOKEN_PATH = "/api/v1/auth/token/"
 CEILING_PATH = "/bench/ceiling/"
 PLEDGE_FLOOR_PATH = "/bench/pledge-floor/"
+PLEDGE_BY_HAND_PATH = "/bench/pledge-by-hand/"
 
 
 def pledge_body(n: int, hub: int) -> dict:

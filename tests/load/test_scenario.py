@@ -8,6 +8,7 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import override_settings
 
 from tests.conftest import PASSWORD
@@ -84,3 +85,32 @@ def test_the_pledge_floor_answers_like_a_pledge_and_writes_nothing(
     assert (
         Pledge.objects.count() == 1 and Device.objects.count() == 1 and Donor.objects.count() == 1
     )
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="hand-written PostgreSQL SQL (CI runs it)"
+)
+@override_settings(ROOT_URLCONF="bench.load.urls")
+def test_the_pledge_by_hand_writes_the_rows_a_pledge_writes(
+    api, hubs, monkeypatch, django_capture_on_commit_callbacks
+):
+    from donations.models import Device, DeviceEvent, Donor, Pledge, PledgeEvent
+    from donations.tasks import email_pledge_received
+
+    queued = []
+    monkeypatch.setattr(email_pledge_received, "delay", queued.append)
+    scenario = _scenario()
+    for n in (1, 1):  # a new donor, then the same donor again
+        with django_capture_on_commit_callbacks(execute=True):
+            response = api.post(
+                scenario.PLEDGE_BY_HAND_PATH, scenario.pledge_body(n, hubs["H"].id), format="json"
+            )
+        assert response.status_code == 201, response.content
+    donor = Donor.objects.get(email="load1@load.test")
+    assert donor.user.email == "load1@load.test" and donor.pledges.count() == 2
+    assert Device.objects.filter(pledge__donor=donor, status="pledged").count() == 2
+    assert (
+        DeviceEvent.objects.filter(device__pledge__donor=donor, new_status="pledged").count() == 2
+    )
+    assert PledgeEvent.objects.filter(pledge__donor=donor, action="created").count() == 2
+    assert sorted(queued) == sorted(Pledge.objects.values_list("id", flat=True))
