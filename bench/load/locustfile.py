@@ -29,16 +29,17 @@ WAIT = between(0.0, 0.05)
 
 
 class Pledger(HttpUser):
+    """POSTs a pledge body to `path` and counts anything but 201 as a failure."""
+
     wait_time = WAIT
+    path, label = scenario.PLEDGE_PATH, "POST /api/v1/pledges/"
 
     @task
     def pledge(self):
         body = scenario.pledge_body(next(_serial), random.choice(DATA["hubs"]))
-        with self.client.post(
-            scenario.PLEDGE_PATH, json=body, name="POST /api/v1/pledges/", catch_response=True
-        ) as response:
-            if response.status_code != 201:
-                response.failure(f"{response.status_code}: {response.text[:200]}")
+        with self.client.post(self.path, json=body, name=self.label, catch_response=True) as answer:
+            if answer.status_code != 201:
+                answer.failure(f"{answer.status_code}: {answer.text[:200]}")
 
 
 class Tracker(HttpUser):
@@ -63,36 +64,12 @@ class OfficerLists(HttpUser):
         self.client.get(path, name="GET /api/v1/households/")
 
 
-class PledgeFloor(HttpUser):
-    wait_time = WAIT
-
-    @task
-    def pledge(self):
-        body = scenario.pledge_body(next(_serial), random.choice(DATA["hubs"]))
-        with self.client.post(
-            scenario.PLEDGE_FLOOR_PATH,
-            json=body,
-            name="POST /bench/pledge-floor/ (no database)",
-            catch_response=True,
-        ) as response:
-            if response.status_code != 201:
-                response.failure(f"{response.status_code}: {response.text[:200]}")
+class PledgeFloor(Pledger):
+    path, label = scenario.PLEDGE_FLOOR_PATH, "POST /bench/pledge-floor/ (no database)"
 
 
-class PledgeByHand(HttpUser):
-    wait_time = WAIT
-
-    @task
-    def pledge(self):
-        body = scenario.pledge_body(next(_serial), random.choice(DATA["hubs"]))
-        with self.client.post(
-            scenario.PLEDGE_BY_HAND_PATH,
-            json=body,
-            name="POST /bench/pledge-by-hand/ (raw SQL)",
-            catch_response=True,
-        ) as response:
-            if response.status_code != 201:
-                response.failure(f"{response.status_code}: {response.text[:200]}")
+class PledgeByHand(Pledger):
+    path, label = scenario.PLEDGE_BY_HAND_PATH, "POST /bench/pledge-by-hand/ (raw SQL)"
 
 
 class Ceiling(HttpUser):

@@ -97,8 +97,9 @@ def rows(name):
         return list(csv.DictReader(handle))
 print(f"\nResults ({workers} gunicorn workers, {users} users, {duration} s per run, 127.0.0.1)")
 print(f"{'run':<9} {'endpoint':<40} {'requests':>8} {'fails':>6} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7}")
+RUNS = ("mixed", "pledges", "floor", "byhand", "ceiling")
 rps = {}
-for name in ("mixed", "pledges", "floor", "byhand", "ceiling"):
+for name in RUNS:
     for row in rows(name):
         if row["Name"] == "token":
             continue
@@ -108,7 +109,7 @@ for name in ("mixed", "pledges", "floor", "byhand", "ceiling"):
             rps[(name, row["Name"])] = float(row["Requests/s"])
 print("\nCPU per request, ms (the machine's cores are shared by all four):")
 print(f"{'run':<9} {'locust':>8} {'gunicorn':>9} {'postgres':>9} {'redis':>6}   cores busy")
-for name in ("mixed", "pledges", "floor", "byhand", "ceiling"):
+for name in RUNS:
     used = json.loads((out / f"cpu-{name}.json").read_text())
     requests = sum(int(r["Request Count"]) for r in rows(name) if r["Name"] == "Aggregated")
     per = {k: 1000 * used.get(k, 0.0) / max(requests, 1) for k in ("locust", "gunicorn", "postgres", "redis")}
