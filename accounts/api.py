@@ -3,37 +3,15 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.models import Role, User
-from accounts.scoping import scope_for
-from config import ratelimit
-from config.errors import ApplicationError
-
-
-class IsAdminRole(BasePermission):
-    message = "Only administrators may do this."
-
-    def has_permission(self, request, view):
-        return scope_for(request.user).is_admin
-
-
-def roles_required(*roles: str) -> type[BasePermission]:
-    """A permission class letting in admins and holders of any of `roles` (checked before the
-    input is, so others get 401/403 rather than a validation error)."""
-
-    class HasRole(BasePermission):
-        message = "Your role does not allow this."
-
-        def has_permission(self, request, view):
-            user = request.user
-            return bool(user and user.is_authenticated) and scope_for(user).has_role(*roles)
-
-    HasRole.__name__ = HasRole.__qualname__ = "HasRole_" + "_".join(roles)
-    return HasRole
+from core import ratelimit
+from core.errors import ApplicationError
+from core.permissions import IsAdminRole
 
 
 class RoleSerializer(serializers.Serializer):

@@ -76,6 +76,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.name or self.email
 
+    @property
+    def scope(self):
+        """What this person may see: roles, communes and hubs (computed once per request)."""
+        from accounts.scoping import scope_for
+
+        return scope_for(self)
+
     def get_full_name(self) -> str:
         return self.name or self.email
 

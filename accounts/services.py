@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AccountEvent, Role, RoleAssignment, User
 from accounts.scoping import forget_scope
-from config.errors import ApplicationError, Conflict
+from core.errors import ApplicationError, Conflict
 from places.models import Commune, Hub
 
 

@@ -5,7 +5,7 @@ from django.urls import NoReverseMatch, reverse, reverse_lazy
 
 from accounts.forms import SignInForm
 from accounts.scoping import scope_for
-from config import ratelimit
+from core import ratelimit
 
 
 class SignInView(auth_views.LoginView):

@@ -98,7 +98,7 @@ def main() -> None:
 
 def run(rows: int, connection) -> None:
     from accounts.services import staff_create
-    from config.errors import ApplicationError
+    from core.errors import ApplicationError
     from households.models import Household
     from households.services import household_import
     from places.models import Village

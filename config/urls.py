@@ -7,8 +7,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView, StaffViewSet, TokenView
-from config import views
+from core import views
 from places.api import CommuneViewSet, HubViewSet, VillageViewSet
+from progress import views as progress_views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -29,7 +30,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", progress_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("accounts.urls")),
@@ -48,8 +49,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler404 = "config.views.not_found"
-handler500 = "config.views.server_error"
+handler404 = "core.views.not_found"
+handler500 = "core.views.server_error"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

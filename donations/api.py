@@ -13,8 +13,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api import roles_required
 from accounts.models import User
+from core.permissions import roles_required
 from donations import money, selectors, services
 from donations.models import Device, Donor, Gift, Pledge
 from donations.views import rate_limit
@@ -150,7 +150,7 @@ class PledgeListCreate(ListAPIView):
         if actor is None and donor is None:
             from django.utils.translation import gettext as _
 
-            from config.errors import ApplicationError
+            from core.errors import ApplicationError
 
             message = _("Tell us your name and email, or sign in first.")
             raise ApplicationError(message, code="donor_required", fields={"donor": [message]})
@@ -407,7 +407,7 @@ class StatementUpload(APIView):
     def post(self, request):
         from django.utils.translation import gettext as _
 
-        from config.errors import ApplicationError
+        from core.errors import ApplicationError
 
         upload = request.FILES.get("file")
         if upload is None:

@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from config.errors import ApplicationError
+from core.errors import ApplicationError
 
 
 def _refuse(message: str, code: str, field: str) -> ApplicationError:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from config.errors import Conflict
+from core.errors import Conflict
 from donations.models import Device, DeviceEvent
 
 S = Device.Status

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from config.errors import ApplicationError
+from core.errors import ApplicationError
 
 
 def currencies() -> dict[str, tuple[int, int]]:

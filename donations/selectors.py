@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from config.errors import NotFound
+from core.errors import NotFound
 from donations.models import (
     Device,
     DeviceEvent,

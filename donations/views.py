@@ -15,8 +15,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.scoping import scope_for
-from config import ratelimit
-from config.errors import ApplicationError, NotFound, apply_to_form
+from core import ratelimit
+from core.errors import ApplicationError, NotFound, apply_to_form
 from donations import money, selectors, services, stripe_client, vietqr
 from donations.forms import GiftForm, PhotoForm, PledgeEditForm, PledgeForm, StatementForm
 from donations.models import Gift

@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.scoping import scope_for
-from config.api import error_response
-from config.errors import ApplicationError
+from core.api import error_response
+from core.errors import ApplicationError
 from households import selectors, services
 from households.excel import XLSX_TYPE, xlsx_response
 from households.models import ConsentRecord, Household

@@ -7,7 +7,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 
 from accounts.models import Role
 from accounts.scoping import filter_by_commune
-from config.errors import NotFound
+from core.errors import NotFound
 from households.models import Household, HouseholdEvent, HouseholdImport, name_key
 
 STAFF_ROLES = (Role.OFFICER, Role.VERIFIER)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.scoping import scope_for
-from config.errors import ApplicationError, Conflict, Forbidden, NotFound
+from core.errors import ApplicationError, Conflict, Forbidden, NotFound
 from households.fast_insert import insert_rows
 from households.lifecycle import household_transition
 from households.models import ConsentRecord, Household, HouseholdEvent

@@ -14,9 +14,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api import roles_required
-from config.api import Pagination
-from config.errors import ApplicationError, NotFound
+from core.api import Pagination
+from core.errors import ApplicationError, NotFound
+from core.permissions import roles_required
 from donations.lifecycle import allowed_moves
 from donations.models import Device
 from logistics import documents, selectors, services
@@ -39,7 +39,7 @@ FIELD_STAFF = [IsAuthenticated, roles_required("coordinator", "officer")]
 
 
 def _page_of(serializer_class, name: str):
-    """The schema of config.api.Pagination's page around `serializer_class` rows."""
+    """The schema of core.api.Pagination's page around `serializer_class` rows."""
     return inline_serializer(
         name=name,
         fields={

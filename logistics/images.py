@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from config.errors import ApplicationError
+from core.errors import ApplicationError
 
 
 def _clean_png(data: bytes, *, field: str) -> ContentFile:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.scoping import filter_by_commune, filter_by_hub, scope_for
-from config.errors import NotFound
+from core.errors import NotFound
 from donations.models import Device, DeviceEvent
 from logistics.models import BatchItem, DeliveryBatch, Handover
 from matching.models import Allocation

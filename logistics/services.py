@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.scoping import scope_for
-from config.errors import ApplicationError, Conflict, NotFound
+from core.errors import ApplicationError, Conflict, NotFound
 from donations import services as donation_services
 from donations.images import clean_image
 from donations.lifecycle import allowed_moves, device_transition

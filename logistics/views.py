@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.scoping import scope_for
-from config.errors import ApplicationError, NotFound, apply_to_form
+from core.errors import ApplicationError, NotFound, apply_to_form
 from donations.lifecycle import allowed_moves
 from donations.models import Device, Donor
 from logistics import documents, selectors, services

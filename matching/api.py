@@ -7,13 +7,13 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import Pagination
+from core.api import Pagination
 from matching import selectors, services
 from matching.models import MatchRun, Proposal
 
 
 def _page_of(serializer_class, name: str):
-    """The schema of config.api.Pagination's page around `serializer_class` rows."""
+    """The schema of core.api.Pagination's page around `serializer_class` rows."""
     return inline_serializer(
         name=name,
         fields={

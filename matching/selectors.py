@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.scoping import filter_by_hub, scope_for
-from config.errors import Forbidden, NotFound
+from core.errors import Forbidden, NotFound
 from matching.models import MatchRun, Proposal
 from places.models import Commune
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.scoping import scope_for
-from config.errors import ApplicationError, Forbidden, NotFound, apply_to_form
+from core.errors import ApplicationError, Forbidden, NotFound, apply_to_form
 from matching import selectors, services
 from matching.forms import RejectForm, RunForm
 from places.models import Hub

@@ -4,7 +4,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.response import Response
 
-from accounts.api import IsAdminRole
+from core.permissions import IsAdminRole, scope_of
 from places import selectors, services
 from places.models import Commune, Hub, Village
 
@@ -101,5 +101,5 @@ class VillageViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.village_list_for(
-            user=self.request.user, commune=self.request.query_params.get("commune")
+            scope=scope_of(self.request.user), commune=self.request.query_params.get("commune")
         )

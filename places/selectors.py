@@ -14,11 +14,13 @@ def hub_list() -> QuerySet[Hub]:
     return Hub.objects.select_related("commune").prefetch_related("serves").order_by("name")
 
 
-def village_list_for(*, user, commune: str | None = None) -> QuerySet:
-    """Villages of the communes the staff member covers (none for donors and the public)."""
-    from accounts.scoping import filter_by_commune
-
-    villages = filter_by_commune(Village.objects.select_related("commune"), user)
+def village_list_for(*, scope, commune: str | None = None) -> QuerySet:
+    """Villages of the communes a staff scope covers (none for donors and the public: pass None)."""
+    villages = Village.objects.select_related("commune")
+    if scope is None or not (scope.is_admin or scope.communes()):
+        villages = villages.none()
+    elif not scope.is_admin:
+        villages = villages.filter(commune_id__in=scope.communes())
     if commune:
         villages = villages.filter(commune_id=commune)
     return villages.order_by("commune__name", "name")

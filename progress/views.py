@@ -15,6 +15,11 @@ from django.views.decorators.http import require_safe
 from progress import selectors
 
 
+def home(request):
+    """The home page, with the live numbers (cached aggregates)."""
+    return render(request, "home.html", {"stats": selectors.public_stats()})
+
+
 def _chart(rows: list[dict]) -> list[dict]:
     """Bar widths (0–100, of the largest commune's verified households) for the SVG chart, for
     the communes that have anything to show."""

@@ -106,7 +106,7 @@ def test_staff_roles_with_an_overflowing_hub_id_get_a_clear_400_not_a_500(api, a
 
 def test_the_staff_service_refuses_an_overflowing_hub_id_with_its_message(db, admin_user):
     from accounts.services import staff_create
-    from config.errors import ApplicationError
+    from core.errors import ApplicationError
 
     with pytest.raises(ApplicationError) as raised:
         staff_create(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from config.security import content_security_policy
+from core.security import content_security_policy
 from donations.models import Gift, Pledge
 from tests.conftest import assert_error
 from tests.donations import conftest as donations_fixtures
@@ -84,7 +84,7 @@ def test_production_settings_pass_the_deploy_checks_and_send_hsts(monkeypatch, c
     assert production.SECURE_HSTS_SECONDS >= 31536000
     assert production.SECURE_SSL_REDIRECT is True
     assert production.SESSION_COOKIE_SECURE and production.CSRF_COOKIE_SECURE
-    assert "config.security.ContentSecurityPolicyMiddleware" in production.MIDDLEWARE
+    assert "core.security.ContentSecurityPolicyMiddleware" in production.MIDDLEWARE
 
 
 def test_deploy_check_is_clean_with_the_test_settings_overridden_for_production(settings):

@@ -87,6 +87,7 @@ def test_there_is_a_catalogue_per_app_and_one_for_the_site():
     folders = {p.parts[len(ROOT.parts)] for p in CATALOGUES}
     assert folders == {
         "locale",
+        "core",
         "places",
         "accounts",
         "households",

@@ -89,7 +89,7 @@ def test_a_rolled_back_move_sends_nothing(
 
 
 def test_the_door_still_refuses_bad_moves_with_the_allowed_list(api, communes, coordinator_h):
-    from config.errors import Conflict
+    from core.errors import Conflict
 
     device = _pledge(api, "en").devices.get()
     with pytest.raises(Conflict) as error:

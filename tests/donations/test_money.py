@@ -476,7 +476,7 @@ def test_spending_is_attributed_fifo_to_earmarked_then_general_gifts(
 
 
 def test_ledger_spend_refuses_bad_input(coordinator_h, donor, make_pledge):
-    from config.errors import ApplicationError
+    from core.errors import ApplicationError
 
     device = make_pledge(donor).devices.get()
     for kwargs, code in [

@@ -249,7 +249,7 @@ def test_an_unknown_code_is_a_404(api, client, db):
 
 
 def test_the_outcome_interface_refuses_bad_input(delivered):
-    from config.errors import ApplicationError
+    from core.errors import ApplicationError
 
     device, _household = delivered
     with pytest.raises(ApplicationError) as error:

@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from config.errors import Conflict
+from core.errors import Conflict
 from households.models import Household
 from households.services import household_create
 from tests.households.conftest import cccd, household_data

@@ -3,7 +3,7 @@ Each test checks the database and the event rows, not only what is returned."""
 
 import pytest
 
-from config.errors import ApplicationError, Conflict, Forbidden, NotFound
+from core.errors import ApplicationError, Conflict, Forbidden, NotFound
 from households import services
 from households.cccd import cccd_hash
 from households.lifecycle import household_transition

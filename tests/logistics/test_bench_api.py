@@ -80,7 +80,7 @@ def test_the_database_constraint_is_mapped_to_a_clear_409(
     coordinator_h, hubs, make_device, monkeypatch
 ):
     """Two benches racing past the look-up: the partial unique index decides, cleanly."""
-    from config.errors import Conflict
+    from core.errors import Conflict
     from logistics import services
 
     first = make_device(hub=hubs["H"], status="received")
@@ -254,7 +254,7 @@ def test_it_refuses_a_wipe_with_accounts_still_linked(api, coordinator_h, hubs, 
 
 
 def test_the_door_refuses_wiped_without_a_wipe_record(coordinator_h, hubs, make_device):
-    from config.errors import Conflict
+    from core.errors import Conflict
 
     device = make_device(hub=hubs["H"], status="received")
     with pytest.raises(Conflict) as caught:
@@ -373,7 +373,7 @@ def test_a_failing_qa_keeps_the_phone_in_refurbishing_with_the_failures(
 
 
 def test_the_door_refuses_ready_without_a_qa_record(coordinator_h, hubs, make_device):
-    from config.errors import Conflict
+    from core.errors import Conflict
 
     device = make_device(hub=hubs["H"], status="refurbishing")
     with pytest.raises(Conflict) as caught:

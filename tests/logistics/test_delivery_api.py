@@ -244,7 +244,7 @@ def test_it_refuses_a_handover_to_a_household_that_is_not_the_allocated_one(
 
 
 def test_the_door_refuses_delivered_without_a_handover(coordinator_h, dispatched):
-    from config.errors import Conflict
+    from core.errors import Conflict
 
     device, _household, _batch = dispatched
     with pytest.raises(Conflict) as caught:

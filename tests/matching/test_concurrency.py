@@ -9,7 +9,7 @@ import threading
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from config.errors import ApplicationError
+from core.errors import ApplicationError
 from donations.models import Device
 from households.models import Household
 from matching.models import Allocation, MatchRun, Proposal

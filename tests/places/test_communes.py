@@ -73,7 +73,7 @@ def test_the_api_filters_mountain_communes(api):
 def test_the_page_size_is_capped_at_200(api):
     body = api.get("/api/v1/communes/", {"page_size": 1000}).json()
     assert len(body["results"]) == 78  # under the cap; the cap itself is checked below
-    from config.api import Pagination
+    from core.api import Pagination
 
     assert Pagination.max_page_size == 200
 

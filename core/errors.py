@@ -1,5 +1,5 @@
 """The one error type that services raise. Pages show its message on the field it names;
-the API turns it into the error shape of API.md (see config.api.exception_handler)."""
+the API turns it into the error shape of API.md (see core.api.exception_handler)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Site-wide pages: home and health."""
+"""Site-wide views: the error pages (the API's error shape under /api/) and health."""
 
 from __future__ import annotations
 
@@ -29,12 +29,6 @@ def server_error(request):
             {"error": {"code": "server_error", "message": str(message), "fields": {}}}, status=500
         )
     return render(request, "500.html", status=500)
-
-
-def home(request):
-    from progress.selectors import public_stats  # the live numbers (cached aggregates)
-
-    return render(request, "home.html", {"stats": public_stats()})
 
 
 def _database_ok() -> tuple[bool, str]:
