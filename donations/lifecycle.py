@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.errors import Conflict
+from core.lifecycle import Lifecycle
 from donations.models import Device, DeviceEvent
 
 S = Device.Status
@@ -36,11 +36,20 @@ ALLOWED: dict[str, set[str]] = {
     S.CANCELLED: set(),
 }
 
-REQUIRED_EVIDENCE: dict[str, str] = {
-    S.WIPED: "wipe_record",
-    S.READY: "qa_record",
-    S.DELIVERED: "handover",
-}
+DEVICE = Lifecycle(
+    model=Device,
+    event_model=DeviceEvent,
+    subject="device",
+    allowed=ALLOWED,
+    refusal=_("A phone that is “%(now)s” cannot become “%(to)s”. Allowed next: %(allowed)s."),
+    evidence_refusal=_("A phone can only become “%(to)s” with its %(evidence)s."),
+    save_fields=("updated_at",),
+)
+# The evidence each move needs. logistics (which keeps the records) registers the checkers that
+# prove the record is of this device (and, for QA, that it passed): see logistics/apps.py.
+DEVICE.require(S.WIPED, "wipe_record")
+DEVICE.require(S.READY, "qa_record")
+DEVICE.require(S.DELIVERED, "handover")
 
 
 # Moves the donor is told about by email (donations/emails.py), sent after the commit.
@@ -48,42 +57,22 @@ DONOR_MILESTONES = {S.RECEIVED, S.READY, S.DELIVERED, S.REJECTED}
 
 
 def allowed_moves(status: str) -> list[str]:
-    return sorted(ALLOWED.get(status, set()))
+    return DEVICE.allowed_moves(status)
+
+
+def may_move(status: str, to: str) -> bool:
+    return DEVICE.may_move(status, to)
 
 
 @transaction.atomic
-def device_transition(*, device_id: int, to: str, actor, evidence: dict | None = None) -> Device:
+def device_transition(
+    *, device_id: int, to: str, actor, evidence: dict | None = None, reason: str = ""
+) -> Device:
     """Move a device to `to`, or raise Conflict naming the allowed moves. A repeated move changes
     nothing. Writes one DeviceEvent per move, with the evidence as its data."""
-    device = Device.objects.select_for_update().get(id=device_id)
-    if device.status == to:
-        return device
-    allowed = ALLOWED.get(device.status, set())
-    if to not in allowed:
-        raise Conflict(
-            _("A phone that is “%(now)s” cannot become “%(to)s”. Allowed next: %(allowed)s.")
-            % {
-                "now": S(device.status).label,
-                "to": S(to).label if to in S.values else to,
-                "allowed": ", ".join(str(S(a).label) for a in sorted(allowed)) or "—",
-            },
-            code="invalid_transition",
-            fields={"allowed": sorted(allowed)},
-        )
-    evidence = dict(evidence or {})
-    needed = REQUIRED_EVIDENCE.get(to)
-    if needed and not evidence.get(needed):
-        raise Conflict(
-            _("A phone can only become “%(to)s” with its %(evidence)s.")
-            % {"to": S(to).label, "evidence": needed.replace("_", " ")},
-            code="evidence_missing",
-        )
-    event = DeviceEvent.objects.create(
-        device=device, actor=actor, old_status=device.status, new_status=to, data=evidence
-    )
-    device.status = to
-    device.save(update_fields=["status", "updated_at"])
-    if device.pledge_id and to in DONOR_MILESTONES:
+    device = DEVICE.move(obj_id=device_id, to=to, actor=actor, evidence=evidence, reason=reason)
+    event = device.last_event
+    if event is not None and device.pledge_id and to in DONOR_MILESTONES:
         from donations.tasks import email_device_milestone
 
         transaction.on_commit(lambda: email_device_milestone.delay(event.id))

@@ -14,6 +14,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Event, StatusEvent
 from places.models import Commune, Hub
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud over a weak line or typed on a phone stays right.
@@ -237,27 +238,14 @@ class Device(models.Model):
         return ("only" if pledge.preference_strict else "prefer", pledge.commune_preference_id)
 
 
-class DeviceEvent(models.Model):
-    """One row per status move of a device: who, when, from, to, and the evidence."""
+class DeviceEvent(StatusEvent):
+    """One row per status move of a device: who, when, from, to, why, and the evidence."""
 
     device = models.ForeignKey(
         Device, on_delete=models.CASCADE, related_name="events", verbose_name=_("device")
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    old_status = models.CharField(_("from"), max_length=20, blank=True)
-    new_status = models.CharField(_("to"), max_length=20)
-    data = models.JSONField(default=dict, blank=True)
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StatusEvent.Meta):
         verbose_name = _("device event")
         verbose_name_plural = _("device events")
 
@@ -265,7 +253,7 @@ class DeviceEvent(models.Model):
         return f"{self.device_id}: {self.old_status} → {self.new_status}"
 
 
-class PledgeEvent(models.Model):
+class PledgeEvent(Event):
     """Audit row of a pledge: created, edited, cancelled (who, when, what)."""
 
     class Action(models.TextChoices):
@@ -277,20 +265,9 @@ class PledgeEvent(models.Model):
     pledge = models.ForeignKey(
         Pledge, on_delete=models.CASCADE, related_name="events", verbose_name=_("pledge")
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
-    data = models.JSONField(default=dict, blank=True)
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(Event.Meta):
         verbose_name = _("pledge event")
         verbose_name_plural = _("pledge events")
 

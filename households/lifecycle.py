@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.errors import Conflict
+from core.lifecycle import Lifecycle
 from households.models import Household, HouseholdEvent
 
 S = Household.Status
@@ -26,34 +25,19 @@ ALLOWED: dict[str, set[str]] = {
 }
 
 
-@transaction.atomic
+HOUSEHOLD = Lifecycle(
+    model=Household,
+    event_model=HouseholdEvent,
+    subject="household",
+    allowed=ALLOWED,
+    refusal=_("A household that is “%(now)s” cannot become “%(to)s”. Allowed: %(allowed)s."),
+    save_fields=("updated_at",),
+)
+
+
 def household_transition(
     *, household_id: int, to: str, actor, reason: str = "", data: dict | None = None
 ) -> Household:
     """Move a household to `to`, or raise Conflict naming the allowed moves. A repeated move
     (a retry, a double click) changes nothing. Writes one HouseholdEvent per move."""
-    household = Household.objects.select_for_update().get(id=household_id)
-    if household.status == to:
-        return household
-    allowed = ALLOWED.get(household.status, set())
-    if to not in allowed:
-        raise Conflict(
-            _("A household that is “%(now)s” cannot become “%(to)s”. Allowed: %(allowed)s.")
-            % {
-                "now": S(household.status).label,
-                "to": S(to).label,
-                "allowed": ", ".join(str(S(a).label) for a in sorted(allowed)) or "—",
-            },
-            code="invalid_transition",
-        )
-    HouseholdEvent.objects.create(
-        household=household,
-        actor=actor,
-        old_status=household.status,
-        new_status=to,
-        reason=reason,
-        data=data or {},
-    )
-    household.status = to
-    household.save(update_fields=["status", "updated_at"])
-    return household
+    return HOUSEHOLD.move(obj_id=household_id, to=to, actor=actor, reason=reason, data=data)

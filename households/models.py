@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import StatusEvent
 from places.models import Commune, Village
 
 
@@ -236,7 +237,7 @@ class Household(models.Model):
         return "general"
 
 
-class HouseholdEvent(models.Model):
+class HouseholdEvent(StatusEvent):
     """One row per status move of a household: who, when, from, to, why. Other acts on the
     household (edits, consent, data-subject requests) are rows of another `kind`, with
     old_status == new_status, so the timeline and the four-eyes rule read one table."""
@@ -254,22 +255,8 @@ class HouseholdEvent(models.Model):
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="events", verbose_name=_("household")
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    old_status = models.CharField(_("from"), max_length=16, blank=True)
-    new_status = models.CharField(_("to"), max_length=16)
-    reason = models.TextField(_("reason"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StatusEvent.Meta):
         verbose_name = _("household event")
         verbose_name_plural = _("household events")
 
