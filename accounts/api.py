@@ -60,11 +60,7 @@ class TokenView(APIView):
     def post(self, request):
         data = TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
-        ratelimit.hit(
-            "sign_in",
-            f"ip:{ratelimit.client_ip(request)}",
-            f"email:{data.validated_data['username'].strip().lower()}",
-        )
+        ratelimit.hit_for("sign_in", request, data.validated_data["username"])
         user = authenticate(
             request,
             username=data.validated_data["username"].strip(),

@@ -6,25 +6,36 @@ from django.urls import NoReverseMatch, reverse, reverse_lazy
 from accounts.forms import SignInForm
 from accounts.scoping import scope_for
 from core import ratelimit
+from core.errors import refuse_form
 
 
-class SignInView(auth_views.LoginView):
-    template_name = "accounts/login.html"
-    authentication_form = SignInForm
-    redirect_authenticated_user = True
+class RateLimitedFormMixin:
+    """A form view whose POST counts against `rate_limit_scope` (per client and per the email in
+    `rate_limit_field`); past the limit the form comes back with the limit as its error, a 429,
+    and the form is never processed."""
+
+    rate_limit_scope = ""
+    rate_limit_field = "email"
 
     def post(self, request, *args, **kwargs):
-        email = request.POST.get("username", "").strip().lower()
         try:
-            ratelimit.hit("sign_in", f"ip:{ratelimit.client_ip(request)}", f"email:{email}")
+            ratelimit.hit_for(
+                self.rate_limit_scope, request, request.POST.get(self.rate_limit_field)
+            )
         except ratelimit.RateLimited as limited:
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(None, limited.message)
+            form = refuse_form(self.get_form_class()(), limited.message)
             response = self.render_to_response(self.get_context_data(form=form), status=429)
             response["Retry-After"] = str(limited.retry_after)
             return response
         return super().post(request, *args, **kwargs)
+
+
+class SignInView(RateLimitedFormMixin, auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+    rate_limit_scope = "sign_in"
+    rate_limit_field = "username"
 
 
 @login_required
@@ -45,12 +56,18 @@ def landing(request):
     )
 
 
-password_reset = auth_views.PasswordResetView.as_view(
-    template_name="accounts/password_reset.html",
-    email_template_name="emails/password_reset.txt",
-    subject_template_name="emails/password_reset_subject.txt",
-    success_url=reverse_lazy("accounts:password_reset_done"),
-)
+class PasswordResetView(RateLimitedFormMixin, auth_views.PasswordResetView):
+    """Django's reset, limited per address asked for and per client (a reset email a minute to one
+    inbox is a nuisance; hundreds are an attack)."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "emails/password_reset.txt"
+    subject_template_name = "emails/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+    rate_limit_scope = "password_reset"
+
+
+password_reset = PasswordResetView.as_view()
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_done.html"
 )

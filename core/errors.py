@@ -3,6 +3,8 @@ the API turns it into the error shape of API.md (see core.api.exception_handler)
 
 from __future__ import annotations
 
+from django.core.exceptions import NON_FIELD_ERRORS
+
 
 class ApplicationError(Exception):
     """A rule was broken. `code` is stable snake_case for clients; `message` is for people.
@@ -54,3 +56,14 @@ def apply_to_form(form, error: ApplicationError) -> None:
                 placed = True
     if not placed:
         form.add_error(None, error.message)
+
+
+def refuse_form(form, message: str):
+    """Give a form (bound or not) `message` as its only error without validating it: a refused
+    attempt (a rate limit) must not check a password or send an email."""
+    from django.forms.utils import ErrorDict
+
+    form._errors = ErrorDict(
+        {NON_FIELD_ERRORS: form.error_class([message], error_class="nonfield")}
+    )
+    return form

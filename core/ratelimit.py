@@ -62,3 +62,13 @@ def hit(scope: str, *keys: str) -> None:
             count = 1
         if count > limit:
             raise RateLimited(retry_after)
+
+
+def hit_for(scope: str, request, email: str = "") -> None:
+    """Count one attempt of `scope` for the client's address and, when given, for the email it
+    names: every way in (site sign-in, admin sign-in, tokens, password reset) is limited alike."""
+    keys = [f"ip:{client_ip(request)}"]
+    email = (email or "").strip().lower()
+    if email:
+        keys.append(f"email:{email}")
+    hit(scope, *keys)

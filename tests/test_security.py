@@ -165,3 +165,26 @@ def test_card_and_bank_transfer_checkouts_share_the_gift_limit(api, settings):
     assert_error(api.post("/api/v1/gifts/checkout/", card, format="json"), 429, "rate_limited")
     assert_error(api.post("/api/v1/gifts/vietqr/", bank, format="json"), 429, "rate_limited")
     assert Gift.objects.count() == 2
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize("depth", [5000, 33])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/pledges/", "/api/v1/auth/token/", "/api/v1/gifts/checkout/"]
+)
+def test_a_deeply_nested_json_body_is_a_400_not_a_500(api, communes, path, depth):
+    """Security review finding 6: 5,000-deep JSON was a RecursionError (500) on every endpoint,
+    anonymous ones included. Nothing is written."""
+    pledges_before = Pledge.objects.count()
+    response = api.post(path, data=_nested(depth), content_type="application/json")
+    error = assert_error(response, 400, "error")
+    assert "sâu" in error["message"]  # "nested too deeply", in Vietnamese
+    assert Pledge.objects.count() == pledges_before
+
+
+def test_a_body_nested_within_the_bound_still_reaches_the_serializer(api, communes):
+    response = api.post("/api/v1/pledges/", data=_nested(32), content_type="application/json")
+    assert_error(response, 400, "invalid")

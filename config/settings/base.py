@@ -35,7 +35,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.apps.AdminConfig",  # django.contrib.admin with the sign-in rate limit (core/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -175,6 +175,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Nối Sóng API",
@@ -237,6 +242,8 @@ RATE_LIMITS = {
     # Pledges and gift checkouts (Stripe or VietQR), per client IP and per account or email.
     "pledge": env("RATE_LIMIT_PLEDGE", "20/3600"),
     "gift_checkout": env("RATE_LIMIT_GIFT_CHECKOUT", "10/600"),
+    # Password reset emails, per client IP and per address asked for.
+    "password_reset": env("RATE_LIMIT_PASSWORD_RESET", "5/3600"),
 }
 
 # Security headers that hold in every mode (the Content-Security-Policy: config/security.py).
