@@ -24,9 +24,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.models import Role
 from accounts.scoping import scope_for
+from core.xlsx import NotAnXlsx, TooLarge, read_sheet
 from households.models import ConsentRecord, Household, name_key
 from households.validation import check_consent, check_facts
-from households.xlsx_reader import NotAnXlsx, read_sheet
 from places.models import Commune, Village
 
 YES, NO = "Có", "Không"
@@ -311,6 +311,8 @@ def read_rows(content: bytes):
     try:
         rows = read_sheet(content, sheet_name="Danh sách hộ")
         _number, header = next(rows, (1, []))
+    except TooLarge as refused:
+        raise ImportFileError(refused.message, "file_too_large") from None
     except NotAnXlsx:
         raise not_excel from None
     found = [name_key(_text(h)) for h in header]
@@ -349,6 +351,8 @@ def read_rows(content: bytes):
                     "too_many_rows",
                 )
             yield number, dict(zip(keys, values + [None] * (width - len(values)), strict=True))
+    except TooLarge as refused:
+        raise ImportFileError(refused.message, "file_too_large") from None
     except NotAnXlsx:
         raise not_excel from None
 

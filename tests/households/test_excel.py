@@ -277,3 +277,16 @@ def test_the_export_never_turns_a_name_into_a_formula(client, officer_a, make_ho
     name_cell = wb.active["D2"]
     assert name_cell.data_type == "s"
     assert name_cell.value == '=HYPERLINK("http://x")'
+
+
+def test_a_hostile_workbook_is_refused_with_a_clear_message_and_writes_nothing(
+    api, officer_a, villages
+):
+    """Security review finding 2: a cell reference far past column XFD was a 500 (MemoryError)."""
+    from tests.core.test_xlsx import workbook
+
+    content = workbook('<row r="1"><c r="XFDZZZZZZZZ1"><v>1</v></c></row>')
+    response = upload(api.as_user(officer_a), content, commit=True)
+    error = assert_error(response, 400, "file_too_large", "file")
+    assert "XFD" in error["message"] and "Excel" in error["message"]
+    assert not Household.objects.exists() and not HouseholdImport.objects.exists()
