@@ -131,6 +131,14 @@ STORAGES = {
         "BACKEND": env("DEFAULT_FILE_STORAGE", "django.core.files.storage.FileSystemStorage")
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Files with personal data (handover photos and signatures, donors' phone photos before
+    # review): outside MEDIA_ROOT, never under a public URL, served only by views that check the
+    # role (core/media.py). In production any Django storage that is not public, e.g. a private
+    # S3 bucket (PRIVATE_FILE_STORAGE + its own settings).
+    "private": {
+        "BACKEND": env("PRIVATE_FILE_STORAGE", "core.media.PrivateFileSystemStorage"),
+        "OPTIONS": {"location": env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media"))},
+    },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024

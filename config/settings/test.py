@@ -13,6 +13,10 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="noisong-test-media-")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {
+        "BACKEND": "core.media.PrivateFileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="noisong-test-private-")},
+    },
 }
 # Tasks run in-process in tests; the broker test starts a real worker on its own.
 CELERY_TASK_ALWAYS_EAGER = True
