@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ModelMultipleChoiceField
 from places.models import Hub
 
 
 class RunForm(forms.Form):
-    hubs = forms.ModelMultipleChoiceField(
+    hubs = ModelMultipleChoiceField(
         label=_("Hubs"),
         queryset=Hub.objects.none(),
         widget=forms.CheckboxSelectMultiple,
