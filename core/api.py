@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
@@ -44,6 +44,18 @@ class BoundedJSONParser(JSONParser):
         if json_depth_exceeds(data):
             raise exceptions.ParseError(_("The JSON body is nested too deeply."))
         return data
+
+
+BIGINT_MAX = 2**63 - 1
+
+
+class IdField(serializers.IntegerField):
+    """A row id: a positive integer the database can hold (past 2^63 the driver overflows)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", BIGINT_MAX)
+        super().__init__(**kwargs)
 
 
 class Pagination(PageNumberPagination):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-BIGINT_MAX = 2**63 - 1  # the largest id a database integer column holds
+from core.api import BIGINT_MAX
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):

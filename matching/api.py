@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import Pagination
+from core.api import IdField, Pagination
 from matching import selectors, services
 from matching.models import MatchRun, Proposal
 
@@ -97,7 +97,7 @@ class ProposalOutput(serializers.ModelSerializer):
 
 
 class MatchRunInput(serializers.Serializer):
-    hubs = serializers.ListField(child=serializers.IntegerField(), required=False, allow_empty=True)
+    hubs = serializers.ListField(child=IdField(), required=False, allow_empty=True)
     seed = serializers.IntegerField(
         required=False, allow_null=True, min_value=0, max_value=services.SEED_MAX
     )
