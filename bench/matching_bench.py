@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.matching_instances import synthetic_problem  # noqa: E402
-from matching.engine import NEEDS, Device, Household, Problem, solve  # noqa: E402
+from matching.engine import NEEDS, Problem, ReadyPhone, WaitingHousehold, solve  # noqa: E402
 from matching.engine.reference import greedy, reference_flow  # noqa: E402
 
 
@@ -73,7 +73,7 @@ def reference_part(count: int = 300) -> None:
     hub_serves = {1: ["A", "B"], 2: ["C"], 3: ["D", "A"]}
     for _ in range(count):
         devices = [
-            Device(
+            ReadyPhone(
                 id=i,
                 hub=rng.choice([1, 2, 3]),
                 ram_gb=rng.choice([2.0, 2.0, 3.0, 4.0]),
@@ -86,7 +86,7 @@ def reference_part(count: int = 300) -> None:
             for i in range(rng.randint(1, 30))
         ]
         households = [
-            Household(
+            WaitingHousehold(
                 id=1000 + j,
                 commune=rng.choice("ABCDE"),
                 priority=rng.randint(0, 100),
