@@ -34,19 +34,11 @@ ALLOWED: dict[str, set[str]] = {
     # Decisions settle the run by what its proposals became (matching.services).
     S.PROPOSED: {S.APPROVED, S.PARTIALLY_APPROVED, S.DISCARDED},
     S.PARTIALLY_APPROVED: {S.APPROVED, S.DISCARDED},
-    S.APPROVED: set(),
-    S.DISCARDED: set(),
-    S.FAILED: set(),
+    **{end: set() for end in (S.APPROVED, S.DISCARDED, S.FAILED)},
 }
-
+REFUSAL = gettext_lazy("A run that is “%(now)s” cannot become “%(to)s”. Allowed next: %(allowed)s.")
 RUN = Lifecycle(
-    model=MatchRun,
-    event_model=MatchRunEvent,
-    subject="run",
-    allowed=ALLOWED,
-    refusal=gettext_lazy(
-        "A run that is “%(now)s” cannot become “%(to)s”. Allowed next: %(allowed)s."
-    ),
+    model=MatchRun, event_model=MatchRunEvent, subject="run", allowed=ALLOWED, refusal=REFUSAL
 )
 
 
@@ -57,38 +49,17 @@ def run_created(run: MatchRun, *, actor, data: dict) -> MatchRunEvent:
     )
 
 
-def run_transition(
-    *,
-    run_id: int,
-    to: str,
-    kind: str,
-    actor,
-    reason: str = "",
-    data: dict | None = None,
-    also: dict | None = None,
-) -> MatchRun:
+def run_transition(*, run_id: int, to: str, kind: str, also: dict | None = None, **act) -> MatchRun:
     """Move a run to `to` through RUN (row lock, table, 409 naming the allowed moves) and write
-    its event row of `kind`. When `to` is the run's status already, the act is still recorded:
-    one row of `kind` with from == to (and `also` is not applied). Returns the run, with
-    `last_event` the row written."""
-    run = RUN.move(
-        obj_id=run_id,
-        to=to,
-        actor=actor,
-        reason=reason,
-        data=data,
-        also=also,
-        event_fields={"kind": kind},
-    )
+    its event row of `kind`; `act` is the event's actor, reason and data, `also` more fields of
+    the run saved with its status. When `to` is the run's status already, the act is still
+    recorded: one row of `kind` with from == to (and `also` is not applied). Returns the run,
+    with `last_event` the row written."""
+    run = RUN.move(obj_id=run_id, to=to, also=also, event_fields={"kind": kind}, **act)
     if run.last_event is None:
+        act["data"] = act.get("data") or {}
         run.last_event = MatchRunEvent.objects.create(
-            run=run,
-            kind=kind,
-            actor=actor,
-            old_status=run.status,
-            new_status=run.status,
-            reason=reason,
-            data=data or {},
+            run=run, kind=kind, old_status=run.status, new_status=run.status, **act
         )
     return run
 

@@ -17,6 +17,16 @@ LEGACY_KINDS = {
     "discard": "discarded",
 }
 
+KINDS = [
+    ("created", "Created"),
+    ("started", "Started"),
+    ("executed", "Executed"),
+    ("failed", "Failed"),
+    ("approved", "Approved"),
+    ("rejected", "Proposal rejected"),
+    ("discarded", "Discarded"),
+]
+
 # kind → (from, to) it always meant; approved and rejected depended on the other proposals.
 MOVES = {
     "created": ("", "queued"),
@@ -42,42 +52,20 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
-            model_name="matchrunevent",
-            name="new_status",
-            field=models.CharField(default="", max_length=20, verbose_name="to"),
+            "matchrunevent",
+            "new_status",
+            models.CharField(default="", max_length=20, verbose_name="to"),
             preserve_default=False,
         ),
         migrations.AddField(
-            model_name="matchrunevent",
-            name="old_status",
-            field=models.CharField(blank=True, max_length=20, verbose_name="from"),
+            "matchrunevent", "old_status", models.CharField(blank=True, max_length=20, verbose_name="from")
         ),
-        migrations.AddField(
-            model_name="matchrunevent",
-            name="reason",
-            field=models.TextField(blank=True, verbose_name="reason"),
-        ),
+        migrations.AddField("matchrunevent", "reason", models.TextField(blank=True, verbose_name="reason")),
         migrations.AlterField(
-            model_name="matchrunevent",
-            name="data",
-            field=models.JSONField(blank=True, default=dict, verbose_name="data"),
+            "matchrunevent", "data", models.JSONField(blank=True, default=dict, verbose_name="data")
         ),
         migrations.RunPython(forwards, migrations.RunPython.noop),
         migrations.AlterField(
-            model_name="matchrunevent",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("created", "Created"),
-                    ("started", "Started"),
-                    ("executed", "Executed"),
-                    ("failed", "Failed"),
-                    ("approved", "Approved"),
-                    ("rejected", "Proposal rejected"),
-                    ("discarded", "Discarded"),
-                ],
-                max_length=32,
-                verbose_name="what",
-            ),
+            "matchrunevent", "kind", models.CharField(choices=KINDS, max_length=32, verbose_name="what")
         ),
     ]

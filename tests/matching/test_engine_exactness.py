@@ -8,16 +8,8 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matching.engine import (
-    NEEDS,
-    HouseholdColumns,
-    Policy,
-    Problem,
-    ReadyPhone,
-    WaitingHousehold,
-    solve,
-)
-from matching.engine.model import is_usable, school_ok
+from matching.engine import NEEDS, HouseholdColumns, Policy, Problem, solve
+from matching.engine.model import ReadyPhone, WaitingHousehold, is_usable, school_ok
 from matching.engine.reference import (
     brute_force,
     evaluate,
