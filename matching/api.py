@@ -11,6 +11,23 @@ from core.api import Pagination
 from matching import selectors, services
 from matching.models import MatchRun, Proposal
 
+# The three helpers below are API plumbing every app repeats (logistics has `_page_of` too,
+# accounts the input check): they belong in core/api.py.
+
+
+def paginated(request, view, rows, serializer_class) -> Response:
+    """One page of `rows` (core.api.Pagination), rendered by `serializer_class`."""
+    paginator = Pagination()
+    page = paginator.paginate_queryset(rows, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+
+def validated(serializer_class, request) -> dict:
+    """The request body as `serializer_class` checks it (400 naming the fields otherwise)."""
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return data.validated_data
+
 
 def _page_of(serializer_class, name: str):
     """The schema of core.api.Pagination's page around `serializer_class` rows."""
@@ -143,18 +160,13 @@ class MatchRunListCreate(APIView):
     def get(self, request):
         selectors.require_coordinator(request.user)
         runs = selectors.match_runs_for_user(request.user).prefetch_related("hubs")
-        paginator = Pagination()
-        page = paginator.paginate_queryset(runs, request, view=self)
-        return paginator.get_paginated_response(MatchRunOutput(page, many=True).data)
+        return paginated(request, self, runs, MatchRunOutput)
 
     @extend_schema(request=MatchRunInput, responses={201: MatchRunOutput})
     def post(self, request):
-        data = MatchRunInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(MatchRunInput, request)
         run = services.match_run_create(
-            actor=request.user,
-            hub_ids=data.validated_data.get("hubs") or None,
-            seed=data.validated_data.get("seed"),
+            actor=request.user, hub_ids=data.get("hubs") or None, seed=data.get("seed")
         )
         return Response(MatchRunOutput(_run(run.id)).data, status=201)
 
@@ -177,18 +189,15 @@ class MatchRunProposals(APIView):
         status = request.query_params.get("status")
         if status:
             proposals = proposals.filter(status=status)
-        paginator = Pagination()
-        page = paginator.paginate_queryset(proposals, request, view=self)
-        return paginator.get_paginated_response(ProposalOutput(page, many=True).data)
+        return paginated(request, self, proposals, ProposalOutput)
 
 
 class MatchRunApprove(APIView):
     @extend_schema(request=ApproveInput, responses=ApproveOutput)
     def post(self, request, run_id: int):
-        data = ApproveInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        proposal_ids = validated(ApproveInput, request).get("proposals")
         outcome = services.match_run_approve(
-            run_id=run_id, proposal_ids=data.validated_data.get("proposals"), actor=request.user
+            run_id=run_id, proposal_ids=proposal_ids, actor=request.user
         )
         return Response(ApproveOutput(_run(outcome.run.id), context={"outcome": outcome}).data)
 
@@ -196,21 +205,17 @@ class MatchRunApprove(APIView):
 class MatchRunDiscard(APIView):
     @extend_schema(request=DiscardInput, responses=MatchRunOutput)
     def post(self, request, run_id: int):
-        data = DiscardInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        run = services.match_run_discard(
-            run_id=run_id, actor=request.user, reason=data.validated_data["reason"]
-        )
+        reason = validated(DiscardInput, request)["reason"]
+        run = services.match_run_discard(run_id=run_id, actor=request.user, reason=reason)
         return Response(MatchRunOutput(_run(run.id)).data)
 
 
 class ProposalReject(APIView):
     @extend_schema(request=RejectInput, responses=ProposalOutput)
     def post(self, request, proposal_id: int):
-        data = RejectInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        reason = validated(RejectInput, request)["reason"]
         proposal = services.proposal_reject(
-            proposal_id=proposal_id, reason=data.validated_data["reason"], actor=request.user
+            proposal_id=proposal_id, reason=reason, actor=request.user
         )
         proposal = Proposal.objects.select_related("device", "household").get(id=proposal.id)
         return Response(ProposalOutput(proposal).data)

@@ -105,6 +105,17 @@ class MatchRunEvent(StatusEvent):
         return f"{self.run_id}: {self.kind}"
 
 
+def _named_row(model, verbose_name) -> models.ForeignKey:
+    """A proposal's phone or household: protected in the ORM, unconstrained in the database."""
+    return models.ForeignKey(
+        model,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        verbose_name=verbose_name,
+        db_constraint=False,
+    )
+
+
 class Proposal(models.Model):
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
@@ -125,20 +136,8 @@ class Proposal(models.Model):
     # 100,000 proposals at once, and PostgreSQL's per-row key-share locks on 200,000 phones and
     # households cost 6 s at commit in the 1M benchmark. A proposal only names rows the run just
     # read; the Allocation, the record that matters, keeps real foreign keys.
-    device = models.ForeignKey(
-        Device,
-        on_delete=models.PROTECT,
-        related_name="proposals",
-        verbose_name=_("device"),
-        db_constraint=False,
-    )
-    household = models.ForeignKey(
-        Household,
-        on_delete=models.PROTECT,
-        related_name="proposals",
-        verbose_name=_("household"),
-        db_constraint=False,
-    )
+    device = _named_row(Device, _("device"))
+    household = _named_row(Household, _("household"))
     score = models.FloatField(_("score"))
     explanation = models.JSONField(_("explanation"), default=list)
     status = models.CharField(
