@@ -2,7 +2,7 @@
 proposal's, a table with one place that changes it.
 
     queued → running → proposed → approved | partially_approved | discarded
-                     ↘ failed               partially_approved → approved | discarded
+    running → failed;  partially_approved → approved | discarded
 
 Every run status change goes through `RUN` and writes one MatchRunEvent with from and to. A run
 also records acts that leave its status as it was (rejecting one proposal of many): one event

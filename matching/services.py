@@ -1,4 +1,6 @@
-"""Every write of the matching app: start a run, execute it, approve, reject, discard.
+"""Every write of the matching app: start a run, execute it, approve, reject, discard. A run's
+status changes only through matching.lifecycle (one door, one event row per act); the progress
+the engine reports while it works is saved here directly.
 
 Approval goes through the device's door (donations.lifecycle.device_transition) and the
 household's (households.lifecycle.household_transition) and creates the Allocation, one
