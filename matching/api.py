@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,13 +11,15 @@ from core.api import Pagination
 from matching import selectors, services
 from matching.models import MatchRun, Proposal
 
-# The three helpers below are API plumbing every app repeats (logistics has `_page_of` too,
-# accounts the input check): they belong in core/api.py.
+# The two helpers below are API plumbing every app repeats (the input check in accounts too):
+# they belong in core/api.py.
 
 
 def paginated(request, view, rows, serializer_class) -> Response:
-    """One page of `rows` (core.api.Pagination), rendered by `serializer_class`."""
-    paginator = Pagination()
+    """One page of `rows` by the view's `pagination_class` (core.api.Pagination), rendered by
+    `serializer_class`. A view that declares `pagination_class` and answers
+    `serializer_class(many=True)` in its schema gets the paginated schema from drf-spectacular."""
+    paginator = view.pagination_class()
     page = paginator.paginate_queryset(rows, request, view=view)
     return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
@@ -27,19 +29,6 @@ def validated(serializer_class, request) -> dict:
     data = serializer_class(data=request.data)
     data.is_valid(raise_exception=True)
     return data.validated_data
-
-
-def _page_of(serializer_class, name: str):
-    """The schema of core.api.Pagination's page around `serializer_class` rows."""
-    return inline_serializer(
-        name=name,
-        fields={
-            "count": serializers.IntegerField(),
-            "next": serializers.URLField(allow_null=True),
-            "previous": serializers.URLField(allow_null=True),
-            "results": serializer_class(many=True),
-        },
-    )
 
 
 class MatchRunOutput(serializers.ModelSerializer):
@@ -153,10 +142,9 @@ def _run(run_id: int) -> MatchRun:
 
 
 class MatchRunListCreate(APIView):
-    @extend_schema(
-        operation_id="v1_match_runs_list",
-        responses=_page_of(MatchRunOutput, "PaginatedMatchRunOutputList"),
-    )
+    pagination_class = Pagination
+
+    @extend_schema(operation_id="v1_match_runs_list", responses=MatchRunOutput(many=True))
     def get(self, request):
         selectors.require_coordinator(request.user)
         runs = selectors.match_runs_for_user(request.user).prefetch_related("hubs")
@@ -179,10 +167,9 @@ class MatchRunDetail(APIView):
 
 
 class MatchRunProposals(APIView):
-    @extend_schema(
-        operation_id="v1_match_runs_proposals_list",
-        responses=_page_of(ProposalOutput, "PaginatedProposalOutputList"),
-    )
+    pagination_class = Pagination
+
+    @extend_schema(operation_id="v1_match_runs_proposals_list", responses=ProposalOutput(many=True))
     def get(self, request, run_id: int):
         run = selectors.match_run_get_for_user(request.user, run_id)
         proposals = selectors.proposals_for_run(request.user, run)
