@@ -103,14 +103,14 @@ class StaffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return selectors.staff_list(acting_user=self.request.user)
+        return selectors.staff_list(actor=self.request.user)
 
     @extend_schema(request=StaffCreateInput, responses={201: UserOutput})
     def create(self, request):
         data = StaffCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.staff_create(
-            acting_user=request.user,
+            actor=request.user,
             email=data.validated_data["email"],
             name=data.validated_data["name"],
             password=data.validated_data.get("password") or None,
@@ -124,5 +124,5 @@ class StaffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         user = self.get_object()
         data = StaffUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        services.staff_update(user_id=user.id, acting_user=request.user, **data.validated_data)
+        services.staff_update(user_id=user.id, actor=request.user, **data.validated_data)
         return Response(UserOutput(selectors.user_with_roles(user_id=user.id)).data)

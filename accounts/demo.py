@@ -34,7 +34,7 @@ def load(ctx: dict) -> None:
                         "hubs": [hubs[hub_commune].id] if hub_commune else [],
                     }
                 ],
-                acting_user=None,
+                actor=None,
             )
         accounts[email] = user
         ctx.setdefault("credentials", []).append((role.label, email, PASSWORD))

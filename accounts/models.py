@@ -9,6 +9,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Event
 from places.models import Commune, Hub
 
 
@@ -124,8 +125,8 @@ class RoleAssignment(models.Model):
         return f"{self.user} — {self.get_role_display()}"
 
 
-class AccountEvent(models.Model):
-    """Audit trail of account changes: who did what to whom, when."""
+class AccountEvent(Event):
+    """Audit trail of account changes: who (`actor`) did what to whom (`user`), when."""
 
     class Action(models.TextChoices):
         CREATED = "created", _("created")
@@ -138,19 +139,9 @@ class AccountEvent(models.Model):
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="account_events", verbose_name=_("user")
     )
-    actor = models.ForeignKey(
-        User,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    data = models.JSONField(_("data"), default=dict, blank=True)
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
+    class Meta(Event.Meta):
         ordering = ["-at", "-id"]
         verbose_name = _("account event")
         verbose_name_plural = _("account events")

@@ -4,9 +4,9 @@ from accounts.models import RoleAssignment, User
 from accounts.scoping import scope_for
 
 
-def staff_list(*, acting_user) -> QuerySet[User]:
+def staff_list(*, actor) -> QuerySet[User]:
     """Staff accounts, for admins only (others get nothing)."""
-    if not scope_for(acting_user).is_admin:
+    if not scope_for(actor).is_admin:
         return User.objects.none()
     assignments = RoleAssignment.objects.prefetch_related("communes", "hubs").order_by("role")
     return (

@@ -100,7 +100,7 @@ def staff_create(
     roles: Iterable[dict],
     password: str | None = None,
     language: str = User.Language.VI,
-    acting_user: User | None,
+    actor: User | None,
 ) -> User:
     """Create a staff member with their roles. Without a password, an invitation email
     carries a link to set one."""
@@ -146,7 +146,7 @@ def staff_create(
     _apply_roles(user, cleaned)
     AccountEvent.objects.create(
         user=user,
-        actor=acting_user,
+        actor=actor,
         action=AccountEvent.Action.CREATED,
         data={"roles": _roles_snapshot(user), "invited": not password},
     )
@@ -161,7 +161,7 @@ def staff_create(
 def staff_update(
     *,
     user_id: int,
-    acting_user: User | None,
+    actor: User | None,
     name: str | None = None,
     roles: Iterable[dict] | None = None,
     is_active: bool | None = None,
@@ -182,13 +182,13 @@ def staff_update(
     if changed:
         user.save(update_fields=[k for k in changed])
         AccountEvent.objects.create(
-            user=user, actor=acting_user, action=AccountEvent.Action.UPDATED, data=changed
+            user=user, actor=actor, action=AccountEvent.Action.UPDATED, data=changed
         )
     if roles is not None:
         roles = list(roles)
         if (
-            acting_user is not None
-            and acting_user.pk == user.pk
+            actor is not None
+            and actor.pk == user.pk
             and not any(r.get("role") == Role.ADMIN for r in roles)
         ):
             raise Conflict(
@@ -202,12 +202,12 @@ def staff_update(
         if before != after:
             AccountEvent.objects.create(
                 user=user,
-                actor=acting_user,
+                actor=actor,
                 action=AccountEvent.Action.ROLES_CHANGED,
                 data={"before": before, "after": after},
             )
     if is_active is not None and is_active != user.is_active:
-        if acting_user is not None and acting_user.pk == user.pk and not is_active:
+        if actor is not None and actor.pk == user.pk and not is_active:
             raise Conflict(_("You cannot deactivate your own account."), code="own_account")
         user.is_active = is_active
         user.save(update_fields=["is_active"])
@@ -217,7 +217,7 @@ def staff_update(
             Token.objects.filter(user=user).delete()
         AccountEvent.objects.create(
             user=user,
-            actor=acting_user,
+            actor=actor,
             action=AccountEvent.Action.REACTIVATED
             if is_active
             else AccountEvent.Action.DEACTIVATED,

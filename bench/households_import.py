@@ -115,7 +115,7 @@ def run(rows: int, connection) -> None:
         name="Bench",
         password="a-long-bench-password-2026",
         roles=[{"role": "officer", "communes": list(villages)}],
-        acting_user=None,
+        actor=None,
     )
 
     started = time.perf_counter()

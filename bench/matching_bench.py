@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.matching_instances import synthetic_problem  # noqa: E402
-from matching.engine import NEEDS, Device, Household, Problem, solve  # noqa: E402
+from matching.engine import NEEDS, Problem, ReadyPhone, WaitingHousehold, solve  # noqa: E402
 from matching.engine.reference import greedy, reference_flow  # noqa: E402
 
 
@@ -73,7 +73,7 @@ def reference_part(count: int = 300) -> None:
     hub_serves = {1: ["A", "B"], 2: ["C"], 3: ["D", "A"]}
     for _ in range(count):
         devices = [
-            Device(
+            ReadyPhone(
                 id=i,
                 hub=rng.choice([1, 2, 3]),
                 ram_gb=rng.choice([2.0, 2.0, 3.0, 4.0]),
@@ -86,7 +86,7 @@ def reference_part(count: int = 300) -> None:
             for i in range(rng.randint(1, 30))
         ]
         households = [
-            Household(
+            WaitingHousehold(
                 id=1000 + j,
                 commune=rng.choice("ABCDE"),
                 priority=rng.randint(0, 100),
@@ -142,11 +142,11 @@ def load_data(n_devices: int, n_households: int, reload: bool) -> None:
     from django.db import connection
 
     from accounts.models import User
-    from households.models import Household as HouseholdRow
+    from households.models import Household
     from places.models import Commune, Hub
 
     call_command("migrate", verbosity=0)
-    verified = HouseholdRow.objects.filter(status="verified").count()
+    verified = Household.objects.filter(status="verified").count()
     if (
         not reload
         and verified == n_households
@@ -184,18 +184,15 @@ def load_data(n_devices: int, n_households: int, reload: bool) -> None:
                 donor=donor, commune_preference_id=code_of[synthetic], preference_strict=strict
             ).id
     now = "2026-11-27 00:00:00+00"
-    hh = problem.households
-    school = {0: 2}
     buffer = io.StringIO()
-    for hid, c, pri, need in zip(
-        hh.ids.tolist(),
-        hh.commune_index.tolist(),
-        hh.priority.tolist(),
-        hh.need_index.tolist(),
-        strict=True,
-    ):
+    for h in problem.households.records():
+        school, elderly, disabled = (
+            2 if h.need == "student" else 0,
+            int(h.need == "elderly"),
+            int(h.need == "disability"),
+        )
         buffer.write(
-            f"{code_of[hh.communes[c]]}\tHộ {hid}\t\t\t4\t{school.get(need, 0)}\t{int(need == 2)}\t{int(need == 1)}\tpoor\t\t[]\tnone\tgood\t\tverified\t{pri}\t2026.1\t[]\tt\tf\tf\t{user.id}\t{now}\t{now}\n"
+            f"{code_of[h.commune]}\tHộ {h.id}\t\t\t4\t{school}\t{elderly}\t{disabled}\tpoor\t\t[]\tnone\tgood\t\tverified\t{h.priority}\t2026.1\t[]\tt\tf\tf\t{user.id}\t{now}\t{now}\n"
         )
     buffer.seek(0)
     with (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from matching.engine import NEEDS, Device, HouseholdColumns, Problem
+from matching.engine import NEEDS, HouseholdColumns, Problem, ReadyPhone
 from matching.engine.model import Policy
 
 
@@ -45,7 +45,7 @@ def synthetic_problem(
     rule_draw = rng.random(n_devices)
     rule_commune = rng.integers(0, n_communes, size=n_devices)
     devices = [
-        Device(
+        ReadyPhone(
             id=i + 1,
             hub=int(hub[i]),
             ram_gb=float(ram[i]),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,18 +11,24 @@ from core.api import IdField, Pagination
 from matching import selectors, services
 from matching.models import MatchRun, Proposal
 
+# The two helpers below are API plumbing every app repeats (the input check in accounts too):
+# they belong in core/api.py.
 
-def _page_of(serializer_class, name: str):
-    """The schema of core.api.Pagination's page around `serializer_class` rows."""
-    return inline_serializer(
-        name=name,
-        fields={
-            "count": serializers.IntegerField(),
-            "next": serializers.URLField(allow_null=True),
-            "previous": serializers.URLField(allow_null=True),
-            "results": serializer_class(many=True),
-        },
-    )
+
+def paginated(request, view, rows, serializer_class) -> Response:
+    """One page of `rows` by the view's `pagination_class` (core.api.Pagination), rendered by
+    `serializer_class`. A view that declares `pagination_class` and answers
+    `serializer_class(many=True)` in its schema gets the paginated schema from drf-spectacular."""
+    paginator = view.pagination_class()
+    page = paginator.paginate_queryset(rows, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+
+def validated(serializer_class, request) -> dict:
+    """The request body as `serializer_class` checks it (400 naming the fields otherwise)."""
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return data.validated_data
 
 
 class MatchRunOutput(serializers.ModelSerializer):
@@ -136,25 +142,19 @@ def _run(run_id: int) -> MatchRun:
 
 
 class MatchRunListCreate(APIView):
-    @extend_schema(
-        operation_id="v1_match_runs_list",
-        responses=_page_of(MatchRunOutput, "PaginatedMatchRunOutputList"),
-    )
+    pagination_class = Pagination
+
+    @extend_schema(operation_id="v1_match_runs_list", responses=MatchRunOutput(many=True))
     def get(self, request):
         selectors.require_coordinator(request.user)
         runs = selectors.match_runs_for_user(request.user).prefetch_related("hubs")
-        paginator = Pagination()
-        page = paginator.paginate_queryset(runs, request, view=self)
-        return paginator.get_paginated_response(MatchRunOutput(page, many=True).data)
+        return paginated(request, self, runs, MatchRunOutput)
 
     @extend_schema(request=MatchRunInput, responses={201: MatchRunOutput})
     def post(self, request):
-        data = MatchRunInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(MatchRunInput, request)
         run = services.match_run_create(
-            actor=request.user,
-            hub_ids=data.validated_data.get("hubs") or None,
-            seed=data.validated_data.get("seed"),
+            actor=request.user, hub_ids=data.get("hubs") or None, seed=data.get("seed")
         )
         return Response(MatchRunOutput(_run(run.id)).data, status=201)
 
@@ -167,28 +167,24 @@ class MatchRunDetail(APIView):
 
 
 class MatchRunProposals(APIView):
-    @extend_schema(
-        operation_id="v1_match_runs_proposals_list",
-        responses=_page_of(ProposalOutput, "PaginatedProposalOutputList"),
-    )
+    pagination_class = Pagination
+
+    @extend_schema(operation_id="v1_match_runs_proposals_list", responses=ProposalOutput(many=True))
     def get(self, request, run_id: int):
         run = selectors.match_run_get_for_user(request.user, run_id)
         proposals = selectors.proposals_for_run(request.user, run)
         status = request.query_params.get("status")
         if status:
             proposals = proposals.filter(status=status)
-        paginator = Pagination()
-        page = paginator.paginate_queryset(proposals, request, view=self)
-        return paginator.get_paginated_response(ProposalOutput(page, many=True).data)
+        return paginated(request, self, proposals, ProposalOutput)
 
 
 class MatchRunApprove(APIView):
     @extend_schema(request=ApproveInput, responses=ApproveOutput)
     def post(self, request, run_id: int):
-        data = ApproveInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        proposal_ids = validated(ApproveInput, request).get("proposals")
         outcome = services.match_run_approve(
-            run_id=run_id, proposal_ids=data.validated_data.get("proposals"), actor=request.user
+            run_id=run_id, proposal_ids=proposal_ids, actor=request.user
         )
         return Response(ApproveOutput(_run(outcome.run.id), context={"outcome": outcome}).data)
 
@@ -196,21 +192,17 @@ class MatchRunApprove(APIView):
 class MatchRunDiscard(APIView):
     @extend_schema(request=DiscardInput, responses=MatchRunOutput)
     def post(self, request, run_id: int):
-        data = DiscardInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        run = services.match_run_discard(
-            run_id=run_id, actor=request.user, reason=data.validated_data["reason"]
-        )
+        reason = validated(DiscardInput, request)["reason"]
+        run = services.match_run_discard(run_id=run_id, actor=request.user, reason=reason)
         return Response(MatchRunOutput(_run(run.id)).data)
 
 
 class ProposalReject(APIView):
     @extend_schema(request=RejectInput, responses=ProposalOutput)
     def post(self, request, proposal_id: int):
-        data = RejectInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        reason = validated(RejectInput, request)["reason"]
         proposal = services.proposal_reject(
-            proposal_id=proposal_id, reason=data.validated_data["reason"], actor=request.user
+            proposal_id=proposal_id, reason=reason, actor=request.user
         )
         proposal = Proposal.objects.select_related("device", "household").get(id=proposal.id)
         return Response(ProposalOutput(proposal).data)

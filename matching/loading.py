@@ -12,9 +12,9 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Exists, OuterRef
 
-from donations.models import Device as DeviceRow
-from households.models import Household as HouseholdRow
-from matching.engine import Device, HouseholdColumns, Policy, Problem
+from donations.models import Device
+from households.models import Household
+from matching.engine import HouseholdColumns, Policy, Problem, ReadyPhone
 from matching.models import Allocation
 from places.models import Hub
 
@@ -58,7 +58,7 @@ def load_problem(*, hub_ids: list[int], seed: int, policy: Policy | None = None)
     communes = sorted({code for codes in hub_serves.values() for code in codes})
 
     device_rows = (
-        DeviceRow.objects.filter(status=DeviceRow.Status.READY, hub_id__in=hub_ids)
+        Device.objects.filter(status=Device.Status.READY, hub_id__in=hub_ids)
         .exclude(Exists(Allocation.objects.filter(device=OuterRef("pk"), is_live=True)))
         .values_list(
             "id",
@@ -73,7 +73,7 @@ def load_problem(*, hub_ids: list[int], seed: int, policy: Policy | None = None)
         )
     )
     devices = [
-        Device(
+        ReadyPhone(
             id=row[0],
             hub=row[1],
             ram_gb=float(row[2]),
@@ -114,13 +114,13 @@ def _households_postgresql(communes: list[str]) -> HouseholdColumns:
     than a million row tuples at the 1M benchmark."""
     sql = (
         f"SELECT h.commune_id, array_agg(h.id), array_agg(h.priority_score), array_agg({NEED_SQL})"
-        f" FROM {HouseholdRow._meta.db_table} h"
+        f" FROM {Household._meta.db_table} h"
         " WHERE h.status = %s AND h.commune_id = ANY(%s) AND NOT EXISTS ("
         f"   SELECT 1 FROM {Allocation._meta.db_table} a WHERE a.household_id = h.id AND a.is_live)"
         " GROUP BY h.commune_id ORDER BY h.commune_id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [HouseholdRow.Status.VERIFIED, communes])
+        cursor.execute(sql, [Household.Status.VERIFIED, communes])
         rows = cursor.fetchall()
     if not rows:
         return HouseholdColumns.from_records([])
@@ -136,7 +136,7 @@ def _households_postgresql(communes: list[str]) -> HouseholdColumns:
 
 def _households_portable(communes: list[str]) -> HouseholdColumns:
     rows = list(
-        HouseholdRow.objects.filter(status=HouseholdRow.Status.VERIFIED, commune_id__in=communes)
+        Household.objects.filter(status=Household.Status.VERIFIED, commune_id__in=communes)
         .exclude(Exists(Allocation.objects.filter(household=OuterRef("pk"), is_live=True)))
         .values_list(
             "id", "commune_id", "priority_score", "school_age_children", "disabled", "elderly"

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import StatusEvent
 from donations.models import Device
 from households.models import Household
 from places.models import Hub
@@ -77,32 +78,42 @@ class MatchRun(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
-class MatchRunEvent(models.Model):
-    """The audit trail of a run: created, executed, approved (what, what was skipped), rejected,
-    discarded. One row per act."""
+class MatchRunEvent(StatusEvent):
+    """The audit trail of a run: one row per act (created, started, executed, failed, approved,
+    rejected, discarded). A status move (matching/lifecycle.py) fills from and to; an act that
+    leaves the status as it was (rejecting one proposal of many) has from == to."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        STARTED = "started", _("Started")
+        EXECUTED = "executed", _("Executed")
+        FAILED = "failed", _("Failed")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Proposal rejected")
+        DISCARDED = "discarded", _("Discarded")
 
     run = models.ForeignKey(
         MatchRun, on_delete=models.CASCADE, related_name="events", verbose_name=_("run")
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    kind = models.CharField(_("what"), max_length=32)
-    data = models.JSONField(default=dict, blank=True)
-    at = models.DateTimeField(_("at"), default=timezone.now)
+    kind = models.CharField(_("what"), max_length=32, choices=Kind.choices)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StatusEvent.Meta):
         verbose_name = _("run event")
         verbose_name_plural = _("run events")
 
     def __str__(self) -> str:
         return f"{self.run_id}: {self.kind}"
+
+
+def _named_row(model, verbose_name) -> models.ForeignKey:
+    """A proposal's phone or household: protected in the ORM, unconstrained in the database."""
+    return models.ForeignKey(
+        model,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        verbose_name=verbose_name,
+        db_constraint=False,
+    )
 
 
 class Proposal(models.Model):
@@ -125,20 +136,8 @@ class Proposal(models.Model):
     # 100,000 proposals at once, and PostgreSQL's per-row key-share locks on 200,000 phones and
     # households cost 6 s at commit in the 1M benchmark. A proposal only names rows the run just
     # read; the Allocation, the record that matters, keeps real foreign keys.
-    device = models.ForeignKey(
-        Device,
-        on_delete=models.PROTECT,
-        related_name="proposals",
-        verbose_name=_("device"),
-        db_constraint=False,
-    )
-    household = models.ForeignKey(
-        Household,
-        on_delete=models.PROTECT,
-        related_name="proposals",
-        verbose_name=_("household"),
-        db_constraint=False,
-    )
+    device = _named_row(Device, _("device"))
+    household = _named_row(Household, _("household"))
     score = models.FloatField(_("score"))
     explanation = models.JSONField(_("explanation"), default=list)
     status = models.CharField(

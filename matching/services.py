@@ -1,4 +1,6 @@
-"""Every write of the matching app: start a run, execute it, approve, reject, discard.
+"""Every write of the matching app: start a run, execute it, approve, reject, discard. A run's
+status changes only through matching.lifecycle (one door, one event row per act); the progress
+the engine reports while it works is saved here directly.
 
 Approval goes through the device's door (donations.lifecycle.device_transition) and the
 household's (households.lifecycle.household_transition) and creates the Allocation, one
@@ -27,6 +29,15 @@ from donations.models import Device
 from households.lifecycle import household_transition
 from households.models import Household
 from matching.engine import solve
+from matching.lifecycle import (
+    RUN,
+    proposal_decide,
+    proposal_may_move,
+    proposals_supersede,
+    require_open,
+    run_created,
+    run_transition,
+)
 from matching.loading import load_problem, policy_from_settings
 from matching.models import Allocation, MatchRun, MatchRunEvent, Proposal
 from matching.selectors import match_run_get_for_user, proposal_get_for_user, require_coordinator
@@ -91,9 +102,7 @@ def match_run_create(*, actor, hub_ids: list[int] | None = None, seed=None) -> M
             policy=policy,
         )
         run.hubs.set(hubs)
-        MatchRunEvent.objects.create(
-            run=run, actor=actor, kind="created", data={"hubs": sorted(h.id for h in hubs)}
-        )
+        run_created(run, actor=actor, data={"hubs": sorted(h.id for h in hubs)})
     from matching.tasks import match_run_execute_task
 
     if settings.CELERY_TASK_ALWAYS_EAGER:
@@ -105,26 +114,37 @@ def match_run_create(*, actor, hub_ids: list[int] | None = None, seed=None) -> M
     return run
 
 
-def _progress(run: MatchRun, percent: int, note: str, **fields) -> None:
+def _progress(run: MatchRun, percent: int, note: str) -> None:
+    """Save how far the engine is (not a status move: no event, no door)."""
     run.progress, run.progress_note = percent, note
-    for name, value in fields.items():
-        setattr(run, name, value)
-    run.save(update_fields=["progress", "progress_note", *fields])
+    run.save(update_fields=["progress", "progress_note"])
+
+
+def _start(run_id: int) -> MatchRun | None:
+    """queued → running, or None when the run is not queued (a redelivered task)."""
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update().get(id=run_id)
+        if run.status != MatchRun.Status.QUEUED:
+            return None
+        return run_transition(
+            run_id=run.id,
+            to=MatchRun.Status.RUNNING,
+            kind=MatchRunEvent.Kind.STARTED,
+            actor=None,
+            also={
+                "started_at": timezone.now(),
+                "progress": 5,
+                "progress_note": _("Loading phones and households"),
+            },
+        )
 
 
 def match_run_execute(*, run_id: int) -> MatchRun:
     """Load, solve, write the proposals. Each step saves its progress (committed at once in a
     worker) so the run page can show it. A retry of a run that already ran changes nothing."""
-    run = MatchRun.objects.get(id=run_id)
-    if run.status != MatchRun.Status.QUEUED:
-        return run
-    _progress(
-        run,
-        5,
-        _("Loading phones and households"),
-        status=MatchRun.Status.RUNNING,
-        started_at=timezone.now(),
-    )
+    run = _start(run_id)
+    if run is None:
+        return MatchRun.objects.get(id=run_id)
     try:
         started = perf_counter()
         hub_ids = sorted(run.hubs.values_list("id", flat=True))
@@ -136,43 +156,60 @@ def match_run_execute(*, run_id: int) -> MatchRun:
         _progress(run, 70, _("Writing the proposals"))
         with transaction.atomic():
             written = _write_proposals(run, result)
-            run.timings = {
+            timings = {
                 "load": round(loaded_at - started, 3),
                 "solve": round(solved_at - loaded_at, 3),
                 "write": round(perf_counter() - solved_at, 3),
                 "engine": result.timings,
             }
-            run.statistics = {
-                "devices": loaded.devices,
-                "households": loaded.households,
-                "unusable_devices": result.unusable_devices,
-                "proposals": written,
-                **result.stats,
-            }
-            run.coverage = result.coverage
-            run.objective = result.objective
-            run.proposals_count = written
-            run.unmatched_devices = result.unmatched_devices + result.unusable_devices
-            run.unmatched_households = result.unmatched_households
-            run.status = MatchRun.Status.PROPOSED
-            run.progress, run.progress_note = 100, ""
-            run.finished_at = timezone.now()
-            run.message = _empty_message(loaded.devices, loaded.households, written)
-            run.save()
-            MatchRunEvent.objects.create(
-                run=run, kind="executed", data={"proposals": written, "timings": run.timings}
+            run = run_transition(
+                run_id=run.id,
+                to=MatchRun.Status.PROPOSED,
+                kind=MatchRunEvent.Kind.EXECUTED,
+                actor=None,
+                data={"proposals": written, "timings": timings},
+                also=_outcome_fields(loaded, result, written, timings),
             )
-        # The write includes the commit: PostgreSQL checks the deferred foreign keys there.
-        run.timings["write"] = round(perf_counter() - solved_at, 3)
-        run.save(update_fields=["timings"])
     except Exception as error:
         log.exception("matching run %s failed", run.id)
-        run.status = MatchRun.Status.FAILED
-        run.message = _("The run failed: %(error)s") % {"error": error}
-        run.finished_at = timezone.now()
-        run.save(update_fields=["status", "message", "finished_at"])
-        MatchRunEvent.objects.create(run=run, kind="failed", data={"error": str(error)})
+        return run_transition(
+            run_id=run.id,
+            to=MatchRun.Status.FAILED,
+            kind=MatchRunEvent.Kind.FAILED,
+            actor=None,
+            data={"error": str(error)},
+            also={
+                "message": _("The run failed: %(error)s") % {"error": error},
+                "finished_at": timezone.now(),
+            },
+        )
+    # The write includes the commit: PostgreSQL checks the deferred foreign keys there.
+    run.timings["write"] = round(perf_counter() - solved_at, 3)
+    run.save(update_fields=["timings"])
     return run
+
+
+def _outcome_fields(loaded, result, written: int, timings: dict) -> dict:
+    """The run's fields saved with its move to proposed: what the engine found."""
+    return {
+        "timings": timings,
+        "statistics": {
+            "devices": loaded.devices,
+            "households": loaded.households,
+            "unusable_devices": result.unusable_devices,
+            "proposals": written,
+            **result.stats,
+        },
+        "coverage": result.coverage,
+        "objective": result.objective,
+        "proposals_count": written,
+        "unmatched_devices": result.unmatched_devices + result.unusable_devices,
+        "unmatched_households": result.unmatched_households,
+        "progress": 100,
+        "progress_note": "",
+        "finished_at": timezone.now(),
+        "message": _empty_message(loaded.devices, loaded.households, written),
+    }
 
 
 def policy_from_settings_of(run: MatchRun):
@@ -242,32 +279,21 @@ class Approval:
     skipped: list[dict] = field(default_factory=list)
 
 
-def _settle_run_status(run: MatchRun) -> None:
+def _settled_status(run: MatchRun) -> str:
+    """What a run's decisions make it: approved (all), partly approved (some), discarded (none
+    approved, none left to decide), else still proposed."""
     counts = {s: 0 for s in Proposal.Status.values}
     for row in run.proposals.order_by().values("status").annotate(n=Count("id")):
         counts[row["status"]] = row["n"]
     total = sum(counts.values())
     approved, waiting = counts["approved"], counts["proposed"]
     if total and approved == total:
-        run.status = MatchRun.Status.APPROVED
-    elif approved:
-        run.status = MatchRun.Status.PARTIALLY_APPROVED
-    elif total and not waiting:
-        run.status = MatchRun.Status.DISCARDED
-    else:
-        run.status = MatchRun.Status.PROPOSED
-    run.save(update_fields=["status"])
-
-
-def _require_open(run: MatchRun) -> None:
-    if run.status == MatchRun.Status.DISCARDED:
-        raise Conflict(_("This run was discarded: start a new one."), code="run_discarded")
-    if not run.is_open:
-        raise Conflict(
-            _("This run is “%(status)s”: nothing in it can be decided now.")
-            % {"status": run.get_status_display()},
-            code="run_not_open",
-        )
+        return MatchRun.Status.APPROVED
+    if approved:
+        return MatchRun.Status.PARTIALLY_APPROVED
+    if total and not waiting:
+        return MatchRun.Status.DISCARDED
+    return MatchRun.Status.PROPOSED
 
 
 def match_run_approve(*, run_id: int, proposal_ids: list[int] | None = None, actor) -> Approval:
@@ -276,7 +302,7 @@ def match_run_approve(*, run_id: int, proposal_ids: list[int] | None = None, act
     scope = scope_for(actor)
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().get(id=visible.id)
-        _require_open(run)
+        require_open(run)
         proposals_qs = run.proposals.select_related("device")
         if proposal_ids is None:
             proposals = list(proposals_qs.filter(status=Proposal.Status.PROPOSED))
@@ -289,7 +315,9 @@ def match_run_approve(*, run_id: int, proposal_ids: list[int] | None = None, act
                     code="unknown_proposal",
                     fields={"proposals": [_("Choose proposals of this run.")]},
                 )
-            decided = [p.id for p in proposals if p.status != Proposal.Status.PROPOSED]
+            decided = [
+                p.id for p in proposals if not proposal_may_move(p.status, Proposal.Status.APPROVED)
+            ]
             if decided:
                 raise Conflict(
                     _("Proposals %(ids)s were already decided.")
@@ -352,21 +380,20 @@ def match_run_approve(*, run_id: int, proposal_ids: list[int] | None = None, act
                     reason = _("The phone or the household was allocated by another approval.")
                 except Conflict as error:
                     reason = error.message
-            proposal.decided_by, proposal.decided_at = actor, now
             if reason:
-                proposal.status, proposal.reason = Proposal.Status.SUPERSEDED, reason
+                to = Proposal.Status.SUPERSEDED
                 outcome.skipped.append({"proposal": proposal.id, "reason": reason})
             else:
-                proposal.status = Proposal.Status.APPROVED
+                to = Proposal.Status.APPROVED
                 device_status[proposal.device_id] = Device.Status.ALLOCATED
                 household_status[proposal.household_id] = Household.Status.ALLOCATED
                 outcome.approved.append(proposal.id)
-            proposal.save(update_fields=["status", "reason", "decided_by", "decided_at"])
-        _settle_run_status(run)
-        MatchRunEvent.objects.create(
-            run=run,
+            proposal_decide(proposal, to=to, actor=actor, reason=reason, at=now)
+        outcome.run = run_transition(
+            run_id=run.id,
+            to=_settled_status(run),
+            kind=MatchRunEvent.Kind.APPROVED,
             actor=actor,
-            kind="approved",
             data={"approved": outcome.approved, "skipped": outcome.skipped},
         )
     return outcome
@@ -385,40 +412,35 @@ def proposal_reject(*, proposal_id: int, reason: str, actor) -> Proposal:
         raise Forbidden(_("This phone is at a hub that is not yours."), code="hub_not_yours")
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().get(id=visible.run_id)
-        _require_open(run)
+        require_open(run)
         proposal = Proposal.objects.select_for_update().get(id=visible.id)
-        if proposal.status != Proposal.Status.PROPOSED:
-            raise Conflict(
-                _("This proposal was already decided (%(status)s).")
-                % {"status": proposal.get_status_display()},
-                code="proposal_not_open",
-            )
-        proposal.status, proposal.reason = Proposal.Status.REJECTED, reason
-        proposal.decided_by, proposal.decided_at = actor, timezone.now()
-        proposal.save(update_fields=["status", "reason", "decided_by", "decided_at"])
-        _settle_run_status(run)
-        MatchRunEvent.objects.create(
-            run=run, actor=actor, kind="rejected", data={"proposal": proposal.id, "reason": reason}
+        proposal_decide(proposal, to=Proposal.Status.REJECTED, actor=actor, reason=reason)
+        run_transition(
+            run_id=run.id,
+            to=_settled_status(run),
+            kind=MatchRunEvent.Kind.REJECTED,
+            actor=actor,
+            data={"proposal": proposal.id, "reason": reason},
         )
     return proposal
 
 
 def match_run_discard(*, run_id: int, actor, reason: str = "") -> MatchRun:
-    """Close a run: its open proposals are superseded; approved allocations stay."""
+    """Close a run: its open proposals are superseded; approved allocations stay. Discarding a
+    discarded run again changes nothing."""
     visible = match_run_get_for_user(actor, run_id)
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().get(id=visible.id)
-        _require_open(run)
+        if run.status == MatchRun.Status.DISCARDED:
+            return run
+        RUN.check_move(run.status, MatchRun.Status.DISCARDED)
         note = reason.strip() or _("The run was discarded.")
-        run.proposals.filter(status=Proposal.Status.PROPOSED).update(
-            status=Proposal.Status.SUPERSEDED,
-            reason=note,
-            decided_by=actor,
-            decided_at=timezone.now(),
+        proposals_supersede(run.proposals.all(), actor=actor, reason=note)
+        return run_transition(
+            run_id=run.id,
+            to=MatchRun.Status.DISCARDED,
+            kind=MatchRunEvent.Kind.DISCARDED,
+            actor=actor,
+            reason=reason.strip(),
+            data={"reason": reason},
         )
-        run.status = MatchRun.Status.DISCARDED
-        run.save(update_fields=["status"])
-        MatchRunEvent.objects.create(
-            run=run, actor=actor, kind="discarded", data={"reason": reason}
-        )
-    return run

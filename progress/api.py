@@ -11,23 +11,24 @@ from rest_framework.views import APIView
 from progress import selectors
 
 
-class StatsTotalsOutput(serializers.Serializer):
+class _StatsCounts(serializers.Serializer):
+    """The counts a province total and a commune row share (defined in progress/selectors.py)."""
+
     households_verified = serializers.IntegerField()
     households_waiting = serializers.IntegerField()
     households_served = serializers.IntegerField()
-    devices_pledged = serializers.IntegerField()
-    devices_ready = serializers.IntegerField()
     devices_delivered = serializers.IntegerField()
 
 
-class StatsCommuneOutput(serializers.Serializer):
+class StatsTotalsOutput(_StatsCounts):
+    devices_pledged = serializers.IntegerField()
+    devices_ready = serializers.IntegerField()
+
+
+class StatsCommuneOutput(_StatsCounts):
     code = serializers.CharField()
     name = serializers.CharField()
     is_mountain = serializers.BooleanField()
-    households_verified = serializers.IntegerField()
-    households_waiting = serializers.IntegerField()
-    households_served = serializers.IntegerField()
-    devices_delivered = serializers.IntegerField()
 
 
 class StatsOutput(serializers.Serializer):

@@ -94,7 +94,7 @@ def hubs(communes):
 def _staff(email, name, roles):
     from accounts.services import staff_create
 
-    return staff_create(email=email, name=name, password=PASSWORD, roles=roles, acting_user=None)
+    return staff_create(email=email, name=name, password=PASSWORD, roles=roles, actor=None)
 
 
 @pytest.fixture

@@ -114,6 +114,6 @@ def test_the_staff_service_refuses_an_overflowing_hub_id_with_its_message(db, ad
             name="Điều Phối",
             password=None,
             roles=[{"role": "coordinator", "hubs": [2**64]}],
-            acting_user=admin_user,
+            actor=admin_user,
         )
     assert "roles" in raised.value.fields

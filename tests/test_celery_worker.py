@@ -31,7 +31,7 @@ def test_a_real_worker_sends_the_invitation(personas, communes):
                 email="invited@test.vn",
                 name="Người Được Mời",
                 roles=[{"role": "verifier", "communes": ["19588"]}],
-                acting_user=None,
+                actor=None,
             )
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline and not mail.outbox:

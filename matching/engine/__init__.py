@@ -1,10 +1,10 @@
 """The matching engine: exact, explainable, reproducible. Plain Python + numpy + OR-Tools.
 
-Input (model.py): ready phones (`Device`: hub, RAM, camera, NFC, 4G, VoLTE, the donor's commune
-rule), verified households (`Household`: commune, priority points, need kind; or the columnar
-`HouseholdColumns` for a million rows), which hubs serve which communes, hub-to-hub transfer costs,
-a `Policy` and a seed. Output (flow.py `Result`): the pairs with their explanation, the objective,
-per-commune coverage against the floor, unmatched counts and timings.
+Input (model.py): ready phones (`ReadyPhone`: hub, RAM, camera, NFC, 4G, VoLTE, the donor's
+commune rule), verified households waiting for one (`WaitingHousehold`: commune, priority points,
+need kind; or the columnar `HouseholdColumns` for a million rows), which hubs serve which communes,
+hub-to-hub transfer costs, a `Policy` and a seed. Output (flow.py `Result`): the pairs with their
+explanation, the objective, per-commune coverage against the floor, unmatched counts and timings.
 
 The objective (maximised; every term is in points, computed as integers in 1/`scale` points)
 ------------------------------------------------------------------------------------------------
@@ -51,23 +51,23 @@ on random and adversarial instances (hypothesis), and the reference against brut
 from matching.engine.flow import TERMS, EngineError, Pair, Result, solve
 from matching.engine.model import (
     NEEDS,
-    Device,
-    Household,
     HouseholdColumns,
     Policy,
     Problem,
+    ReadyPhone,
+    WaitingHousehold,
 )
 
 __all__ = [
     "NEEDS",
     "TERMS",
-    "Device",
     "EngineError",
-    "Household",
     "HouseholdColumns",
     "Pair",
     "Policy",
     "Problem",
+    "ReadyPhone",
     "Result",
+    "WaitingHousehold",
     "solve",
 ]

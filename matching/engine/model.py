@@ -20,8 +20,8 @@ RULE_INDEX = {rule: index for index, rule in enumerate(RULES)}
 
 
 @dataclass(frozen=True, slots=True)
-class Device:
-    """A ready phone. `rule` is its donor's commune rule: none, prefer `rule_commune`, or only it."""
+class ReadyPhone:
+    """A ready phone as the engine sees it (not the donations.models.Device row). `rule` is its donor's commune rule: none, prefer `rule_commune`, or only it."""
 
     id: int
     hub: int | str
@@ -35,8 +35,9 @@ class Device:
 
 
 @dataclass(frozen=True, slots=True)
-class Household:
-    """A verified household: its commune, its priority points and its need kind (NEEDS)."""
+class WaitingHousehold:
+    """A verified household waiting for a phone, as the engine sees it (not the
+    households.models.Household row): its commune, its priority points and its need kind (NEEDS)."""
 
     id: int
     commune: str
@@ -60,7 +61,7 @@ class HouseholdColumns:
         return len(self.ids)
 
     @classmethod
-    def from_records(cls, households: Sequence[Household]) -> HouseholdColumns:
+    def from_records(cls, households: Sequence[WaitingHousehold]) -> HouseholdColumns:
         communes = tuple(sorted({h.commune for h in households}))
         position = {code: index for index, code in enumerate(communes)}
         return cls(
@@ -77,9 +78,9 @@ class HouseholdColumns:
             ),
         )
 
-    def records(self) -> list[Household]:
+    def records(self) -> list[WaitingHousehold]:
         return [
-            Household(int(i), self.communes[c], int(p), NEEDS[n])
+            WaitingHousehold(int(i), self.communes[c], int(p), NEEDS[n])
             for i, c, p, n in zip(
                 self.ids.tolist(),
                 self.commune_index.tolist(),
@@ -132,8 +133,8 @@ class Policy:
 
 @dataclass
 class Problem:
-    devices: Sequence[Device]
-    households: Sequence[Household] | HouseholdColumns
+    devices: Sequence[ReadyPhone]
+    households: Sequence[WaitingHousehold] | HouseholdColumns
     hub_serves: dict[int | str, Iterable[str]]
     transfer_costs: dict[tuple[int | str, int | str], float] = field(default_factory=dict)
     policy: Policy = field(default_factory=Policy)
@@ -144,7 +145,7 @@ class Problem:
             return self.households
         return HouseholdColumns.from_records(list(self.households))
 
-    def household_records(self) -> list[Household]:
+    def household_records(self) -> list[WaitingHousehold]:
         if isinstance(self.households, HouseholdColumns):
             return self.households.records()
         return list(self.households)
@@ -153,7 +154,7 @@ class Problem:
 # ---- scoring terms, shared by every solver ------------------------------------------------------
 
 
-def is_usable(device: Device) -> bool:
+def is_usable(device: ReadyPhone) -> bool:
     """4G with VoLTE, or the phone is never allocated (2G/3G are switched off in Vietnam)."""
     return bool(device.supports_4g and device.supports_volte)
 
@@ -162,7 +163,7 @@ def school_ok(ram_gb: float, has_camera: bool, policy: Policy) -> bool:
     return ram_gb >= policy.student_min_ram_gb and (has_camera or not policy.student_needs_camera)
 
 
-def tier_of(device: Device, policy: Policy) -> int:
+def tier_of(device: ReadyPhone, policy: Policy) -> int:
     """Capability tier: bit 0 fits school use, bit 1 camera, bit 2 NFC."""
     return (
         int(school_ok(float(device.ram_gb), device.has_camera, policy))
@@ -237,7 +238,7 @@ class TransferTable:
 
 
 def pair_units(
-    device: Device, household: Household, policy: Policy, transfers: TransferTable
+    device: ReadyPhone, household: WaitingHousehold, policy: Policy, transfers: TransferTable
 ) -> tuple[int, int, int, int] | None:
     """(priority, fit, preference, −transfer) in units for one pair, or None if a hard rule forbids it."""
     if not is_usable(device):

@@ -71,24 +71,21 @@ def test_a_commune_outside_the_province_is_refused_and_nothing_is_written(api, a
     assert not RoleAssignment.objects.filter(user__email="hue@example.vn").exists()
 
 
-def test_an_officer_without_communes_is_refused(api, admin_user):
+@pytest.mark.parametrize(
+    "role,code,field",
+    [
+        ({"role": "officer"}, "invalid_roles", "roles"),  # an officer needs communes
+        ({"role": "mayor"}, "invalid", "roles.0.role"),  # not a role
+    ],
+)
+def test_a_role_without_communes_or_unknown_is_refused_on_its_field(
+    api, admin_user, role, code, field
+):
     response = api.as_user(admin_user).post(
-        "/api/v1/staff/",
-        {"email": "x@example.vn", "name": "X", "roles": [{"role": "officer"}]},
-        format="json",
+        "/api/v1/staff/", {"email": "x@example.vn", "name": "X", "roles": [role]}, format="json"
     )
-    assert_error(response, 400, "invalid_roles", "roles")
+    assert_error(response, 400, code, field)
     assert not User.objects.filter(email="x@example.vn").exists()
-
-
-def test_an_unknown_role_is_refused_on_its_field(api, admin_user):
-    response = api.as_user(admin_user).post(
-        "/api/v1/staff/",
-        {"email": "x@example.vn", "name": "X", "roles": [{"role": "mayor"}]},
-        format="json",
-    )
-    error = assert_error(response, 400, "invalid", "roles.0.role")
-    assert error["fields"]["roles.0.role"]
 
 
 def test_a_taken_email_is_a_conflict(api, admin_user, officer_a):

@@ -71,7 +71,7 @@ def officer_verifier_a(db, communes):
             {"role": "officer", "communes": [COMMUNE_A]},
             {"role": "verifier", "communes": [COMMUNE_A]},
         ],
-        acting_user=None,
+        actor=None,
     )
 
 
@@ -85,7 +85,7 @@ def second_verifier(db, communes):
         name="Trần Xác Minh",
         password=PASSWORD,
         roles=[{"role": "verifier", "communes": [COMMUNE_A]}],
-        acting_user=None,
+        actor=None,
     )
 
 

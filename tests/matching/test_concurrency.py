@@ -14,6 +14,7 @@ from donations.models import Device
 from households.models import Household
 from matching.models import Allocation, MatchRun, Proposal
 from matching.services import match_run_approve, match_run_create
+from tests.threads import run_together
 
 
 @pytest.mark.django_db
@@ -83,11 +84,7 @@ def test_twenty_racing_approvals_of_overlapping_runs_never_double_allocate(
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=approve, args=(i,)) for i in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    run_together(approve, 20)
     assert all(e == 409 for e in errors), errors
     assert outcomes, "no approval went through"
 

@@ -8,8 +8,8 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matching.engine import NEEDS, Device, Household, HouseholdColumns, Policy, Problem, solve
-from matching.engine.model import is_usable, school_ok
+from matching.engine import NEEDS, HouseholdColumns, Policy, Problem, solve
+from matching.engine.model import ReadyPhone, WaitingHousehold, is_usable, school_ok
 from matching.engine.reference import (
     brute_force,
     evaluate,
@@ -44,7 +44,7 @@ def instances(draw, max_devices=8, max_households=10, mode=None):
         if mode == "scarce_ram" and i > 0:
             ram = 2.0
         devices.append(
-            Device(
+            ReadyPhone(
                 id=10 + i,
                 hub=draw(st.sampled_from([1, 2, 3])),
                 ram_gb=ram,
@@ -68,7 +68,9 @@ def instances(draw, max_devices=8, max_households=10, mode=None):
         need = draw(st.sampled_from(NEEDS))
         if mode == "scarce_ram":
             need = draw(st.sampled_from(["student", "student", "general"]))
-        households.append(Household(id=100 + j, commune=commune, priority=priority, need=need))
+        households.append(
+            WaitingHousehold(id=100 + j, commune=commune, priority=priority, need=need)
+        )
     policy = draw(st.sampled_from(POLICIES))
     seed = draw(st.integers(0, 2**31))
     return Problem(devices, households, HUB_SERVES, {(1, 2): 5.0}, policy=policy, seed=seed)
@@ -161,8 +163,10 @@ def test_the_same_input_and_seed_give_the_same_run_whatever_the_input_order(prob
 
 
 def test_the_seed_decides_between_households_of_equal_priority():
-    households = [Household(id=i, commune="A", priority=50, need="general") for i in range(1, 41)]
-    devices = [Device(id=1000, hub=1, ram_gb=4.0)]
+    households = [
+        WaitingHousehold(id=i, commune="A", priority=50, need="general") for i in range(1, 41)
+    ]
+    devices = [ReadyPhone(id=1000, hub=1, ram_gb=4.0)]
     chosen = {
         solve(Problem(devices, households, HUB_SERVES, seed=seed)).household_ids[0]
         for seed in range(20)
@@ -175,8 +179,10 @@ def test_the_seed_decides_between_households_of_equal_priority():
 
 
 def test_a_higher_priority_always_wins_within_a_group():
-    households = [Household(id=i, commune="A", priority=i, need="general") for i in range(1, 30)]
-    devices = [Device(id=1000 + k, hub=1, ram_gb=2.0) for k in range(5)]
+    households = [
+        WaitingHousehold(id=i, commune="A", priority=i, need="general") for i in range(1, 30)
+    ]
+    devices = [ReadyPhone(id=1000 + k, hub=1, ram_gb=2.0) for k in range(5)]
     result = solve(Problem(devices, households, HUB_SERVES, seed=1))
     assert sorted(result.household_ids.tolist()) == [25, 26, 27, 28, 29]
 
@@ -184,14 +190,14 @@ def test_a_higher_priority_always_wins_within_a_group():
 def test_scarce_school_phones_go_to_students_and_strict_donors_are_respected():
     policy = Policy()
     devices = [
-        Device(id=1, hub=1, ram_gb=4.0, has_camera=True),  # the only school phone
-        Device(id=2, hub=1, ram_gb=2.0, has_camera=True),
-        Device(id=3, hub=1, ram_gb=4.0, rule="only", rule_commune="B"),
+        ReadyPhone(id=1, hub=1, ram_gb=4.0, has_camera=True),  # the only school phone
+        ReadyPhone(id=2, hub=1, ram_gb=2.0, has_camera=True),
+        ReadyPhone(id=3, hub=1, ram_gb=4.0, rule="only", rule_commune="B"),
     ]
     households = [
-        Household(id=10, commune="A", priority=60, need="general"),
-        Household(id=11, commune="A", priority=40, need="student"),
-        Household(id=12, commune="A", priority=90, need="elderly"),
+        WaitingHousehold(id=10, commune="A", priority=60, need="general"),
+        WaitingHousehold(id=11, commune="A", priority=40, need="student"),
+        WaitingHousehold(id=12, commune="A", priority=90, need="elderly"),
     ]
     result = solve(Problem(devices, households, HUB_SERVES, policy=policy, seed=3))
     pairs = result.as_set()
@@ -202,8 +208,8 @@ def test_scarce_school_phones_go_to_students_and_strict_donors_are_respected():
 
 
 def test_two_g_phones_are_counted_unusable_and_never_matched():
-    devices = [Device(id=1, hub=1, ram_gb=4.0, supports_volte=False)]
-    households = [Household(id=10, commune="A", priority=60)]
+    devices = [ReadyPhone(id=1, hub=1, ram_gb=4.0, supports_volte=False)]
+    households = [WaitingHousehold(id=10, commune="A", priority=60)]
     result = solve(Problem(devices, households, HUB_SERVES))
     assert len(result) == 0
     assert result.unusable_devices == 1 and result.unmatched_devices == 0
@@ -216,9 +222,9 @@ def test_an_empty_problem_gives_an_empty_result():
 
 def test_fairness_gives_a_needy_commune_its_floor_over_slightly_higher_priorities():
     # 2 phones, 4 households in A (priority 50) and 4 in C (priority 45): each commune's floor is 1.
-    households = [Household(id=i, commune="A", priority=50) for i in range(1, 5)]
-    households += [Household(id=i, commune="C", priority=45) for i in range(5, 9)]
-    devices = [Device(id=100, hub=1, ram_gb=2.0), Device(id=101, hub=2, ram_gb=2.0)]
+    households = [WaitingHousehold(id=i, commune="A", priority=50) for i in range(1, 5)]
+    households += [WaitingHousehold(id=i, commune="C", priority=45) for i in range(5, 9)]
+    devices = [ReadyPhone(id=100, hub=1, ram_gb=2.0), ReadyPhone(id=101, hub=2, ram_gb=2.0)]
     result = solve(Problem(devices, households, HUB_SERVES, seed=1))
     by_commune = {row["commune"]: row for row in result.coverage}
     assert by_commune["A"]["matched"] == 1 and by_commune["C"]["matched"] == 1
@@ -235,7 +241,7 @@ def test_q_is_one_on_a_hundred_seeded_instances():
     rng = random.Random(5)
     for _ in range(100):
         devices = [
-            Device(
+            ReadyPhone(
                 id=i,
                 hub=rng.choice([1, 2, 3]),
                 ram_gb=rng.choice([2.0, 3.0]),
@@ -246,7 +252,7 @@ def test_q_is_one_on_a_hundred_seeded_instances():
             for i in range(rng.randint(1, 12))
         ]
         households = [
-            Household(
+            WaitingHousehold(
                 id=100 + j,
                 commune=rng.choice(COMMUNES),
                 priority=rng.randint(0, 80),
@@ -260,8 +266,8 @@ def test_q_is_one_on_a_hundred_seeded_instances():
 
 def test_a_phone_crosses_hubs_at_the_transfer_cost_and_says_so():
     # Hub 2 serves C and has no phone; hub 1's phone may go there at the pair's cost (5 points).
-    households = [Household(id=1, commune="C", priority=30)]
-    devices = [Device(id=10, hub=1, ram_gb=2.0, has_camera=False)]
+    households = [WaitingHousehold(id=1, commune="C", priority=30)]
+    devices = [ReadyPhone(id=10, hub=1, ram_gb=2.0, has_camera=False)]
     result = solve(Problem(devices, households, HUB_SERVES, {(1, 2): 5.0}, seed=1))
     (pair,) = list(result.pairs())
     assert {e["factor"]: e["points"] for e in pair.explanation}["transfer"] == -5.0

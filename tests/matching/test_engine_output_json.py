@@ -2,12 +2,12 @@
 
 import json
 
-from matching.engine import Device, Household, Problem, solve
+from matching.engine import Problem, ReadyPhone, WaitingHousehold, solve
 
 
 def test_the_bulk_json_explanations_equal_the_pairs_explanations():
-    households = [Household(id=i, commune="A", priority=7 * i + 1) for i in range(9)]
-    devices = [Device(id=100 + k, hub=1, ram_gb=3.0, has_nfc=k % 2 == 0) for k in range(5)]
+    households = [WaitingHousehold(id=i, commune="A", priority=7 * i + 1) for i in range(9)]
+    devices = [ReadyPhone(id=100 + k, hub=1, ram_gb=3.0, has_nfc=k % 2 == 0) for k in range(5)]
     result = solve(Problem(devices, households, {1: ["A"]}, seed=2))
     scores, texts = result.scores_and_explanations_json()
     pairs = list(result.pairs())

@@ -34,7 +34,14 @@ def test_it_runs_over_the_coordinators_hub_and_records_everything(api, coordinat
     proposals = list(run.proposals.all())
     assert {p.device_id for p in proposals} == {d.id for d in stock["devices_h"]}
     assert {p.household_id for p in proposals} == {h.id for h in stock["households_a"]}
-    assert [e.kind for e in MatchRunEvent.objects.filter(run=run)] == ["created", "executed"]
+    # Every status move is one event row (the queued → running move is the run's door too).
+    assert list(
+        MatchRunEvent.objects.filter(run=run).values_list("kind", "old_status", "new_status")
+    ) == [
+        ("created", "", "queued"),
+        ("started", "queued", "running"),
+        ("executed", "running", "proposed"),
+    ]
     assert run.coverage == [{"commune": "19588", "need": 3, "floor": 3, "matched": 3}]
     # Nothing is allocated before approval.
     assert not Allocation.objects.exists()
@@ -145,7 +152,7 @@ def test_approving_an_approved_proposal_or_a_discarded_run_is_a_conflict(api, co
     assert discarded.json()["status"] == "discarded"
     assert Proposal.objects.filter(run_id=run["id"], status="superseded").count() == 2
     late = api.post(f"{RUNS}{run['id']}/approve/", {}, format="json")
-    assert_error(late, 409, "run_discarded")
+    assert_error(late, 409, "invalid_transition")
     assert Allocation.objects.count() == 1
 
 

@@ -28,7 +28,7 @@ class Command(BaseCommand):
                 roles=roles,
                 password=opts["password"],
                 language=opts["language"],
-                acting_user=None,
+                actor=None,
             )
         except ApplicationError as error:
             details = "; ".join(m for msgs in error.fields.values() for m in msgs)
