@@ -11,7 +11,7 @@ record, no `delivered` without a handover record.
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from core.lifecycle import Lifecycle
 from donations.models import Device, DeviceEvent

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from core.lifecycle import Lifecycle
 from households.models import Household, HouseholdEvent
