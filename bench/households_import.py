@@ -100,7 +100,7 @@ def run(rows: int, connection) -> None:
     from accounts.services import staff_create
     from core.errors import ApplicationError
     from households.models import Household
-    from households.services import household_import
+    from households.services.imports import household_import
     from places.models import Village
 
     villages = {

@@ -15,10 +15,11 @@ from rest_framework.views import APIView
 from accounts.scoping import scope_for
 from core.api import error_response
 from core.errors import ApplicationError
-from households import selectors, services
+from households import selectors
 from households.excel import XLSX_TYPE, xlsx_response
 from households.models import ConsentRecord, Household
 from households.selectors import STAFF_ROLES
+from households.services import editing, imports, privacy, verification
 
 
 class IsHouseholdStaff(BasePermission):
@@ -163,7 +164,7 @@ class HouseholdListView(GenericAPIView):
     def post(self, request):
         data = HouseholdInput(data=request.data)
         data.is_valid(raise_exception=True)
-        household = services.household_create(actor=request.user, **data.validated_data)
+        household = editing.household_create(actor=request.user, **data.validated_data)
         return Response(_output(request, household.id), status=201)
 
 
@@ -179,7 +180,7 @@ class HouseholdDetailView(APIView):
         selectors.household_get(user=request.user, household_id=pk)
         data = HouseholdInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        services.household_update(household_id=pk, actor=request.user, **data.validated_data)
+        editing.household_update(household_id=pk, actor=request.user, **data.validated_data)
         return Response(_output(request, pk))
 
 
@@ -204,7 +205,7 @@ class _ActionView(APIView):
 @extend_schema(request=None, responses=HouseholdOutput)
 class SubmitView(_ActionView):
     def act(self, request, pk, data):
-        services.household_submit(household_id=pk, actor=request.user)
+        editing.household_submit(household_id=pk, actor=request.user)
 
 
 @extend_schema(request=VerifyInput, responses=HouseholdOutput)
@@ -212,7 +213,7 @@ class VerifyView(_ActionView):
     input_class = VerifyInput
 
     def act(self, request, pk, data):
-        services.household_verify(household_id=pk, actor=request.user, **data)
+        verification.household_verify(household_id=pk, actor=request.user, **data)
 
 
 @extend_schema(request=ReasonInput, responses=HouseholdOutput)
@@ -220,7 +221,7 @@ class RejectView(_ActionView):
     input_class = ReasonInput
 
     def act(self, request, pk, data):
-        services.household_reject(household_id=pk, actor=request.user, reason=data["reason"])
+        verification.household_reject(household_id=pk, actor=request.user, reason=data["reason"])
 
 
 @extend_schema(request=ReasonInput, responses=HouseholdOutput)
@@ -228,7 +229,7 @@ class RequestChangesView(_ActionView):
     input_class = ReasonInput
 
     def act(self, request, pk, data):
-        services.household_request_changes(
+        verification.household_request_changes(
             household_id=pk, actor=request.user, reason=data["reason"]
         )
 
@@ -253,7 +254,7 @@ class AnonymiseView(_ActionView):
     input_class = ReasonInput
 
     def act(self, request, pk, data):
-        services.household_anonymise(household_id=pk, actor=request.user, reason=data["reason"])
+        privacy.household_anonymise(household_id=pk, actor=request.user, reason=data["reason"])
 
 
 class WithdrawInput(serializers.Serializer):
@@ -269,7 +270,7 @@ class WithdrawConsentView(_ActionView):
     input_class = WithdrawInput
 
     def act(self, request, pk, data):
-        services.household_withdraw_consent(household_id=pk, actor=request.user, **data)
+        privacy.household_withdraw_consent(household_id=pk, actor=request.user, **data)
 
 
 class PersonalDataView(APIView):
@@ -280,9 +281,7 @@ class PersonalDataView(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request, pk: int):
         selectors.household_get(user=request.user, household_id=pk)
-        return Response(
-            services.household_export_personal_data(household_id=pk, actor=request.user)
-        )
+        return Response(privacy.household_export_personal_data(household_id=pk, actor=request.user))
 
 
 ImportReport = inline_serializer(
@@ -318,7 +317,7 @@ class ImportView(APIView):
             raise ApplicationError(message, code="file_required", fields={"file": [message]})
         commit = request.query_params.get("commit", "false").lower() in {"1", "true", "yes"}
         try:
-            report = services.household_import(
+            report = imports.household_import(
                 actor=request.user, content=upload.read(), file_name=upload.name, commit=commit
             )
         except ApplicationError as error:

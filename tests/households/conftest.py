@@ -39,7 +39,7 @@ def household_data(commune, **overrides) -> dict:
 
 @pytest.fixture
 def make_household(communes):
-    from households.services import household_create
+    from households.services.editing import household_create
 
     def make(actor, commune=None, **overrides):
         commune = commune or communes["A"]
@@ -51,7 +51,7 @@ def make_household(communes):
 @pytest.fixture
 def submitted(make_household, officer_a, villages):
     """A nomination of officer A in commune A, submitted and waiting for the verifier."""
-    from households.services import household_submit
+    from households.services.editing import household_submit
 
     household = make_household(officer_a, village=villages["A"].id)
     return household_submit(household_id=household.id, actor=officer_a)
