@@ -33,7 +33,7 @@ GOAL_SECONDS = 15.0
 def build_file(rows: int, villages: dict[str, list[str]], *, bad: int = 0) -> bytes:
     from openpyxl import Workbook
 
-    from households.excel import HEADERS
+    from households.fields import HEADERS
 
     wb = Workbook(write_only=True)
     sheet = wb.create_sheet("Danh sách hộ")

@@ -16,7 +16,21 @@ from accounts.scoping import scope_for
 from core.api import error_response
 from core.errors import ApplicationError
 from households import selectors
-from households.excel import XLSX_TYPE, xlsx_response
+from households.excel.export import XLSX_TYPE, xlsx_response
+from households.fields import (
+    CCCD,
+    CHOICE,
+    COMMUNE,
+    COUNT,
+    FACT_NAMES,
+    HOUSEHOLD_FIELDS,
+    MULTI,
+    OPTIONAL_TEXT,
+    TEXT,
+    VILLAGE,
+    YEAR,
+    HouseholdField,
+)
 from households.models import ConsentRecord, Household
 from households.selectors import STAFF_ROLES
 from households.services import editing, imports, privacy, verification
@@ -41,24 +55,37 @@ class ConsentInput(serializers.Serializer):
     witness_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
 
 
-class HouseholdInput(serializers.Serializer):
-    # Types only; the rules (CCCD shape, counts, scope) are the service's, so they match the pages.
-    commune = serializers.CharField(max_length=5)
-    village = serializers.IntegerField(required=False, allow_null=True)
-    head_name = serializers.CharField(max_length=150)
-    cccd = serializers.CharField(max_length=32, write_only=True)
-    members = serializers.IntegerField(default=1)
-    school_age_children = serializers.IntegerField(default=0)
-    elderly = serializers.IntegerField(default=0)
-    disabled = serializers.IntegerField(default=0)
-    poverty_status = serializers.CharField()
-    poverty_certificate_no = serializers.CharField(required=False, allow_blank=True, default="")
-    poverty_certificate_year = serializers.IntegerField(required=False, allow_null=True)
-    deprivations = serializers.ListField(child=serializers.CharField(), default=list)
-    phone_situation = serializers.CharField()
-    coverage_4g = serializers.CharField()
-    need = serializers.CharField(required=False, allow_blank=True, default="")
-    consent = ConsentInput(required=False)
+def input_field(f: HouseholdField) -> serializers.Field:
+    """The API field of a household field (households/fields.py), by its kind. Types only; the
+    rules (CCCD shape, counts, scope) are the service's, so they match the pages."""
+    if f.kind == COMMUNE:
+        return serializers.CharField(max_length=5)
+    if f.kind == VILLAGE:
+        return serializers.IntegerField(required=False, allow_null=True)
+    if f.kind in (TEXT, CHOICE):
+        return serializers.CharField(**f.api)
+    if f.kind == CCCD:
+        return serializers.CharField(write_only=True, **f.api)
+    if f.kind == COUNT:
+        return serializers.IntegerField(**f.api)
+    if f.kind == OPTIONAL_TEXT:
+        return serializers.CharField(required=False, allow_blank=True, default="")
+    if f.kind == YEAR:
+        return serializers.IntegerField(required=False, allow_null=True)
+    if f.kind == MULTI:
+        return serializers.ListField(child=serializers.CharField(), default=list)
+    raise ValueError(f.kind)
+
+
+HouseholdInput = type(
+    "HouseholdInput",
+    (serializers.Serializer,),
+    {
+        **{f.name: input_field(f) for f in HOUSEHOLD_FIELDS},
+        "consent": ConsentInput(required=False),
+        "__module__": __name__,
+    },
+)
 
 
 class PriorityOutput(serializers.Serializer):
@@ -88,19 +115,8 @@ class HouseholdOutput(serializers.ModelSerializer):
             "commune",
             "village",
             "village_name",
-            "head_name",
-            "cccd_last4",
-            "members",
-            "school_age_children",
-            "elderly",
-            "disabled",
-            "poverty_status",
-            "poverty_certificate_no",
-            "poverty_certificate_year",
-            "deprivations",
-            "phone_situation",
-            "coverage_4g",
-            "need",
+            # The facts as stored: the last 4 digits of the CCCD, never the number.
+            *("cccd_last4" if name == "cccd" else name for name in FACT_NAMES),
             "need_kind",
             "priority",
             "consent",
@@ -335,6 +351,6 @@ class ImportTemplateView(APIView):
 
     @extend_schema(responses={(200, XLSX_TYPE): bytes})
     def get(self, request):
-        from households.excel import build_template
+        from households.excel.template import build_template
 
         return xlsx_response(build_template(user=request.user), "mau-nhap-ho-gia-dinh.xlsx")

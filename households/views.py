@@ -19,7 +19,7 @@ from accounts.models import Role
 from accounts.scoping import scope_for
 from core.errors import ApplicationError, NotFound, apply_to_form
 from households import selectors
-from households.excel import xlsx_response
+from households.excel.export import xlsx_response
 from households.forms import (
     FIELD_ALIASES,
     AnonymiseForm,
@@ -342,7 +342,7 @@ def import_commit(request, pk: int):
 
 @staff_only(Role.OFFICER)
 def import_template(request):
-    from households.excel import build_template
+    from households.excel.template import build_template
 
     return xlsx_response(build_template(user=request.user), "mau-nhap-ho-gia-dinh.xlsx")
 
@@ -351,7 +351,7 @@ def import_template(request):
 def commune_export(request, code: str):
     if not scope_for(request.user).covers_commune(code, *STAFF):
         raise Http404
-    from households.excel import export_households
+    from households.excel.export import export_households
 
     households = selectors.commune_households_for_export(user=request.user, commune=code)
     return xlsx_response(export_households(households), f"ho-gia-dinh-{code}.xlsx")

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 
 from accounts.scoping import scope_for
 from core.errors import ApplicationError, Conflict, Forbidden, NotFound
+from households.excel.reading import ImportFileError, check_file
 from households.fast_insert import insert_rows
-from households.models import ConsentRecord, Household, HouseholdEvent
+from households.models import ConsentRecord, Household, HouseholdEvent, HouseholdImport
 from households.services.shared import NOMINATING_ROLES, S, duplicate_error, is_cccd_conflict
 
 
@@ -35,7 +36,6 @@ def household_import(*, actor, content: bytes, file_name: str = "", commit: bool
     Returns {"rows", "valid", "committed", "created", "errors": [{"row", "column", "message"}]}.
     A file that cannot be read raises ApplicationError (not_excel, wrong_headers, no_rows…);
     a commit with row errors raises ApplicationError `import_invalid` carrying the report."""
-    from households.excel import ImportFileError, check_file
 
     if not scope_for(actor).has_role(*NOMINATING_ROLES):
         raise Forbidden(_("Only commune officers can import households."), code="role_required")
@@ -61,8 +61,6 @@ def household_import(*, actor, content: bytes, file_name: str = "", commit: bool
 
 @transaction.atomic
 def _commit_checked(checked, *, actor, file_name: str, batch=None):
-    from households.models import HouseholdImport
-
     now = timezone.now()
     if batch is None:
         batch = HouseholdImport.objects.create(
@@ -131,8 +129,6 @@ def _commit_checked(checked, *, actor, file_name: str, batch=None):
 def household_import_upload(*, actor, content: bytes, file_name: str):
     """Keep an uploaded file between its preview and its commit (pages work without scripts,
     so the file must wait on the server). Returns (import, report)."""
-    from households.models import HouseholdImport
-
     report = household_import(actor=actor, content=content, file_name=file_name)
     # A newer upload replaces the officer's waiting previews: files with names and ID numbers
     # are not left lying around.
@@ -152,9 +148,6 @@ def household_import_upload(*, actor, content: bytes, file_name: str):
 
 def household_import_commit(*, actor, import_id: int) -> dict:
     """Commit a previewed upload: checked again (the list may have changed), all or nothing."""
-    from households.excel import ImportFileError, check_file
-    from households.models import HouseholdImport
-
     batch = HouseholdImport.objects.filter(id=import_id, uploaded_by=actor).first()
     if batch is None:
         raise NotFound(_("There is no such import."))

@@ -93,7 +93,7 @@ def excel_file(rows: list[dict], *, headers: list[str] | None = None) -> bytes:
     """An .xlsx in the template's format, with the given rows ({column key: value})."""
     from openpyxl import Workbook
 
-    from households.excel import COLUMNS, HEADERS
+    from households.fields import COLUMNS, HEADERS
 
     wb = Workbook()
     sheet = wb.active
