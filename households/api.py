@@ -17,20 +17,7 @@ from core.api import error_response
 from core.errors import ApplicationError
 from households import selectors
 from households.excel.export import XLSX_TYPE, xlsx_response
-from households.fields import (
-    CCCD,
-    CHOICE,
-    COMMUNE,
-    COUNT,
-    FACT_NAMES,
-    HOUSEHOLD_FIELDS,
-    MULTI,
-    OPTIONAL_TEXT,
-    TEXT,
-    VILLAGE,
-    YEAR,
-    HouseholdField,
-)
+from households.fields import FACT_NAMES, HOUSEHOLD_FIELDS, HouseholdField, Kind
 from households.models import ConsentRecord, Household
 from households.selectors import STAFF_ROLES
 from households.services import editing, imports, privacy, verification
@@ -55,26 +42,28 @@ class ConsentInput(serializers.Serializer):
     witness_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
 
 
+# What the API adds to the declared fields (households/fields.py), by field.
+API_OPTIONS = {
+    "commune": {"max_length": 5},
+    "head_name": {"max_length": 150},
+    "cccd": {"max_length": 32, "write_only": True},
+    "members": {"default": 1},
+}
+
+
 def input_field(f: HouseholdField) -> serializers.Field:
-    """The API field of a household field (households/fields.py), by its kind. Types only; the
-    rules (CCCD shape, counts, scope) are the service's, so they match the pages."""
-    if f.kind == COMMUNE:
-        return serializers.CharField(max_length=5)
-    if f.kind == VILLAGE:
+    """The API field of a declared household field, by its kind. Types only; the rules (CCCD
+    shape, counts, scope) are the service's, so they match the pages."""
+    options = API_OPTIONS.get(f.name, {})
+    if f.kind == Kind.COUNT:
+        return serializers.IntegerField(**{"default": 0, **options})
+    if f.kind in (Kind.VILLAGE, Kind.YEAR):
         return serializers.IntegerField(required=False, allow_null=True)
-    if f.kind in (TEXT, CHOICE):
-        return serializers.CharField(**f.api)
-    if f.kind == CCCD:
-        return serializers.CharField(write_only=True, **f.api)
-    if f.kind == COUNT:
-        return serializers.IntegerField(**f.api)
-    if f.kind == OPTIONAL_TEXT:
+    if f.kind == Kind.OPTIONAL_TEXT:
         return serializers.CharField(required=False, allow_blank=True, default="")
-    if f.kind == YEAR:
-        return serializers.IntegerField(required=False, allow_null=True)
-    if f.kind == MULTI:
+    if f.kind == Kind.MULTI:
         return serializers.ListField(child=serializers.CharField(), default=list)
-    raise ValueError(f.kind)
+    return serializers.CharField(**options)  # commune, text, CCCD and choices
 
 
 HouseholdInput = type(

@@ -6,20 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from households.fields import (
-    CCCD,
-    CHOICE,
-    COMMUNE,
-    COUNT,
-    FACT_NAMES,
-    HOUSEHOLD_FIELDS,
-    MULTI,
-    OPTIONAL_TEXT,
-    TEXT,
-    VILLAGE,
-    YEAR,
-    HouseholdField,
-)
+from households.fields import FACT_NAMES, HOUSEHOLD_FIELDS, HouseholdField, Kind
 from households.models import ConsentRecord, Household
 from households.selectors import nomination_communes
 from places.models import Village
@@ -27,40 +14,40 @@ from places.models import Village
 NUMBER = {"inputmode": "numeric", "min": "0", "max": "50"}
 
 
+# What the form adds to the declared fields (households/fields.py), by field.
+FORM_OPTIONS = {
+    "head_name": {"max_length": 150},
+    "cccd": {
+        "max_length": 20,
+        "widget": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    },
+    "members": {"initial": None},
+    "poverty_status": {"widget": forms.RadioSelect},
+    "poverty_certificate_no": {"max_length": 50},
+    "need": {"widget": forms.Textarea({"rows": 3})},
+}
+
+
 def form_field(f: HouseholdField) -> forms.Field:
-    """The form field of a household field (households/fields.py), by its kind."""
+    """The form field of a declared household field, by its kind."""
     options = {"label": f.label, **({"help_text": f.help_text} if f.help_text else {})}
-    extra = dict(f.form)
-    if f.kind == COMMUNE:
-        return forms.ChoiceField(**options)  # choices: the officer's communes, set per form
-    if f.kind == VILLAGE:
-        return forms.ChoiceField(required=False, **options)
-    if f.kind == TEXT:
-        return forms.CharField(**options, **extra)
-    if f.kind == CCCD:
-        widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
-        return forms.CharField(widget=widget, **options, **extra)
-    if f.kind == COUNT:
-        return forms.IntegerField(widget=forms.NumberInput(NUMBER), **options, **extra)
-    if f.kind == CHOICE:
-        if extra.pop("radio", False):
-            extra["widget"] = forms.RadioSelect
-        return forms.ChoiceField(choices=f.choices.choices, **options, **extra)
-    if f.kind == OPTIONAL_TEXT:
-        if extra.pop("textarea", False):
-            extra["widget"] = forms.Textarea({"rows": 3})
-        return forms.CharField(required=False, **options, **extra)
-    if f.kind == YEAR:
+    options.update(FORM_OPTIONS.get(f.name, {}))
+    if f.kind == Kind.COUNT:
+        return forms.IntegerField(**{"initial": 0, "widget": forms.NumberInput(NUMBER), **options})
+    if f.kind == Kind.YEAR:
         widget = forms.NumberInput({"inputmode": "numeric"})
         return forms.IntegerField(required=False, widget=widget, **options)
-    if f.kind == MULTI:
+    if f.kind == Kind.CHOICE:
+        return forms.ChoiceField(choices=f.choices.choices, **options)
+    if f.kind == Kind.MULTI:
+        widget = forms.CheckboxSelectMultiple
         return forms.MultipleChoiceField(
-            choices=f.choices.choices,
-            required=False,
-            widget=forms.CheckboxSelectMultiple,
-            **options,
+            choices=f.choices.choices, required=False, widget=widget, **options
         )
-    raise ValueError(f.kind)
+    if f.kind in (Kind.COMMUNE, Kind.VILLAGE):
+        # Choices: the communes the officer covers and their villages, set per form.
+        return forms.ChoiceField(required=f.kind == Kind.COMMUNE, **options)
+    return forms.CharField(required=f.kind != Kind.OPTIONAL_TEXT, **options)
 
 
 # The household's fields, in the declared order; the consent fields follow (HouseholdForm).

@@ -361,7 +361,10 @@ class CommuneFlagsEvent(Event):
     this row lives here because the re-scoring is a households matter."""
 
     commune = models.ForeignKey(
-        Commune, on_delete=models.PROTECT, related_name="flag_events", verbose_name=_("commune")
+        Commune,
+        on_delete=models.PROTECT,
+        related_name="flag_events",
+        verbose_name=_("commune"),
     )
 
     class Meta(Event.Meta):
@@ -369,4 +372,6 @@ class CommuneFlagsEvent(Event):
         verbose_name_plural = _("commune flags changes")
 
     def __str__(self) -> str:
-        return f"{self.commune_id}: {self.data.get('changes', {})}"
+        changes = self.data.get("changes", {})
+        moves = ", ".join(f"{flag} → {change['to']}" for flag, change in changes.items())
+        return f"{self.commune_id}: {moves or self.data.get('basis', '')}"

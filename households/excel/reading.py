@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from households.excel.xlsx_reader import NotAnXlsx, read_sheet
-from households.fields import CHOICE, COLUMN_BY_KEY, FACTS, HEADER_BY_KEY, HEADERS, OPTIONAL_TEXT
+from households.fields import COLUMN_BY_KEY, FACTS, HEADER_BY_KEY, HEADERS, Kind
 from households.models import Household, name_key
 from households.selectors import nomination_communes
 from households.validation import check_consent, check_facts
@@ -249,11 +249,11 @@ def _facts(row: _Row) -> dict:
     """The row's facts as the services take them (choices as codes, yes/no columns as a list)."""
     facts = {}
     for f in FACTS:
-        if f.kind == CHOICE:
+        if f.kind == Kind.CHOICE:
             facts[f.name] = row.choice(f.name)
-        elif f.kind == OPTIONAL_TEXT:
+        elif f.kind == Kind.OPTIONAL_TEXT:
             facts[f.name] = row.text(f.name)
-        elif f.name == "deprivations":
+        elif f.kind == Kind.MULTI:
             facts[f.name] = [c.key for c in f.columns if row.yes_no(c.key)]
         else:
             facts[f.name] = row.raw[f.name]

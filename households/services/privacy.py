@@ -4,11 +4,14 @@ cannot be undone, so each keeps the request it answers in its event row."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError, Conflict
+from households.fields import FACT_NAMES
 from households.lifecycle import household_transition
 from households.models import ConsentRecord, Household, HouseholdEvent
 from households.services.shared import (
@@ -186,6 +189,54 @@ def household_withdraw_consent(
     return household
 
 
+# Export key → attribute, for the consent records and the events of a household.
+CONSENT_EXPORT = {
+    key: key
+    for key in (
+        "processing",
+        "share_story",
+        "share_photo",
+        "method",
+        "witness_name",
+        "withdrawn",
+        "recorded_at",
+    )
+}
+EVENT_EXPORT = {
+    "kind": "kind",
+    "from": "old_status",
+    "to": "new_status",
+    "reason": "reason",
+    "at": "at",
+}
+
+
+def _exported(row, keys: dict[str, str]) -> dict:
+    """The attributes of `row` under their export keys; times in local time, ISO 8601."""
+    out = {}
+    for key, attribute in keys.items():
+        value = getattr(row, attribute)
+        out[key] = timezone.localtime(value).isoformat() if isinstance(value, datetime) else value
+    return out
+
+
+def _facts(household: Household) -> dict:
+    """The household's facts (households/fields.py), the CCCD as the last 4 digits we keep."""
+    facts = {}
+    for name in FACT_NAMES:
+        if name == "cccd":
+            facts["cccd_last4"] = household.cccd_last4
+            facts["cccd_note"] = str(
+                _(
+                    "The full citizen ID number is not stored: only a keyed hash and its last 4 "
+                    "digits."
+                )
+            )
+        else:
+            facts[name] = getattr(household, name)
+    return facts
+
+
 @transaction.atomic
 def household_export_personal_data(*, household_id: int, actor) -> dict:
     """Everything we hold about one household, for its right of access (JSON). The export
@@ -203,22 +254,7 @@ def household_export_personal_data(*, household_id: int, actor) -> dict:
         "exported_at": local().isoformat(),
         "commune": {"code": household.commune_id, "name": household.commune.name},
         "village": household.village.name if household.village else None,
-        "head_name": household.head_name,
-        "cccd_last4": household.cccd_last4,
-        "cccd_note": str(
-            _("The full citizen ID number is not stored: only a keyed hash and its last 4 digits.")
-        ),
-        "members": household.members,
-        "school_age_children": household.school_age_children,
-        "elderly": household.elderly,
-        "disabled": household.disabled,
-        "poverty_status": household.poverty_status,
-        "poverty_certificate_no": household.poverty_certificate_no,
-        "poverty_certificate_year": household.poverty_certificate_year,
-        "deprivations": household.deprivations,
-        "phone_situation": household.phone_situation,
-        "coverage_4g": household.coverage_4g,
-        "need": household.need,
+        **_facts(household),
         "status": household.status,
         "priority": household.priority,
         "nominated_by": household.created_by.get_full_name(),
@@ -226,28 +262,8 @@ def household_export_personal_data(*, household_id: int, actor) -> dict:
         "anonymised_at": local(household.anonymised_at).isoformat()
         if household.anonymised_at
         else None,
-        "consents": [
-            {
-                "processing": c.processing,
-                "share_story": c.share_story,
-                "share_photo": c.share_photo,
-                "method": c.method,
-                "witness_name": c.witness_name,
-                "withdrawn": c.withdrawn,
-                "recorded_at": local(c.recorded_at).isoformat(),
-            }
-            for c in household.consents.all()
-        ],
-        "events": [
-            {
-                "kind": e.kind,
-                "from": e.old_status,
-                "to": e.new_status,
-                "reason": e.reason,
-                "at": local(e.at).isoformat(),
-            }
-            for e in household.events.all()
-        ],
+        "consents": [_exported(c, CONSENT_EXPORT) for c in household.consents.all()],
+        "events": [_exported(e, EVENT_EXPORT) for e in household.events.all()],
     }
     record_act(household, actor, HouseholdEvent.Kind.EXPORTED)
     return data
