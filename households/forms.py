@@ -56,29 +56,34 @@ _HouseholdFields = type(
 )
 
 
+CONSENT_LABELS = {
+    "processing": _("The household agrees to the processing of its personal data"),
+    "share_story": _("…and to share an anonymised story with the donor"),
+    "share_photo": _("…and to share a photo with the donor"),
+    "method": _("How consent was given"),
+    "witness_name": _("Witness"),
+}
+
+
+def consent_field(purpose: str, **options) -> forms.Field:
+    """One field of a household's consent, for the nomination form and the consent page."""
+    label = CONSENT_LABELS[purpose]
+    if purpose == "method":
+        return forms.ChoiceField(label=label, choices=ConsentRecord.Method.choices, **options)
+    if purpose == "witness_name":
+        help_text = _("Only when consent was given orally before a witness.")
+        return forms.CharField(label=label, required=False, max_length=150, help_text=help_text)
+    return forms.BooleanField(label=label, required=False, **options)
+
+
 class HouseholdForm(_HouseholdFields):
-    consent_processing = forms.BooleanField(
-        label=_("The household agrees to the processing of its personal data"),
-        required=False,
-        help_text=_("Required before submitting. Silence is not consent."),
+    consent_processing = consent_field(
+        "processing", help_text=_("Required before submitting. Silence is not consent.")
     )
-    consent_method = forms.ChoiceField(
-        label=_("How consent was given"),
-        choices=ConsentRecord.Method.choices,
-        required=False,
-    )
-    witness_name = forms.CharField(
-        label=_("Witness"),
-        required=False,
-        max_length=150,
-        help_text=_("Only when consent was given orally before a witness."),
-    )
-    consent_share_story = forms.BooleanField(
-        label=_("…and to share an anonymised story with the donor"), required=False
-    )
-    consent_share_photo = forms.BooleanField(
-        label=_("…and to share a photo with the donor"), required=False
-    )
+    consent_method = consent_field("method", required=False)
+    witness_name = consent_field("witness_name")
+    consent_share_story = consent_field("share_story")
+    consent_share_photo = consent_field("share_photo")
 
     CONSENT_FIELDS = (
         "consent_processing",
@@ -135,24 +140,11 @@ FIELD_ALIASES = {"consent": "consent_processing"}
 
 
 class ConsentForm(forms.Form):
-    processing = forms.BooleanField(
-        label=_("The household agrees to the processing of its personal data"), required=False
-    )
-    share_story = forms.BooleanField(
-        label=_("…and to share an anonymised story with the donor"), required=False
-    )
-    share_photo = forms.BooleanField(
-        label=_("…and to share a photo with the donor"), required=False
-    )
-    method = forms.ChoiceField(
-        label=_("How consent was given"), choices=ConsentRecord.Method.choices
-    )
-    witness_name = forms.CharField(
-        label=_("Witness"),
-        required=False,
-        max_length=150,
-        help_text=_("Only when consent was given orally before a witness."),
-    )
+    processing = consent_field("processing")
+    share_story = consent_field("share_story")
+    share_photo = consent_field("share_photo")
+    method = consent_field("method")
+    witness_name = consent_field("witness_name")
 
 
 class WithdrawForm(forms.Form):

@@ -60,32 +60,18 @@ def submitted(make_household, officer_a, villages):
 @pytest.fixture
 def officer_verifier_a(db, communes):
     """One person who is both officer and verifier of commune A (the four-eyes case)."""
-    from accounts.services import staff_create
-    from tests.conftest import COMMUNE_A, PASSWORD
+    from tests.conftest import COMMUNE_A, _staff
 
-    return staff_create(
-        email="both.a@test.vn",
-        name="Người Hai Vai",
-        password=PASSWORD,
-        roles=[
-            {"role": "officer", "communes": [COMMUNE_A]},
-            {"role": "verifier", "communes": [COMMUNE_A]},
-        ],
-        acting_user=None,
-    )
+    roles = [{"role": role, "communes": [COMMUNE_A]} for role in ("officer", "verifier")]
+    return _staff("both.a@test.vn", "Người Hai Vai", roles)
 
 
 @pytest.fixture
 def second_verifier(db, communes):
-    from accounts.services import staff_create
-    from tests.conftest import COMMUNE_A, PASSWORD
+    from tests.conftest import COMMUNE_A, _staff
 
-    return staff_create(
-        email="verifier2@test.vn",
-        name="Trần Xác Minh",
-        password=PASSWORD,
-        roles=[{"role": "verifier", "communes": [COMMUNE_A]}],
-        acting_user=None,
+    return _staff(
+        "verifier2@test.vn", "Trần Xác Minh", [{"role": "verifier", "communes": [COMMUNE_A]}]
     )
 
 

@@ -14,6 +14,15 @@ pytestmark = pytest.mark.django_db
 S = Household.Status
 
 
+def assert_refused(code: str, household, status: str, service, **kwargs) -> None:
+    """The service refuses with `code` and the household keeps `status`."""
+    with pytest.raises(ApplicationError) as caught:
+        service(household_id=household.id, **kwargs)
+    assert caught.value.code == code
+    household.refresh_from_db()
+    assert household.status == status
+
+
 def test_it_keeps_only_the_keyed_hash_and_last_four_digits(make_household, officer_a):
     number = cccd(424242)
     household = make_household(officer_a, cccd=number)
@@ -152,11 +161,9 @@ def test_an_inactive_household_frees_its_cccd(make_household, officer_a):
 
 def test_no_processing_consent_no_submission(make_household, officer_a):
     household = make_household(officer_a, consent=None)
-    with pytest.raises(ApplicationError) as caught:
-        editing.household_submit(household_id=household.id, actor=officer_a)
-    assert caught.value.code == "consent_required"
-    household.refresh_from_db()
-    assert household.status == S.DRAFT
+    assert_refused(
+        "consent_required", household, S.DRAFT, editing.household_submit, actor=officer_a
+    )
     privacy.household_record_consent(
         household_id=household.id, actor=officer_a, processing=True, method="signed_form"
     )
@@ -275,11 +282,13 @@ def test_a_near_duplicate_must_be_confirmed_with_a_reason(
     make_household(officer_a, head_name="Hồ Văn Pả", village=villages["A"].id)
     twin = make_household(officer_a, head_name="HO VAN  PA", village=villages["A"].id)
     editing.household_submit(household_id=twin.id, actor=officer_a)
-    with pytest.raises(ApplicationError) as caught:
-        verification.household_verify(household_id=twin.id, actor=verifier)
-    assert caught.value.code == "near_duplicate_unconfirmed"
-    twin.refresh_from_db()
-    assert twin.status == S.SUBMITTED
+    assert_refused(
+        "near_duplicate_unconfirmed",
+        twin,
+        S.SUBMITTED,
+        verification.household_verify,
+        actor=verifier,
+    )
     verification.household_verify(
         household_id=twin.id,
         actor=verifier,
