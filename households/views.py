@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
@@ -239,43 +240,53 @@ def household_consent(request, pk: int):
     return render(request, "households/consent.html", {"form": form, "household": household})
 
 
+# The erasing acts: their form (and its name on the detail page), the service, the fields it
+# takes, the message of an incomplete form and the message of success.
+ERASING_ACTS = {
+    "withdraw": (
+        WithdrawForm,
+        "withdraw_form",
+        privacy.household_withdraw_consent,
+        ("method", "witness_name"),
+        gettext_lazy("Confirm the withdrawal first."),
+        gettext_lazy("Consent withdrawn: the household left the list and was anonymised."),
+    ),
+    "anonymise": (
+        AnonymiseForm,
+        "anonymise_form",
+        privacy.household_anonymise,
+        ("reason",),
+        gettext_lazy("Describe the household's request."),
+        gettext_lazy("The household's personal data were erased."),
+    ),
+}
+
+
+def _erasing_act(request, pk: int, act: str):
+    """Withdrawal and anonymisation: the form must be complete, then the service erases."""
+    form_class, form_name, service, fields, incomplete, done = ERASING_ACTS[act]
+    form = form_class(request.POST)
+    if not form.is_valid():
+        error = ApplicationError(str(incomplete), code="invalid")
+        return _action_failed(request, pk, error, **{form_name: form})
+    try:
+        service(household_id=pk, actor=request.user, **{f: form.cleaned_data[f] for f in fields})
+    except ApplicationError as error:
+        return _action_failed(request, pk, error, **{form_name: form})
+    messages.success(request, str(done))
+    return redirect("households:detail", pk)
+
+
 @require_POST
 @staff_only(Role.OFFICER)
 def household_withdraw(request, pk: int):
-    form = WithdrawForm(request.POST)
-    if not form.is_valid():
-        error = ApplicationError(_("Confirm the withdrawal first."), code="invalid")
-        return _action_failed(request, pk, error, withdraw_form=form)
-    try:
-        privacy.household_withdraw_consent(
-            household_id=pk,
-            actor=request.user,
-            method=form.cleaned_data["method"],
-            witness_name=form.cleaned_data["witness_name"],
-        )
-    except ApplicationError as error:
-        return _action_failed(request, pk, error, withdraw_form=form)
-    messages.success(
-        request, _("Consent withdrawn: the household left the list and was anonymised.")
-    )
-    return redirect("households:detail", pk)
+    return _erasing_act(request, pk, "withdraw")
 
 
 @require_POST
 @staff_only(*STAFF)
 def household_anonymise(request, pk: int):
-    form = AnonymiseForm(request.POST)
-    if not form.is_valid():
-        error = ApplicationError(_("Describe the household's request."), code="invalid")
-        return _action_failed(request, pk, error, anonymise_form=form)
-    try:
-        privacy.household_anonymise(
-            household_id=pk, actor=request.user, reason=form.cleaned_data["reason"]
-        )
-    except ApplicationError as error:
-        return _action_failed(request, pk, error, anonymise_form=form)
-    messages.success(request, _("The household's personal data were erased."))
-    return redirect("households:detail", pk)
+    return _erasing_act(request, pk, "anonymise")
 
 
 @staff_only(*STAFF)
