@@ -84,7 +84,6 @@ HOUSEHOLD_FIELDS: tuple[HouseholdField, ...] = (
     HouseholdField("need", _("Why the household needs a phone"), Kind.OPTIONAL_TEXT),
 )
 
-BY_NAME = {f.name: f for f in HOUSEHOLD_FIELDS}
 # The facts of a household: every field but where it lives (commune, village).
 FACTS = tuple(f for f in HOUSEHOLD_FIELDS if f.kind not in (Kind.COMMUNE, Kind.VILLAGE))
 FACT_NAMES = tuple(f.name for f in FACTS)
