@@ -152,3 +152,15 @@ def test_rescore_households_rescores_only_stale_versions(
     call_command("rescore_households", "--all", stdout=out)
     assert out.getvalue().strip() == "1 of 2 households re-scored (formula 2026.1)."
     assert Household.objects.get(id=current).priority_score != 2
+
+
+def test_stale_versions_are_reported_by_the_database_check(make_household, officer_a):
+    from households.checks import stale_priority_scores
+
+    household = make_household(officer_a)
+    assert stale_priority_scores(databases=["default"]) == []
+    Household.objects.filter(id=household.id).update(priority_version="2025.9")
+    (warning,) = stale_priority_scores(databases=["default"])
+    assert warning.id == "households.W001" and warning.msg.startswith("1 households")
+    call_command("rescore_households", stdout=StringIO())
+    assert stale_priority_scores(databases=["default"]) == []
