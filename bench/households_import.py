@@ -33,7 +33,7 @@ GOAL_SECONDS = 15.0
 def build_file(rows: int, villages: dict[str, list[str]], *, bad: int = 0) -> bytes:
     from openpyxl import Workbook
 
-    from households.excel import HEADERS
+    from households.fields import HEADERS
 
     wb = Workbook(write_only=True)
     sheet = wb.create_sheet("Danh sách hộ")
@@ -100,7 +100,7 @@ def run(rows: int, connection) -> None:
     from accounts.services import staff_create
     from core.errors import ApplicationError
     from households.models import Household
-    from households.services import household_import
+    from households.services.imports import household_import
     from places.models import Village
 
     villages = {

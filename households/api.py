@@ -15,10 +15,12 @@ from rest_framework.views import APIView
 from accounts.scoping import scope_for
 from core.api import error_response
 from core.errors import ApplicationError
-from households import selectors, services
-from households.excel import XLSX_TYPE, xlsx_response
+from households import selectors
+from households.excel.export import XLSX_TYPE, xlsx_response
+from households.fields import FACT_NAMES, HOUSEHOLD_FIELDS, HouseholdField, Kind
 from households.models import ConsentRecord, Household
 from households.selectors import STAFF_ROLES
+from households.services import editing, imports, privacy, verification
 
 
 class IsHouseholdStaff(BasePermission):
@@ -40,24 +42,39 @@ class ConsentInput(serializers.Serializer):
     witness_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
 
 
-class HouseholdInput(serializers.Serializer):
-    # Types only; the rules (CCCD shape, counts, scope) are the service's, so they match the pages.
-    commune = serializers.CharField(max_length=5)
-    village = serializers.IntegerField(required=False, allow_null=True)
-    head_name = serializers.CharField(max_length=150)
-    cccd = serializers.CharField(max_length=32, write_only=True)
-    members = serializers.IntegerField(default=1)
-    school_age_children = serializers.IntegerField(default=0)
-    elderly = serializers.IntegerField(default=0)
-    disabled = serializers.IntegerField(default=0)
-    poverty_status = serializers.CharField()
-    poverty_certificate_no = serializers.CharField(required=False, allow_blank=True, default="")
-    poverty_certificate_year = serializers.IntegerField(required=False, allow_null=True)
-    deprivations = serializers.ListField(child=serializers.CharField(), default=list)
-    phone_situation = serializers.CharField()
-    coverage_4g = serializers.CharField()
-    need = serializers.CharField(required=False, allow_blank=True, default="")
-    consent = ConsentInput(required=False)
+# What the API adds to the declared fields (households/fields.py), by field.
+API_OPTIONS = {
+    "commune": {"max_length": 5},
+    "head_name": {"max_length": 150},
+    "cccd": {"max_length": 32, "write_only": True},
+    "members": {"default": 1},
+}
+
+
+def input_field(f: HouseholdField) -> serializers.Field:
+    """The API field of a declared household field, by its kind. Types only; the rules (CCCD
+    shape, counts, scope) are the service's, so they match the pages."""
+    options = API_OPTIONS.get(f.name, {})
+    if f.kind == Kind.COUNT:
+        return serializers.IntegerField(**{"default": 0, **options})
+    if f.kind in (Kind.VILLAGE, Kind.YEAR):
+        return serializers.IntegerField(required=False, allow_null=True)
+    if f.kind == Kind.OPTIONAL_TEXT:
+        return serializers.CharField(required=False, allow_blank=True, default="")
+    if f.kind == Kind.MULTI:
+        return serializers.ListField(child=serializers.CharField(), default=list)
+    return serializers.CharField(**options)  # commune, text, CCCD and choices
+
+
+HouseholdInput = type(
+    "HouseholdInput",
+    (serializers.Serializer,),
+    {
+        **{f.name: input_field(f) for f in HOUSEHOLD_FIELDS},
+        "consent": ConsentInput(required=False),
+        "__module__": __name__,
+    },
+)
 
 
 class PriorityOutput(serializers.Serializer):
@@ -87,19 +104,8 @@ class HouseholdOutput(serializers.ModelSerializer):
             "commune",
             "village",
             "village_name",
-            "head_name",
-            "cccd_last4",
-            "members",
-            "school_age_children",
-            "elderly",
-            "disabled",
-            "poverty_status",
-            "poverty_certificate_no",
-            "poverty_certificate_year",
-            "deprivations",
-            "phone_situation",
-            "coverage_4g",
-            "need",
+            # The facts as stored: the last 4 digits of the CCCD, never the number.
+            *("cccd_last4" if name == "cccd" else name for name in FACT_NAMES),
             "need_kind",
             "priority",
             "consent",
@@ -163,7 +169,7 @@ class HouseholdListView(GenericAPIView):
     def post(self, request):
         data = HouseholdInput(data=request.data)
         data.is_valid(raise_exception=True)
-        household = services.household_create(actor=request.user, **data.validated_data)
+        household = editing.household_create(actor=request.user, **data.validated_data)
         return Response(_output(request, household.id), status=201)
 
 
@@ -179,7 +185,7 @@ class HouseholdDetailView(APIView):
         selectors.household_get(user=request.user, household_id=pk)
         data = HouseholdInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        services.household_update(household_id=pk, actor=request.user, **data.validated_data)
+        editing.household_update(household_id=pk, actor=request.user, **data.validated_data)
         return Response(_output(request, pk))
 
 
@@ -204,7 +210,7 @@ class _ActionView(APIView):
 @extend_schema(request=None, responses=HouseholdOutput)
 class SubmitView(_ActionView):
     def act(self, request, pk, data):
-        services.household_submit(household_id=pk, actor=request.user)
+        editing.household_submit(household_id=pk, actor=request.user)
 
 
 @extend_schema(request=VerifyInput, responses=HouseholdOutput)
@@ -212,7 +218,7 @@ class VerifyView(_ActionView):
     input_class = VerifyInput
 
     def act(self, request, pk, data):
-        services.household_verify(household_id=pk, actor=request.user, **data)
+        verification.household_verify(household_id=pk, actor=request.user, **data)
 
 
 @extend_schema(request=ReasonInput, responses=HouseholdOutput)
@@ -220,7 +226,7 @@ class RejectView(_ActionView):
     input_class = ReasonInput
 
     def act(self, request, pk, data):
-        services.household_reject(household_id=pk, actor=request.user, reason=data["reason"])
+        verification.household_reject(household_id=pk, actor=request.user, reason=data["reason"])
 
 
 @extend_schema(request=ReasonInput, responses=HouseholdOutput)
@@ -228,7 +234,7 @@ class RequestChangesView(_ActionView):
     input_class = ReasonInput
 
     def act(self, request, pk, data):
-        services.household_request_changes(
+        verification.household_request_changes(
             household_id=pk, actor=request.user, reason=data["reason"]
         )
 
@@ -253,7 +259,7 @@ class AnonymiseView(_ActionView):
     input_class = ReasonInput
 
     def act(self, request, pk, data):
-        services.household_anonymise(household_id=pk, actor=request.user, reason=data["reason"])
+        privacy.household_anonymise(household_id=pk, actor=request.user, reason=data["reason"])
 
 
 class WithdrawInput(serializers.Serializer):
@@ -269,7 +275,7 @@ class WithdrawConsentView(_ActionView):
     input_class = WithdrawInput
 
     def act(self, request, pk, data):
-        services.household_withdraw_consent(household_id=pk, actor=request.user, **data)
+        privacy.household_withdraw_consent(household_id=pk, actor=request.user, **data)
 
 
 class PersonalDataView(APIView):
@@ -280,9 +286,7 @@ class PersonalDataView(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request, pk: int):
         selectors.household_get(user=request.user, household_id=pk)
-        return Response(
-            services.household_export_personal_data(household_id=pk, actor=request.user)
-        )
+        return Response(privacy.household_export_personal_data(household_id=pk, actor=request.user))
 
 
 ImportReport = inline_serializer(
@@ -318,7 +322,7 @@ class ImportView(APIView):
             raise ApplicationError(message, code="file_required", fields={"file": [message]})
         commit = request.query_params.get("commit", "false").lower() in {"1", "true", "yes"}
         try:
-            report = services.household_import(
+            report = imports.household_import(
                 actor=request.user, content=upload.read(), file_name=upload.name, commit=commit
             )
         except ApplicationError as error:
@@ -336,6 +340,6 @@ class ImportTemplateView(APIView):
 
     @extend_schema(responses={(200, XLSX_TYPE): bytes})
     def get(self, request):
-        from households.excel import build_template
+        from households.excel.template import build_template
 
         return xlsx_response(build_template(user=request.user), "mau-nhap-ho-gia-dinh.xlsx")

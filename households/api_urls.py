@@ -4,6 +4,17 @@ from django.urls import path
 
 from households import api
 
+# Acts on one household: /households/<pk>/<act>/, named household-<act>.
+ACTS = {
+    "submit": api.SubmitView,
+    "verify": api.VerifyView,
+    "reject": api.RejectView,
+    "request-changes": api.RequestChangesView,
+    "withdraw-consent": api.WithdrawConsentView,
+    "anonymise": api.AnonymiseView,
+    "personal-data": api.PersonalDataView,
+}
+
 urlpatterns = [
     path("households/", api.HouseholdListView.as_view(), name="household-list"),
     path("households/import/", api.ImportView.as_view(), name="household-import"),
@@ -13,23 +24,8 @@ urlpatterns = [
         name="household-import-template",
     ),
     path("households/<int:pk>/", api.HouseholdDetailView.as_view(), name="household-detail"),
-    path("households/<int:pk>/submit/", api.SubmitView.as_view(), name="household-submit"),
-    path("households/<int:pk>/verify/", api.VerifyView.as_view(), name="household-verify"),
-    path("households/<int:pk>/reject/", api.RejectView.as_view(), name="household-reject"),
-    path(
-        "households/<int:pk>/request-changes/",
-        api.RequestChangesView.as_view(),
-        name="household-request-changes",
-    ),
-    path(
-        "households/<int:pk>/withdraw-consent/",
-        api.WithdrawConsentView.as_view(),
-        name="household-withdraw-consent",
-    ),
-    path("households/<int:pk>/anonymise/", api.AnonymiseView.as_view(), name="household-anonymise"),
-    path(
-        "households/<int:pk>/personal-data/",
-        api.PersonalDataView.as_view(),
-        name="household-personal-data",
+    *(
+        path(f"households/<int:pk>/{act}/", view.as_view(), name=f"household-{act}")
+        for act, view in ACTS.items()
     ),
 ]

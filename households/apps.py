@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class HouseholdsConfig(AppConfig):
     name = "households"
     verbose_name = _("Households")
+
+    def ready(self):
+        from households import checks  # noqa: F401  (registers the system checks)

@@ -4,10 +4,10 @@ events, consent records and priority breakdowns). Puts `ctx["households"]` (stat
 
 from __future__ import annotations
 
-from households import services
 from households.cccd import cccd_hash
 from households.lifecycle import household_transition
 from households.models import Household
+from households.services import editing, verification
 from places.models import Village
 
 OFFICER_A = "canbo.tarut@noisong.local"  # 19588
@@ -110,7 +110,7 @@ def load(ctx: dict) -> None:
                 "share_photo": rng.random() < 0.4,
                 "method": rng.choice(["signed_form", "thumbprint", "signed_form"]),
             }
-        household = services.household_create(
+        household = editing.household_create(
             actor=officer,
             commune=commune,
             village=village.id,
@@ -125,21 +125,21 @@ def load(ctx: dict) -> None:
                 household_id=hid, to="inactive", actor=officer, reason="Hộ đã chuyển đi nơi khác"
             )
         elif final != "draft":
-            services.household_submit(household_id=hid, actor=officer)
+            editing.household_submit(household_id=hid, actor=officer)
             if final == "needs_changes":
-                services.household_request_changes(
+                verification.household_request_changes(
                     household_id=hid,
                     actor=verifier,
                     reason="Ghi rõ số giấy chứng nhận hộ nghèo và năm cấp.",
                 )
             elif final == "rejected":
-                services.household_reject(
+                verification.household_reject(
                     household_id=hid,
                     actor=verifier,
                     reason="Hộ không thuộc diện nghèo hoặc cận nghèo và đã có điện thoại thông minh.",
                 )
             elif final in ("verified", "allocated", "served"):
-                services.household_verify(household_id=hid, actor=verifier)
+                verification.household_verify(household_id=hid, actor=verifier)
                 coordinator = accounts[COORDINATOR[commune]]
                 if final in ("allocated", "served"):
                     household_transition(household_id=hid, to="allocated", actor=coordinator)

@@ -6,115 +6,84 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
-from accounts.scoping import scope_for
+from households.fields import FACT_NAMES, HOUSEHOLD_FIELDS, HouseholdField, Kind
 from households.models import ConsentRecord, Household
-from places.models import Commune, Village
+from households.selectors import nomination_communes
+from places.models import Village
 
 NUMBER = {"inputmode": "numeric", "min": "0", "max": "50"}
 
 
-def nomination_communes(user):
-    scope = scope_for(user)
-    communes = Commune.objects.order_by("name")
-    if not scope.is_admin:
-        communes = communes.filter(code__in=scope.communes(Role.OFFICER))
-    return communes
+# What the form adds to the declared fields (households/fields.py), by field.
+FORM_OPTIONS = {
+    "head_name": {"max_length": 150},
+    "cccd": {
+        "max_length": 20,
+        "widget": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    },
+    "members": {"initial": None},
+    "poverty_status": {"widget": forms.RadioSelect},
+    "poverty_certificate_no": {"max_length": 50},
+    "need": {"widget": forms.Textarea({"rows": 3})},
+}
 
 
-class HouseholdForm(forms.Form):
-    commune = forms.ChoiceField(label=_("Commune"))
-    village = forms.ChoiceField(
-        label=_("Village (thôn, bản)"),
-        required=False,
-        help_text=_(
-            "Same name in the same village is shown to the verifier as a possible duplicate."
-        ),
+def form_field(f: HouseholdField) -> forms.Field:
+    """The form field of a declared household field, by its kind."""
+    options = {"label": f.label, **({"help_text": f.help_text} if f.help_text else {})}
+    options.update(FORM_OPTIONS.get(f.name, {}))
+    if f.kind == Kind.COUNT:
+        return forms.IntegerField(**{"initial": 0, "widget": forms.NumberInput(NUMBER), **options})
+    if f.kind == Kind.YEAR:
+        widget = forms.NumberInput({"inputmode": "numeric"})
+        return forms.IntegerField(required=False, widget=widget, **options)
+    if f.kind == Kind.CHOICE:
+        return forms.ChoiceField(choices=f.choices.choices, **options)
+    if f.kind == Kind.MULTI:
+        widget = forms.CheckboxSelectMultiple
+        return forms.MultipleChoiceField(
+            choices=f.choices.choices, required=False, widget=widget, **options
+        )
+    if f.kind in (Kind.COMMUNE, Kind.VILLAGE):
+        # Choices: the communes the officer covers and their villages, set per form.
+        return forms.ChoiceField(required=f.kind == Kind.COMMUNE, **options)
+    return forms.CharField(required=f.kind != Kind.OPTIONAL_TEXT, **options)
+
+
+# The household's fields, in the declared order; the consent fields follow (HouseholdForm).
+_HouseholdFields = type(
+    "_HouseholdFields", (forms.Form,), {f.name: form_field(f) for f in HOUSEHOLD_FIELDS}
+)
+
+
+CONSENT_LABELS = {
+    "processing": _("The household agrees to the processing of its personal data"),
+    "share_story": _("…and to share an anonymised story with the donor"),
+    "share_photo": _("…and to share a photo with the donor"),
+    "method": _("How consent was given"),
+    "witness_name": _("Witness"),
+}
+
+
+def consent_field(purpose: str, **options) -> forms.Field:
+    """One field of a household's consent, for the nomination form and the consent page."""
+    label = CONSENT_LABELS[purpose]
+    if purpose == "method":
+        return forms.ChoiceField(label=label, choices=ConsentRecord.Method.choices, **options)
+    if purpose == "witness_name":
+        help_text = _("Only when consent was given orally before a witness.")
+        return forms.CharField(label=label, required=False, max_length=150, help_text=help_text)
+    return forms.BooleanField(label=label, required=False, **options)
+
+
+class HouseholdForm(_HouseholdFields):
+    consent_processing = consent_field(
+        "processing", help_text=_("Required before submitting. Silence is not consent.")
     )
-    head_name = forms.CharField(
-        label=_("Full name of the head of household"),
-        max_length=150,
-        help_text=_("As written on the citizen ID card, with diacritics."),
-    )
-    cccd = forms.CharField(
-        label=_("Citizen ID (CCCD) number of the head"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        help_text=_(
-            "12 digits. Only a keyed fingerprint and the last 4 digits are stored, never the number."
-        ),
-    )
-    members = forms.IntegerField(
-        label=_("Members of the household"), widget=forms.NumberInput(NUMBER)
-    )
-    school_age_children = forms.IntegerField(
-        label=_("School-age children"), initial=0, widget=forms.NumberInput(NUMBER)
-    )
-    elderly = forms.IntegerField(
-        label=_("Elderly members"), initial=0, widget=forms.NumberInput(NUMBER)
-    )
-    disabled = forms.IntegerField(
-        label=_("Members with disability"),
-        initial=0,
-        widget=forms.NumberInput(NUMBER),
-        help_text=_("A count only: do not write diagnoses."),
-    )
-    poverty_status = forms.ChoiceField(
-        label=_("Poverty status"),
-        choices=Household.Poverty.choices,
-        widget=forms.RadioSelect,
-        help_text=_("As certified by the commune under the multidimensional poverty standard."),
-    )
-    poverty_certificate_no = forms.CharField(
-        label=_("Certificate number"), required=False, max_length=50
-    )
-    poverty_certificate_year = forms.IntegerField(
-        label=_("Certificate year"),
-        required=False,
-        widget=forms.NumberInput({"inputmode": "numeric"}),
-    )
-    deprivations = forms.MultipleChoiceField(
-        label=_("Information deprivations"),
-        choices=Household.Deprivation.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    phone_situation = forms.ChoiceField(
-        label=_("Phone situation"), choices=Household.PhoneSituation.choices
-    )
-    coverage_4g = forms.ChoiceField(
-        label=_("4G coverage at home"),
-        choices=Household.Coverage.choices,
-        help_text=_("Try a call or a web page at the house if you can."),
-    )
-    need = forms.CharField(
-        label=_("Why the household needs a phone"),
-        required=False,
-        widget=forms.Textarea({"rows": 3}),
-        help_text=_("In your words. It is never shown to donors unless the household agrees."),
-    )
-    consent_processing = forms.BooleanField(
-        label=_("The household agrees to the processing of its personal data"),
-        required=False,
-        help_text=_("Required before submitting. Silence is not consent."),
-    )
-    consent_method = forms.ChoiceField(
-        label=_("How consent was given"),
-        choices=ConsentRecord.Method.choices,
-        required=False,
-    )
-    witness_name = forms.CharField(
-        label=_("Witness"),
-        required=False,
-        max_length=150,
-        help_text=_("Only when consent was given orally before a witness."),
-    )
-    consent_share_story = forms.BooleanField(
-        label=_("…and to share an anonymised story with the donor"), required=False
-    )
-    consent_share_photo = forms.BooleanField(
-        label=_("…and to share a photo with the donor"), required=False
-    )
+    consent_method = consent_field("method", required=False)
+    witness_name = consent_field("witness_name")
+    consent_share_story = consent_field("share_story")
+    consent_share_photo = consent_field("share_photo")
 
     CONSENT_FIELDS = (
         "consent_processing",
@@ -144,25 +113,7 @@ class HouseholdForm(forms.Form):
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
-        kwargs = {
-            key: data.get(key)
-            for key in (
-                "commune",
-                "head_name",
-                "cccd",
-                "members",
-                "school_age_children",
-                "elderly",
-                "disabled",
-                "poverty_status",
-                "poverty_certificate_no",
-                "poverty_certificate_year",
-                "deprivations",
-                "phone_situation",
-                "coverage_4g",
-                "need",
-            )
-        }
+        kwargs = {key: data.get(key) for key in ("commune", *FACT_NAMES)}
         kwargs["village"] = data.get("village") or None
         if self.household is not None:
             if not kwargs["cccd"]:
@@ -179,22 +130,9 @@ class HouseholdForm(forms.Form):
 
     @staticmethod
     def initial_for(household: Household) -> dict:
-        return {
-            "commune": household.commune_id,
-            "village": str(household.village_id or ""),
-            "head_name": household.head_name,
-            "members": household.members,
-            "school_age_children": household.school_age_children,
-            "elderly": household.elderly,
-            "disabled": household.disabled,
-            "poverty_status": household.poverty_status,
-            "poverty_certificate_no": household.poverty_certificate_no,
-            "poverty_certificate_year": household.poverty_certificate_year,
-            "deprivations": household.deprivations,
-            "phone_situation": household.phone_situation,
-            "coverage_4g": household.coverage_4g,
-            "need": household.need,
-        }
+        initial = {"commune": household.commune_id, "village": str(household.village_id or "")}
+        initial.update({key: getattr(household, key) for key in FACT_NAMES if key != "cccd"})
+        return initial
 
 
 # Service field names → form field names, where they differ.
@@ -202,24 +140,11 @@ FIELD_ALIASES = {"consent": "consent_processing"}
 
 
 class ConsentForm(forms.Form):
-    processing = forms.BooleanField(
-        label=_("The household agrees to the processing of its personal data"), required=False
-    )
-    share_story = forms.BooleanField(
-        label=_("…and to share an anonymised story with the donor"), required=False
-    )
-    share_photo = forms.BooleanField(
-        label=_("…and to share a photo with the donor"), required=False
-    )
-    method = forms.ChoiceField(
-        label=_("How consent was given"), choices=ConsentRecord.Method.choices
-    )
-    witness_name = forms.CharField(
-        label=_("Witness"),
-        required=False,
-        max_length=150,
-        help_text=_("Only when consent was given orally before a witness."),
-    )
+    processing = consent_field("processing")
+    share_story = consent_field("share_story")
+    share_photo = consent_field("share_photo")
+    method = consent_field("method")
+    witness_name = consent_field("witness_name")
 
 
 class WithdrawForm(forms.Form):

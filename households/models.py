@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import StatusEvent
+from core.models import Event, StatusEvent
 from places.models import Commune, Village
 
 
@@ -351,3 +351,27 @@ class HouseholdImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.rows})"
+
+
+class CommuneFlagsEvent(Event):
+    """One change of a commune's mountain or extremely-difficult flag (or of the basis given for
+    them), made through households/services/communes.py, which re-scores the commune's
+    households in the same transaction. `data`: {"changes": {flag: {"from", "to"}}, "basis",
+    "rescored": households whose score changed, "priority_version"}. The flags live in places;
+    this row lives here because the re-scoring is a households matter."""
+
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        related_name="flag_events",
+        verbose_name=_("commune"),
+    )
+
+    class Meta(Event.Meta):
+        verbose_name = _("commune flags change")
+        verbose_name_plural = _("commune flags changes")
+
+    def __str__(self) -> str:
+        changes = self.data.get("changes", {})
+        moves = ", ".join(f"{flag} → {change['to']}" for flag, change in changes.items())
+        return f"{self.commune_id}: {moves or self.data.get('basis', '')}"

@@ -19,8 +19,11 @@ lists every factor with its points, so the breakdown always sums to the score:
 - ``coverage_4g`` — good 5, weak 2, none 0: a phone serves the household only where 4G reaches
   the home.
 
-A new formula gets a new version string; stored scores keep the version they were made with until
-the household is saved again (every save recomputes).
+A new formula gets a new version string. Every save of a household recomputes its score; the
+scores of households that are not saved are brought up to date by `python manage.py
+rescore_households` (those of another version; `--all` for every one) and, for the mountain
+factor, by a change of the commune's flags (households/services/communes.py), so stored scores
+never mix versions silently.
 """
 
 from __future__ import annotations

@@ -6,11 +6,21 @@ from __future__ import annotations
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from accounts.models import Role
-from accounts.scoping import filter_by_commune
+from accounts.scoping import filter_by_commune, scope_for
 from core.errors import NotFound
 from households.models import Household, HouseholdEvent, HouseholdImport, name_key
+from places.models import Commune
 
 STAFF_ROLES = (Role.OFFICER, Role.VERIFIER)
+
+
+def nomination_communes(user) -> QuerySet[Commune]:
+    """The communes where `user` may nominate (all, for an admin), by name."""
+    scope = scope_for(user)
+    communes = Commune.objects.order_by("name")
+    if not scope.is_admin:
+        communes = communes.filter(code__in=scope.communes(Role.OFFICER))
+    return communes
 
 
 def households_visible_to(user) -> QuerySet[Household]:

@@ -116,75 +116,73 @@ def check_deprivations(values) -> tuple[list[str], str]:
     return sorted(set(values)), ""
 
 
+def check_certificate_no(value) -> tuple[str, str]:
+    number = str(value or "").strip()
+    if len(number) > 50:
+        return number, _("The certificate number is too long.")
+    return number, ""
+
+
+def check_need(value) -> tuple[str, str]:
+    need = str(value or "").strip()
+    if len(need) > NEED_MAX:
+        return need, _("Keep the need under %(n)s characters.") % {"n": NEED_MAX}
+    return need, ""
+
+
+def _count_check(field: str):
+    return lambda value: parse_count(value, field=field)
+
+
+def _choice_check(choices, message):
+    return lambda value: check_choice(value, choices, message=message)
+
+
+# The check of each fact, in the order the errors are reported. Each returns (value, message).
+FACT_CHECKS = (
+    ("head_name", check_head_name),
+    ("cccd", check_cccd),
+    *((field, _count_check(field)) for field in COUNT_FIELDS),
+    (
+        "poverty_status",
+        _choice_check(
+            Household.Poverty, lambda: _("Choose the poverty status: poor, near-poor or other.")
+        ),
+    ),
+    ("poverty_certificate_no", check_certificate_no),
+    ("poverty_certificate_year", check_certificate_year),
+    ("deprivations", check_deprivations),
+    (
+        "phone_situation",
+        _choice_check(
+            Household.PhoneSituation, lambda: _("Choose the household's phone situation.")
+        ),
+    ),
+    (
+        "coverage_4g",
+        _choice_check(
+            Household.Coverage, lambda: _("Choose the 4G coverage at home: good, weak or none.")
+        ),
+    ),
+    ("need", check_need),
+)
+# Facts kept in the clean values only when valid (the others keep their cleaned value).
+ONLY_WHEN_VALID = frozenset({"cccd", *COUNT_FIELDS})
+
+
 def check_facts(data: dict, *, partial: bool = False) -> tuple[dict, dict[str, str]]:
     """Checks the facts of a household (all but commune, village and consent).
     Returns (clean values, {field: message}). With partial, only the keys present are checked."""
     clean: dict = {}
     errors: dict[str, str] = {}
-
-    def wanted(key: str) -> bool:
-        return not partial or key in data
-
-    if wanted("head_name"):
-        clean["head_name"], msg = check_head_name(data.get("head_name"))
+    for key, check in FACT_CHECKS:
+        if partial and key not in data:
+            continue
+        value, msg = check(data.get(key))
         if msg:
-            errors["head_name"] = msg
-    if wanted("cccd"):
-        checked, msg = check_cccd(data.get("cccd"))
-        if msg:
-            errors["cccd"] = msg
-        else:
-            clean["cccd"] = checked
-    for field in COUNT_FIELDS:
-        if wanted(field):
-            value, msg = parse_count(data.get(field), field=field)
-            if msg:
-                errors[field] = msg
-            else:
-                clean[field] = value
-    if wanted("poverty_status"):
-        clean["poverty_status"], msg = check_choice(
-            data.get("poverty_status"),
-            Household.Poverty,
-            message=lambda: _("Choose the poverty status: poor, near-poor or other."),
-        )
-        if msg:
-            errors["poverty_status"] = msg
-    if wanted("poverty_certificate_no"):
-        number = str(data.get("poverty_certificate_no") or "").strip()
-        if len(number) > 50:
-            errors["poverty_certificate_no"] = _("The certificate number is too long.")
-        clean["poverty_certificate_no"] = number
-    if wanted("poverty_certificate_year"):
-        year, msg = check_certificate_year(data.get("poverty_certificate_year"))
-        if msg:
-            errors["poverty_certificate_year"] = msg
-        clean["poverty_certificate_year"] = year
-    if wanted("deprivations"):
-        clean["deprivations"], msg = check_deprivations(data.get("deprivations"))
-        if msg:
-            errors["deprivations"] = msg
-    if wanted("phone_situation"):
-        clean["phone_situation"], msg = check_choice(
-            data.get("phone_situation"),
-            Household.PhoneSituation,
-            message=lambda: _("Choose the household's phone situation."),
-        )
-        if msg:
-            errors["phone_situation"] = msg
-    if wanted("coverage_4g"):
-        clean["coverage_4g"], msg = check_choice(
-            data.get("coverage_4g"),
-            Household.Coverage,
-            message=lambda: _("Choose the 4G coverage at home: good, weak or none."),
-        )
-        if msg:
-            errors["coverage_4g"] = msg
-    if wanted("need"):
-        need = str(data.get("need") or "").strip()
-        if len(need) > NEED_MAX:
-            errors["need"] = _("Keep the need under %(n)s characters.") % {"n": NEED_MAX}
-        clean["need"] = need
+            errors[key] = msg
+        if not msg or key not in ONLY_WHEN_VALID:
+            clean[key] = value
     counts = {k: clean.get(k) for k in COUNT_FIELDS if k in clean}
     if "members" in counts:
         for field, msg in check_counts(counts).items():

@@ -1,5 +1,5 @@
 """Officer and verifier pages: server-rendered, mobile first, no JavaScript needed. Thin: parse
-a form, call a service or a selector, render; the rules live in services.py."""
+a form, call a service or a selector, render; the rules live in households/services/."""
 
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.scoping import scope_for
 from core.errors import ApplicationError, NotFound, apply_to_form
-from households import selectors, services
-from households.excel import xlsx_response
+from households import selectors
+from households.excel.export import xlsx_response
 from households.forms import (
     FIELD_ALIASES,
     AnonymiseForm,
@@ -31,6 +32,7 @@ from households.forms import (
     WithdrawForm,
 )
 from households.models import Household
+from households.services import editing, imports, privacy, verification
 from places.models import Commune
 
 STAFF = (Role.OFFICER, Role.VERIFIER)
@@ -101,7 +103,7 @@ def household_create(request):
     form = HouseholdForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            household = services.household_create(actor=request.user, **form.service_kwargs())
+            household = editing.household_create(actor=request.user, **form.service_kwargs())
         except ApplicationError as error:
             _apply(form, error)
         else:
@@ -121,7 +123,7 @@ def household_edit(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.household_update(household_id=pk, actor=request.user, **form.service_kwargs())
+            editing.household_update(household_id=pk, actor=request.user, **form.service_kwargs())
         except ApplicationError as error:
             _apply(form, error)
         else:
@@ -134,7 +136,7 @@ def _detail_context(request, household: Household, **extra) -> dict:
     scope = scope_for(request.user)
     near = []
     if household.status == Household.Status.SUBMITTED:
-        near = list(services.near_duplicates_of(household).select_related("village"))
+        near = list(verification.near_duplicates_of(household).select_related("village"))
     return {
         "household": household,
         "timeline": selectors.household_timeline(household=household),
@@ -143,11 +145,11 @@ def _detail_context(request, household: Household, **extra) -> dict:
         "near_duplicates": near,
         "is_officer": scope.covers_commune(household.commune_id, Role.OFFICER),
         "is_verifier": scope.covers_commune(household.commune_id, Role.VERIFIER),
-        "worked_on": services.has_worked_on(household, request.user),
+        "worked_on": verification.has_worked_on(household, request.user),
         "decision_form": extra.pop("decision_form", None) or DecisionForm(),
         "withdraw_form": extra.pop("withdraw_form", None) or WithdrawForm(),
         "anonymise_form": extra.pop("anonymise_form", None) or AnonymiseForm(),
-        "editable": household.status in services.EDITABLE and not household.is_anonymised,
+        "editable": household.status in editing.EDITABLE and not household.is_anonymised,
         **extra,
     }
 
@@ -171,7 +173,7 @@ def _action_failed(request, pk: int, error: ApplicationError, **forms):
 @staff_only(Role.OFFICER)
 def household_submit(request, pk: int):
     try:
-        services.household_submit(household_id=pk, actor=request.user)
+        editing.household_submit(household_id=pk, actor=request.user)
     except ApplicationError as error:
         return _action_failed(request, pk, error)
     messages.success(request, _("Submitted for verification."))
@@ -187,19 +189,19 @@ def household_decide(request, pk: int):
     action = request.POST.get("action")
     try:
         if action == "verify":
-            services.household_verify(
+            verification.household_verify(
                 household_id=pk,
                 actor=request.user,
                 near_duplicate_reason=data.get("near_duplicate_reason", ""),
             )
             messages.success(request, _("Household verified."))
         elif action == "reject":
-            services.household_reject(
+            verification.household_reject(
                 household_id=pk, actor=request.user, reason=data.get("reason", "")
             )
             messages.success(request, _("Nomination rejected."))
         elif action == "request_changes":
-            services.household_request_changes(
+            verification.household_request_changes(
                 household_id=pk, actor=request.user, reason=data.get("reason", "")
             )
             messages.success(request, _("Returned to the officer for changes."))
@@ -223,7 +225,7 @@ def household_consent(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.household_record_consent(
+            privacy.household_record_consent(
                 household_id=pk, actor=request.user, **form.cleaned_data
             )
         except ApplicationError as error:
@@ -238,49 +240,59 @@ def household_consent(request, pk: int):
     return render(request, "households/consent.html", {"form": form, "household": household})
 
 
+# The erasing acts: their form (and its name on the detail page), the service, the fields it
+# takes, the message of an incomplete form and the message of success.
+ERASING_ACTS = {
+    "withdraw": (
+        WithdrawForm,
+        "withdraw_form",
+        privacy.household_withdraw_consent,
+        ("method", "witness_name"),
+        gettext_lazy("Confirm the withdrawal first."),
+        gettext_lazy("Consent withdrawn: the household left the list and was anonymised."),
+    ),
+    "anonymise": (
+        AnonymiseForm,
+        "anonymise_form",
+        privacy.household_anonymise,
+        ("reason",),
+        gettext_lazy("Describe the household's request."),
+        gettext_lazy("The household's personal data were erased."),
+    ),
+}
+
+
+def _erasing_act(request, pk: int, act: str):
+    """Withdrawal and anonymisation: the form must be complete, then the service erases."""
+    form_class, form_name, service, fields, incomplete, done = ERASING_ACTS[act]
+    form = form_class(request.POST)
+    if not form.is_valid():
+        error = ApplicationError(str(incomplete), code="invalid")
+        return _action_failed(request, pk, error, **{form_name: form})
+    try:
+        service(household_id=pk, actor=request.user, **{f: form.cleaned_data[f] for f in fields})
+    except ApplicationError as error:
+        return _action_failed(request, pk, error, **{form_name: form})
+    messages.success(request, str(done))
+    return redirect("households:detail", pk)
+
+
 @require_POST
 @staff_only(Role.OFFICER)
 def household_withdraw(request, pk: int):
-    form = WithdrawForm(request.POST)
-    if not form.is_valid():
-        error = ApplicationError(_("Confirm the withdrawal first."), code="invalid")
-        return _action_failed(request, pk, error, withdraw_form=form)
-    try:
-        services.household_withdraw_consent(
-            household_id=pk,
-            actor=request.user,
-            method=form.cleaned_data["method"],
-            witness_name=form.cleaned_data["witness_name"],
-        )
-    except ApplicationError as error:
-        return _action_failed(request, pk, error, withdraw_form=form)
-    messages.success(
-        request, _("Consent withdrawn: the household left the list and was anonymised.")
-    )
-    return redirect("households:detail", pk)
+    return _erasing_act(request, pk, "withdraw")
 
 
 @require_POST
 @staff_only(*STAFF)
 def household_anonymise(request, pk: int):
-    form = AnonymiseForm(request.POST)
-    if not form.is_valid():
-        error = ApplicationError(_("Describe the household's request."), code="invalid")
-        return _action_failed(request, pk, error, anonymise_form=form)
-    try:
-        services.household_anonymise(
-            household_id=pk, actor=request.user, reason=form.cleaned_data["reason"]
-        )
-    except ApplicationError as error:
-        return _action_failed(request, pk, error, anonymise_form=form)
-    messages.success(request, _("The household's personal data were erased."))
-    return redirect("households:detail", pk)
+    return _erasing_act(request, pk, "anonymise")
 
 
 @staff_only(*STAFF)
 def household_personal_data(request, pk: int):
     selectors.household_get(user=request.user, household_id=pk)
-    data = services.household_export_personal_data(household_id=pk, actor=request.user)
+    data = privacy.household_export_personal_data(household_id=pk, actor=request.user)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
     )
@@ -302,7 +314,7 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            batch, report = services.household_import_upload(
+            batch, report = imports.household_import_upload(
                 actor=request.user, content=upload.read(), file_name=upload.name
             )
         except ApplicationError as error:
@@ -320,7 +332,7 @@ def import_upload(request):
 @staff_only(Role.OFFICER)
 def import_commit(request, pk: int):
     try:
-        report = services.household_import_commit(actor=request.user, import_id=pk)
+        report = imports.household_import_commit(actor=request.user, import_id=pk)
     except ApplicationError as error:
         report = getattr(error, "report", None)
         messages.error(request, error.message)
@@ -341,7 +353,7 @@ def import_commit(request, pk: int):
 
 @staff_only(Role.OFFICER)
 def import_template(request):
-    from households.excel import build_template
+    from households.excel.template import build_template
 
     return xlsx_response(build_template(user=request.user), "mau-nhap-ho-gia-dinh.xlsx")
 
@@ -350,7 +362,7 @@ def import_template(request):
 def commune_export(request, code: str):
     if not scope_for(request.user).covers_commune(code, *STAFF):
         raise Http404
-    from households.excel import export_households
+    from households.excel.export import export_households
 
     households = selectors.commune_households_for_export(user=request.user, commune=code)
     return xlsx_response(export_households(households), f"ho-gia-dinh-{code}.xlsx")

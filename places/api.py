@@ -74,7 +74,7 @@ class HubViewSet(
         data.is_valid(raise_exception=True)
         payload = dict(data.validated_data)
         payload.pop("is_active", None)
-        hub = services.hub_create(acting_user=request.user, **payload)
+        hub = services.hub_create(actor=request.user, **payload)
         return Response(HubOutput(selectors.hub_list().get(id=hub.id)).data, status=201)
 
     @extend_schema(request=HubInput(partial=True), responses=HubOutput)
@@ -82,7 +82,7 @@ class HubViewSet(
         hub = self.get_object()
         data = HubInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        services.hub_update(hub_id=hub.id, acting_user=request.user, **data.validated_data)
+        services.hub_update(hub_id=hub.id, actor=request.user, **data.validated_data)
         return Response(HubOutput(selectors.hub_list().get(id=hub.id)).data)
 
 

@@ -3,7 +3,8 @@
 data file `places/data/quang-tri-communes.csv` (sources in places/data/SOURCES.md).
 
 Used by the data migration, so every fresh database has them, and by `load_communes`.
-Flags an admin has corrected are kept unless `reset_flags` is asked for.
+The flags are set here only for a new commune: an existing commune's flags change through
+households/services/communes.py (`manage.py commune_flags`), which re-scores its households.
 """
 
 from __future__ import annotations
@@ -43,22 +44,20 @@ def reviewed_flags() -> dict[str, dict]:
         return {row["code"]: row for row in csv.DictReader(handle)}
 
 
-def load_communes(commune_model, *, reset_flags: bool = False) -> int:
+def load_communes(commune_model) -> int:
     flags = reviewed_flags()
     existing = {c.code: c for c in commune_model.objects.all()}
     created = 0
     for unit in official_units():
         row = flags.get(unit["code"], {})
         commune = existing.get(unit["code"])
-        if commune is None:
+        is_new = commune is None
+        if is_new:
             commune = commune_model(code=unit["code"])
             created += 1
-            reset = True
-        else:
-            reset = reset_flags
         commune.name = unit["name"]
         commune.kind = unit["kind"]
-        if reset and row:
+        if is_new and row:
             commune.is_mountain = row["mountain"] == "true"
             commune.is_extremely_difficult = row["extremely_difficult"] == "true"
             commune.flags_basis = row["basis"]

@@ -1,4 +1,5 @@
-"""Writes to places: hubs and corrections of a commune's flags (admins)."""
+"""Writes to places: hubs (admins). A commune's flags change through
+households/services/communes.py, which re-scores the commune's households."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def _communes(codes, field: str) -> list[Commune]:
 
 
 @transaction.atomic
-def hub_create(*, name: str, commune: str, address: str, serves=(), acting_user=None) -> Hub:
+def hub_create(*, name: str, commune: str, address: str, serves=(), actor=None) -> Hub:
     name = (name or "").strip()
     if not name:
         raise ApplicationError(
@@ -41,7 +42,7 @@ def hub_create(*, name: str, commune: str, address: str, serves=(), acting_user=
 def hub_update(
     *,
     hub_id: int,
-    acting_user=None,
+    actor=None,
     name=None,
     commune=None,
     address=None,

@@ -59,7 +59,8 @@ def world(personas, communes, villages, hubs) -> World:
     from donations.services import gift_vietqr_create, pledge_create
     from households.lifecycle import household_transition
     from households.models import HouseholdImport
-    from households.services import household_create, household_submit, household_verify
+    from households.services.editing import household_create, household_submit
+    from households.services.verification import household_verify
     from logistics.services import batch_create, batch_dispatch, device_receive, handover_create
     from matching.models import Allocation
     from matching.services import match_run_create

@@ -193,7 +193,7 @@ def donor_pledges_and_gives(page, live_server, hubs, fake_stripe):  # noqa: F811
 def officer_nominates_two_households(page, live_server, officer_a, tmp_path):
     from openpyxl import load_workbook
 
-    from households.excel import COLUMNS
+    from households.fields import COLUMNS
     from households.models import Household
 
     sign_in(page, live_server, officer_a.email)

@@ -39,7 +39,7 @@ def household_data(commune, **overrides) -> dict:
 
 @pytest.fixture
 def make_household(communes):
-    from households.services import household_create
+    from households.services.editing import household_create
 
     def make(actor, commune=None, **overrides):
         commune = commune or communes["A"]
@@ -51,7 +51,7 @@ def make_household(communes):
 @pytest.fixture
 def submitted(make_household, officer_a, villages):
     """A nomination of officer A in commune A, submitted and waiting for the verifier."""
-    from households.services import household_submit
+    from households.services.editing import household_submit
 
     household = make_household(officer_a, village=villages["A"].id)
     return household_submit(household_id=household.id, actor=officer_a)
@@ -60,32 +60,18 @@ def submitted(make_household, officer_a, villages):
 @pytest.fixture
 def officer_verifier_a(db, communes):
     """One person who is both officer and verifier of commune A (the four-eyes case)."""
-    from accounts.services import staff_create
-    from tests.conftest import COMMUNE_A, PASSWORD
+    from tests.conftest import COMMUNE_A, _staff
 
-    return staff_create(
-        email="both.a@test.vn",
-        name="Người Hai Vai",
-        password=PASSWORD,
-        roles=[
-            {"role": "officer", "communes": [COMMUNE_A]},
-            {"role": "verifier", "communes": [COMMUNE_A]},
-        ],
-        actor=None,
-    )
+    roles = [{"role": role, "communes": [COMMUNE_A]} for role in ("officer", "verifier")]
+    return _staff("both.a@test.vn", "Người Hai Vai", roles)
 
 
 @pytest.fixture
 def second_verifier(db, communes):
-    from accounts.services import staff_create
-    from tests.conftest import COMMUNE_A, PASSWORD
+    from tests.conftest import COMMUNE_A, _staff
 
-    return staff_create(
-        email="verifier2@test.vn",
-        name="Trần Xác Minh",
-        password=PASSWORD,
-        roles=[{"role": "verifier", "communes": [COMMUNE_A]}],
-        actor=None,
+    return _staff(
+        "verifier2@test.vn", "Trần Xác Minh", [{"role": "verifier", "communes": [COMMUNE_A]}]
     )
 
 
@@ -93,7 +79,7 @@ def excel_file(rows: list[dict], *, headers: list[str] | None = None) -> bytes:
     """An .xlsx in the template's format, with the given rows ({column key: value})."""
     from openpyxl import Workbook
 
-    from households.excel import COLUMNS, HEADERS
+    from households.fields import COLUMNS, HEADERS
 
     wb = Workbook()
     sheet = wb.active

@@ -8,7 +8,7 @@ from django.db import connection, connections
 
 from core.errors import Conflict
 from households.models import Household
-from households.services import household_create
+from households.services.editing import household_create
 from tests.households.conftest import cccd, household_data
 
 

@@ -5,7 +5,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from households.excel import HEADERS
+from households.fields import HEADERS
 from households.models import ConsentRecord, Household, HouseholdEvent, HouseholdImport
 from tests.conftest import assert_error
 from tests.households.conftest import cccd, excel_file, excel_row
@@ -245,7 +245,7 @@ def test_ten_thousand_rows_with_a_few_bad_ones_write_nothing(api, officer_a, vil
     wb = Workbook(write_only=True)
     sheet = wb.create_sheet("Danh sách hộ")
     sheet.append(HEADERS)
-    from households.excel import COLUMNS
+    from households.fields import COLUMNS
 
     bad_rows = {1234: "members", 5678: "cccd", 9999: "coverage_4g"}
     for i in range(10_000):

@@ -80,7 +80,7 @@ def test_the_form_reports_a_duplicate_on_the_cccd(client, officer_a, make_househ
 def test_the_officer_edits_and_submits_and_sees_why_it_came_back(
     client, officer_a, verifier, make_household
 ):
-    from households import services
+    from households.services import verification
 
     household = make_household(officer_a)
     client.force_login(officer_a)
@@ -93,7 +93,7 @@ def test_the_officer_edits_and_submits_and_sees_why_it_came_back(
     client.post(f"/ho-gia-dinh/{household.id}/gui/")
     household.refresh_from_db()
     assert household.status == "submitted"
-    services.household_request_changes(
+    verification.household_request_changes(
         household_id=household.id, actor=verifier, reason="Ghi rõ thôn, bản."
     )
     page = client.get(f"/ho-gia-dinh/{household.id}/").content.decode()
@@ -131,10 +131,10 @@ def test_the_verifier_verifies_from_the_page(client, verifier, submitted):
 def test_four_eyes_on_the_page_is_403_and_changes_nothing(
     client, officer_verifier_a, make_household
 ):
-    from households import services
+    from households.services import editing
 
     household = make_household(officer_verifier_a)
-    services.household_submit(household_id=household.id, actor=officer_verifier_a)
+    editing.household_submit(household_id=household.id, actor=officer_verifier_a)
     client.force_login(officer_verifier_a)
     assert "bốn mắt" in client.get("/xac-minh/").content.decode()
     response = client.post(f"/ho-gia-dinh/{household.id}/quyet-dinh/", {"action": "verify"})
@@ -147,11 +147,11 @@ def test_four_eyes_on_the_page_is_403_and_changes_nothing(
 def test_the_queue_warns_of_a_near_duplicate_and_the_reason_is_needed(
     client, verifier, officer_a, make_household, villages
 ):
-    from households import services
+    from households.services import editing
 
     make_household(officer_a, head_name="Hồ Văn Pả", village=villages["A"].id)
     twin = make_household(officer_a, head_name="Ho Van Pa", village=villages["A"].id)
-    services.household_submit(household_id=twin.id, actor=officer_a)
+    editing.household_submit(household_id=twin.id, actor=officer_a)
     client.force_login(verifier)
     assert "Có thể trùng" in client.get("/xac-minh/").content.decode()
     response = client.post(f"/ho-gia-dinh/{twin.id}/quyet-dinh/", {"action": "verify"})
@@ -217,11 +217,11 @@ def test_the_list_page_query_count_is_pinned(
 def test_the_queue_query_count_is_pinned(
     client, verifier, officer_a, make_household, villages, django_assert_num_queries
 ):
-    from households import services
+    from households.services import editing
 
     for _ in range(15):
         h = make_household(officer_a, village=villages["A"].id)
-        services.household_submit(household_id=h.id, actor=officer_a)
+        editing.household_submit(household_id=h.id, actor=officer_a)
     client.force_login(verifier)
     # session, user, scope (3), count, page
     with django_assert_num_queries(7):

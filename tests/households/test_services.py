@@ -4,14 +4,23 @@ Each test checks the database and the event rows, not only what is returned."""
 import pytest
 
 from core.errors import ApplicationError, Conflict, Forbidden, NotFound
-from households import services
 from households.cccd import cccd_hash
 from households.lifecycle import household_transition
 from households.models import ConsentRecord, Household, HouseholdEvent
+from households.services import editing, privacy, verification
 from tests.households.conftest import cccd, household_data
 
 pytestmark = pytest.mark.django_db
 S = Household.Status
+
+
+def assert_refused(code: str, household, status: str, service, **kwargs) -> None:
+    """The service refuses with `code` and the household keeps `status`."""
+    with pytest.raises(ApplicationError) as caught:
+        service(household_id=household.id, **kwargs)
+    assert caught.value.code == code
+    household.refresh_from_db()
+    assert household.status == status
 
 
 def test_it_keeps_only_the_keyed_hash_and_last_four_digits(make_household, officer_a):
@@ -48,7 +57,7 @@ def test_it_records_consent_with_who_when_how_and_purposes(make_household, offic
 
 def test_consent_before_a_witness_needs_the_witness_name(officer_a, communes):
     with pytest.raises(ApplicationError) as caught:
-        services.household_create(
+        editing.household_create(
             actor=officer_a,
             **household_data(communes["A"], consent={"processing": True, "method": "witness"}),
         )
@@ -60,7 +69,7 @@ def test_consent_before_a_witness_needs_the_witness_name(officer_a, communes):
 
 def test_it_refuses_sharing_without_processing_consent(officer_a, communes):
     with pytest.raises(ApplicationError) as caught:
-        services.household_create(
+        editing.household_create(
             actor=officer_a,
             **household_data(communes["A"], consent={"processing": False, "share_photo": True}),
         )
@@ -93,7 +102,7 @@ def test_it_refuses_bad_facts_with_a_message_on_the_field(
     officer_a, communes, overrides, field, message
 ):
     with pytest.raises(ApplicationError) as caught:
-        services.household_create(actor=officer_a, **household_data(communes["A"], **overrides))
+        editing.household_create(actor=officer_a, **household_data(communes["A"], **overrides))
     assert caught.value.status == 400
     assert field in caught.value.fields
     if message:
@@ -103,7 +112,7 @@ def test_it_refuses_bad_facts_with_a_message_on_the_field(
 
 def test_it_refuses_an_unknown_commune(officer_a):
     with pytest.raises(ApplicationError) as caught:
-        services.household_create(actor=officer_a, **household_data("99999"))
+        editing.household_create(actor=officer_a, **household_data("99999"))
     assert caught.value.code == "unknown_commune"
     assert caught.value.fields["commune"] == [
         "“99999” không phải mã của một xã, phường của Quảng Trị."
@@ -112,7 +121,7 @@ def test_it_refuses_an_unknown_commune(officer_a):
 
 def test_it_refuses_a_commune_the_officer_is_not_assigned_to(officer_a, communes):
     with pytest.raises(Forbidden) as caught:
-        services.household_create(actor=officer_a, **household_data(communes["B"]))
+        editing.household_create(actor=officer_a, **household_data(communes["B"]))
     assert caught.value.code == "commune_not_in_scope"
     assert caught.value.fields["commune"] == [
         "Bạn không được phân công ở Xã Hướng Phùng nên không thể đề cử hộ ở đó."
@@ -122,7 +131,7 @@ def test_it_refuses_a_commune_the_officer_is_not_assigned_to(officer_a, communes
 
 def test_it_refuses_a_village_of_another_commune(officer_a, communes, villages):
     with pytest.raises(ApplicationError) as caught:
-        services.household_create(
+        editing.household_create(
             actor=officer_a, **household_data(communes["A"], village=villages["B"].id)
         )
     assert caught.value.code == "invalid_village"
@@ -130,7 +139,7 @@ def test_it_refuses_a_village_of_another_commune(officer_a, communes, villages):
 
 def test_a_verifier_cannot_nominate(verifier, communes):
     with pytest.raises(Forbidden):
-        services.household_create(actor=verifier, **household_data(communes["A"]))
+        editing.household_create(actor=verifier, **household_data(communes["A"]))
 
 
 def test_one_active_household_per_cccd_is_a_409(make_household, officer_a, officer_b, communes):
@@ -152,15 +161,13 @@ def test_an_inactive_household_frees_its_cccd(make_household, officer_a):
 
 def test_no_processing_consent_no_submission(make_household, officer_a):
     household = make_household(officer_a, consent=None)
-    with pytest.raises(ApplicationError) as caught:
-        services.household_submit(household_id=household.id, actor=officer_a)
-    assert caught.value.code == "consent_required"
-    household.refresh_from_db()
-    assert household.status == S.DRAFT
-    services.household_record_consent(
+    assert_refused(
+        "consent_required", household, S.DRAFT, editing.household_submit, actor=officer_a
+    )
+    privacy.household_record_consent(
         household_id=household.id, actor=officer_a, processing=True, method="signed_form"
     )
-    services.household_submit(household_id=household.id, actor=officer_a)
+    editing.household_submit(household_id=household.id, actor=officer_a)
     household.refresh_from_db()
     assert household.status == S.SUBMITTED
     assert household.events.filter(new_status="submitted", actor=officer_a).exists()
@@ -168,13 +175,13 @@ def test_no_processing_consent_no_submission(make_household, officer_a):
 
 def test_an_officer_of_another_commune_cannot_touch_it(submitted, officer_b):
     with pytest.raises(NotFound):
-        services.household_update(household_id=submitted.id, actor=officer_b, members=9)
+        editing.household_update(household_id=submitted.id, actor=officer_b, members=9)
     with pytest.raises(NotFound):
-        services.household_submit(household_id=submitted.id, actor=officer_b)
+        editing.household_submit(household_id=submitted.id, actor=officer_b)
 
 
 def test_a_verifier_verifies_a_nomination_of_someone_else(submitted, verifier):
-    services.household_verify(household_id=submitted.id, actor=verifier)
+    verification.household_verify(household_id=submitted.id, actor=verifier)
     submitted.refresh_from_db()
     assert submitted.status == S.VERIFIED
     event = submitted.events.get(new_status="verified")
@@ -183,13 +190,13 @@ def test_a_verifier_verifies_a_nomination_of_someone_else(submitted, verifier):
 
 def test_four_eyes_nobody_verifies_what_they_nominated(make_household, officer_verifier_a):
     household = make_household(officer_verifier_a)
-    services.household_submit(household_id=household.id, actor=officer_verifier_a)
+    editing.household_submit(household_id=household.id, actor=officer_verifier_a)
     for act in (
-        lambda: services.household_verify(household_id=household.id, actor=officer_verifier_a),
-        lambda: services.household_reject(
+        lambda: verification.household_verify(household_id=household.id, actor=officer_verifier_a),
+        lambda: verification.household_reject(
             household_id=household.id, actor=officer_verifier_a, reason="x"
         ),
-        lambda: services.household_request_changes(
+        lambda: verification.household_request_changes(
             household_id=household.id, actor=officer_verifier_a, reason="x"
         ),
     ):
@@ -207,13 +214,13 @@ def test_four_eyes_nobody_verifies_what_they_edited(
     make_household, officer_a, officer_verifier_a, second_verifier
 ):
     household = make_household(officer_a)
-    services.household_update(household_id=household.id, actor=officer_verifier_a, members=6)
+    editing.household_update(household_id=household.id, actor=officer_verifier_a, members=6)
     assert household.events.filter(kind="edited", actor=officer_verifier_a).exists()
-    services.household_submit(household_id=household.id, actor=officer_a)
+    editing.household_submit(household_id=household.id, actor=officer_a)
     with pytest.raises(Forbidden) as caught:
-        services.household_verify(household_id=household.id, actor=officer_verifier_a)
+        verification.household_verify(household_id=household.id, actor=officer_verifier_a)
     assert caught.value.code == "four_eyes"
-    services.household_verify(household_id=household.id, actor=second_verifier)
+    verification.household_verify(household_id=household.id, actor=second_verifier)
     household.refresh_from_db()
     assert household.status == S.VERIFIED
 
@@ -222,35 +229,37 @@ def test_a_verifier_acts_only_in_their_communes(
     make_household, officer_b, communes, second_verifier
 ):
     household = make_household(officer_b, communes["B"])
-    services.household_submit(household_id=household.id, actor=officer_b)
+    editing.household_submit(household_id=household.id, actor=officer_b)
     with pytest.raises(NotFound):
-        services.household_verify(household_id=household.id, actor=second_verifier)  # covers A only
+        verification.household_verify(
+            household_id=household.id, actor=second_verifier
+        )  # covers A only
     household.refresh_from_db()
     assert household.status == S.SUBMITTED
 
 
 def test_an_officer_cannot_decide(submitted, officer_a, communes):
     with pytest.raises((Forbidden, NotFound)):
-        services.household_verify(household_id=submitted.id, actor=officer_a)
+        verification.household_verify(household_id=submitted.id, actor=officer_a)
 
 
 def test_returning_and_rejecting_need_a_reason(submitted, verifier):
-    for act in (services.household_reject, services.household_request_changes):
+    for act in (verification.household_reject, verification.household_request_changes):
         with pytest.raises(ApplicationError) as caught:
             act(household_id=submitted.id, actor=verifier, reason=" ")
         assert caught.value.code == "reason_required"
 
 
 def test_a_returned_nomination_is_corrected_and_resubmitted(submitted, officer_a, verifier):
-    services.household_request_changes(
+    verification.household_request_changes(
         household_id=submitted.id, actor=verifier, reason="Thiếu số giấy chứng nhận."
     )
     submitted.refresh_from_db()
     assert submitted.status == S.NEEDS_CHANGES
-    services.household_update(
+    editing.household_update(
         household_id=submitted.id, actor=officer_a, poverty_certificate_no="GCN-9"
     )
-    services.household_submit(household_id=submitted.id, actor=officer_a)
+    editing.household_submit(household_id=submitted.id, actor=officer_a)
     submitted.refresh_from_db()
     assert submitted.status == S.SUBMITTED
     moves = list(submitted.events.filter(kind="status").values_list("new_status", flat=True))
@@ -263,7 +272,7 @@ def test_a_returned_nomination_is_corrected_and_resubmitted(submitted, officer_a
 
 def test_a_submitted_nomination_cannot_be_edited(submitted, officer_a):
     with pytest.raises(Conflict) as caught:
-        services.household_update(household_id=submitted.id, actor=officer_a, members=3)
+        editing.household_update(household_id=submitted.id, actor=officer_a, members=3)
     assert caught.value.code == "not_editable"
 
 
@@ -272,13 +281,15 @@ def test_a_near_duplicate_must_be_confirmed_with_a_reason(
 ):
     make_household(officer_a, head_name="Hồ Văn Pả", village=villages["A"].id)
     twin = make_household(officer_a, head_name="HO VAN  PA", village=villages["A"].id)
-    services.household_submit(household_id=twin.id, actor=officer_a)
-    with pytest.raises(ApplicationError) as caught:
-        services.household_verify(household_id=twin.id, actor=verifier)
-    assert caught.value.code == "near_duplicate_unconfirmed"
-    twin.refresh_from_db()
-    assert twin.status == S.SUBMITTED
-    services.household_verify(
+    editing.household_submit(household_id=twin.id, actor=officer_a)
+    assert_refused(
+        "near_duplicate_unconfirmed",
+        twin,
+        S.SUBMITTED,
+        verification.household_verify,
+        actor=verifier,
+    )
+    verification.household_verify(
         household_id=twin.id,
         actor=verifier,
         near_duplicate_reason="Hai anh em cùng tên, khác CCCD.",
@@ -296,13 +307,13 @@ def test_the_same_name_in_another_village_is_no_near_duplicate(
     other = Village.objects.create(commune=communes["A"], name="Bản Tà Rụt 1")
     make_household(officer_a, head_name="Hồ Văn Pả", village=other.id)
     household = make_household(officer_a, head_name="Hồ Văn Pả", village=villages["A"].id)
-    services.household_submit(household_id=household.id, actor=officer_a)
-    services.household_verify(household_id=household.id, actor=verifier)
+    editing.household_submit(household_id=household.id, actor=officer_a)
+    verification.household_verify(household_id=household.id, actor=verifier)
     assert household.events.get(new_status="verified").data == {}
 
 
 def test_withdrawing_consent_makes_it_inactive_and_anonymous(submitted, officer_a):
-    services.household_withdraw_consent(
+    privacy.household_withdraw_consent(
         household_id=submitted.id, actor=officer_a, method="signed_form"
     )
     submitted.refresh_from_db()
@@ -318,7 +329,7 @@ def test_withdrawing_consent_makes_it_inactive_and_anonymous(submitted, officer_
 
 def test_anonymising_removes_name_hash_and_village_but_keeps_the_counts(submitted, verifier):
     members, children = submitted.members, submitted.school_age_children
-    services.household_anonymise(
+    privacy.household_anonymise(
         household_id=submitted.id, actor=verifier, reason="Yêu cầu ngày 1/12"
     )
     submitted.refresh_from_db()
@@ -332,16 +343,16 @@ def test_anonymising_removes_name_hash_and_village_but_keeps_the_counts(submitte
 
 
 def test_a_served_household_stays_served_when_anonymised(submitted, verifier, coordinator_h):
-    services.household_verify(household_id=submitted.id, actor=verifier)
+    verification.household_verify(household_id=submitted.id, actor=verifier)
     household_transition(household_id=submitted.id, to=S.ALLOCATED, actor=coordinator_h)
     household_transition(household_id=submitted.id, to=S.SERVED, actor=coordinator_h)
-    services.household_anonymise(household_id=submitted.id, actor=verifier, reason="Yêu cầu")
+    privacy.household_anonymise(household_id=submitted.id, actor=verifier, reason="Yêu cầu")
     submitted.refresh_from_db()
     assert submitted.status == S.SERVED and submitted.cccd_hash is None
 
 
 def test_the_data_subject_export_holds_everything_and_is_logged(submitted, officer_a):
-    data = services.household_export_personal_data(household_id=submitted.id, actor=officer_a)
+    data = privacy.household_export_personal_data(household_id=submitted.id, actor=officer_a)
     assert data["head_name"] == "Hồ Văn Pả"
     assert data["cccd_last4"] == submitted.cccd_last4
     assert "cccd_hash" not in data
@@ -352,7 +363,7 @@ def test_the_data_subject_export_holds_everything_and_is_logged(submitted, offic
 
 
 def test_matching_moves_stay_allowed(submitted, verifier, coordinator_h):
-    services.household_verify(household_id=submitted.id, actor=verifier)
+    verification.household_verify(household_id=submitted.id, actor=verifier)
     for to in (S.ALLOCATED, S.VERIFIED, S.ALLOCATED, S.SERVED):
         household_transition(household_id=submitted.id, to=to, actor=coordinator_h)
     submitted.refresh_from_db()

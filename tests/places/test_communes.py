@@ -31,7 +31,8 @@ def test_its_flags_come_from_the_reviewed_data_file():
     assert Commune.objects.filter(is_extremely_difficult=True).count() == 19
 
 
-def test_reloading_keeps_an_admins_correction_unless_asked_to_reset():
+def test_reloading_keeps_an_admins_correction():
+    # Corrections go through households/services/communes.py (tested in tests/households).
     commune = Commune.objects.get(code="19597")
     commune.is_mountain = False
     commune.flags_basis = "Corrected by Decision 60/QĐ-BDTTG"
@@ -41,10 +42,6 @@ def test_reloading_keeps_an_admins_correction_unless_asked_to_reset():
     commune.refresh_from_db()
     assert commune.is_mountain is False
     assert commune.flags_basis == "Corrected by Decision 60/QĐ-BDTTG"
-
-    load_communes(Commune, reset_flags=True)
-    commune.refresh_from_db()
-    assert commune.is_mountain is True
     assert Commune.objects.count() == 78
 
 

@@ -5,15 +5,11 @@ from places.models import Commune
 
 
 class Command(BaseCommand):
-    help = "Load or refresh Quảng Trị's commune-level units and their reviewed flags."
+    help = (
+        "Load or refresh Quảng Trị's commune-level units (a new commune gets its reviewed flags; "
+        "to set existing flags back to the reviewed file, use `commune_flags --reset`)."
+    )
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--reset-flags",
-            action="store_true",
-            help="Overwrite admins' flag corrections with the reviewed data file.",
-        )
-
-    def handle(self, *args, reset_flags=False, **options):
-        created = load_communes(Commune, reset_flags=reset_flags)
+    def handle(self, *args, **options):
+        created = load_communes(Commune)
         self.stdout.write(f"{Commune.objects.count()} communes ({created} new).")
