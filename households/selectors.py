@@ -95,20 +95,29 @@ def _near_duplicate_exists():
     )
 
 
+# A verifier's own decisions (a return for changes, say) do not bar them from the next decision.
+DECISIONS = (Household.Status.VERIFIED, Household.Status.REJECTED, Household.Status.NEEDS_CHANGES)
+
+
+def steps_by(user_id: int) -> QuerySet[HouseholdEvent]:
+    """The four-eyes rule's one definition: every step a person took in a household's history
+    (nominating, editing, recording consent, submitting, anything else) except deciding on it.
+    Whoever took such a step may not decide on the household."""
+    return HouseholdEvent.objects.filter(actor_id=user_id).exclude(
+        kind=HouseholdEvent.Kind.STATUS, new_status__in=DECISIONS
+    )
+
+
 def verification_queue(*, user, commune: str | None = None) -> QuerySet[Household]:
     """Submitted nominations in the verifier's communes, oldest first, each marked with
-    `has_near_duplicate` and `worked_on` (the verifier nominated or edited it: four eyes)."""
+    `has_near_duplicate` and `worked_on` (the verifier took a step in it: four eyes)."""
     households = filter_by_commune(
         Household.objects.filter(status=Household.Status.SUBMITTED), user, Role.VERIFIER
     )
     if commune:
         households = households.filter(commune_id=commune)
     worked_on = Q(created_by_id=user.id) | Exists(
-        HouseholdEvent.objects.filter(
-            household_id=OuterRef("id"),
-            actor_id=user.id,
-            kind__in=[HouseholdEvent.Kind.EDITED, HouseholdEvent.Kind.CONSENT],
-        )
+        steps_by(user.id).filter(household_id=OuterRef("id"))
     )
     return (
         households.select_related("commune", "village", "created_by")

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError, Forbidden
 from households.lifecycle import household_transition
-from households.models import Household, HouseholdEvent
+from households.models import Household
+from households.selectors import steps_by
 from households.services.shared import DECIDING_ROLES, S, locked_household, require_role
 
 
@@ -28,14 +29,11 @@ def near_duplicates_of(household: Household):
 
 
 def has_worked_on(household: Household, user) -> bool:
-    """Nominated it, edited it or recorded its consent: such a person may not decide on it."""
+    """Took a step in its history (nominated, edited, recorded consent, submitted...): such a
+    person may not decide on it (households.selectors.steps_by)."""
     if household.created_by_id == user.id:
         return True
-    return HouseholdEvent.objects.filter(
-        household_id=household.id,
-        actor_id=user.id,
-        kind__in=[HouseholdEvent.Kind.EDITED, HouseholdEvent.Kind.CONSENT],
-    ).exists()
+    return steps_by(user.id).filter(household_id=household.id).exists()
 
 
 def _decide(household_id: int, actor) -> Household:
@@ -44,8 +42,8 @@ def _decide(household_id: int, actor) -> Household:
     if has_worked_on(household, actor):
         raise Forbidden(
             _(
-                "Four eyes: you nominated or edited this household, so another verifier "
-                "must decide on it."
+                "Four eyes: you nominated, edited or submitted this household, so another "
+                "verifier must decide on it."
             ),
             code="four_eyes",
         )

@@ -225,6 +225,39 @@ def test_four_eyes_nobody_verifies_what_they_edited(
     assert household.status == S.VERIFIED
 
 
+def test_four_eyes_nobody_decides_on_what_they_submitted(
+    make_household, officer_a, officer_verifier_a, second_verifier
+):
+    """Security review finding 5: whoever submitted a nomination could verify it."""
+    from households import selectors
+
+    household = make_household(officer_a)
+    editing.household_submit(household_id=household.id, actor=officer_verifier_a)
+    queue = {h.id: h.worked_on for h in selectors.verification_queue(user=officer_verifier_a)}
+    assert queue[household.id] is True  # the page says so before the verifier tries
+    with pytest.raises(Forbidden) as caught:
+        verification.household_verify(household_id=household.id, actor=officer_verifier_a)
+    assert caught.value.code == "four_eyes"
+    household.refresh_from_db()
+    assert household.status == S.SUBMITTED
+    assert not household.events.filter(new_status="verified").exists()
+    verification.household_verify(household_id=household.id, actor=second_verifier)
+
+
+def test_a_verifiers_own_return_for_changes_does_not_bar_their_next_decision(
+    make_household, officer_a, second_verifier
+):
+    household = make_household(officer_a)
+    editing.household_submit(household_id=household.id, actor=officer_a)
+    verification.household_request_changes(
+        household_id=household.id, actor=second_verifier, reason="Thiếu năm của giấy chứng nhận"
+    )
+    editing.household_submit(household_id=household.id, actor=officer_a)
+    verification.household_verify(household_id=household.id, actor=second_verifier)
+    household.refresh_from_db()
+    assert household.status == S.VERIFIED
+
+
 def test_a_verifier_acts_only_in_their_communes(
     make_household, officer_b, communes, second_verifier
 ):
