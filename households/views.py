@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.scoping import scope_for
-from core.errors import ApplicationError, NotFound, apply_to_form
+from core.errors import ApplicationError, Conflict, Forbidden, NotFound, apply_to_form
 from households import selectors
 from households.excel.export import xlsx_response
 from households.forms import (
@@ -115,6 +115,13 @@ def household_create(request):
 @staff_only(Role.OFFICER)
 def household_edit(request, pk: int):
     household = selectors.household_get(user=request.user, household_id=pk)
+    try:
+        editing.check_editable(household, request.user)
+    except Forbidden:
+        raise PermissionDenied from None
+    except Conflict as refused:
+        messages.error(request, refused.message)
+        return redirect("households:detail", pk)
     form = HouseholdForm(
         request.POST or None,
         user=request.user,

@@ -130,15 +130,22 @@ def household_create(
 
 
 @transaction.atomic
-def household_update(*, household_id: int, actor, **changes) -> Household:
-    """Edit a draft or a returned nomination. The editor is remembered (four eyes)."""
-    household = locked_household(household_id)
+def check_editable(household: Household, actor) -> None:
+    """Who may edit which household: an officer of its commune, while it is a draft or returned
+    for changes (Forbidden, NotFound or Conflict otherwise). The edit page asks this before it
+    shows the form, so nobody fills in a form they may not save."""
     require_role(actor, household, NOMINATING_ROLES)
     if household.status not in EDITABLE or household.is_anonymised:
         raise Conflict(
             _("Only a draft or a nomination returned for changes can be edited."),
             code="not_editable",
         )
+
+
+def household_update(*, household_id: int, actor, **changes) -> Household:
+    """Edit a draft or a returned nomination. The editor is remembered (four eyes)."""
+    household = locked_household(household_id)
+    check_editable(household, actor)
     consent = changes.pop("consent", None)
     clean, errors = check_facts(changes, partial=True)
     clean_consent, consent_errors = check_consent(consent) if consent is not None else (None, {})

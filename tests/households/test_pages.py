@@ -295,3 +295,35 @@ def test_withdrawing_consent_on_the_page_needs_a_confirmation(client, officer_a,
     )
     page = client.get(f"/ho-gia-dinh/{submitted.id}/").content.decode()
     assert f"Hộ #{submitted.id} (đã ẩn danh)" in page
+
+
+def test_the_edit_page_is_403_before_the_form_for_someone_who_may_not_save_it(
+    client, make_household, officer_a, communes
+):
+    """Security review finding 8: an officer of B who verifies in A saw A's edit form."""
+    from tests.conftest import COMMUNE_A, COMMUNE_B, _staff
+
+    draft = make_household(officer_a)
+    two_roles = _staff(
+        "officer.b.verifier.a@test.vn",
+        "Hai Vai Khác Xã",
+        [
+            {"role": "officer", "communes": [COMMUNE_B]},
+            {"role": "verifier", "communes": [COMMUNE_A]},
+        ],
+    )
+    client.force_login(two_roles)
+    assert client.get(f"/ho-gia-dinh/{draft.id}/").status_code == 200  # may see it as verifier
+    response = client.get(f"/ho-gia-dinh/{draft.id}/sua/")
+    assert response.status_code == 403
+    assert b'name="head_name"' not in response.content
+
+
+def test_the_edit_page_of_a_submitted_nomination_goes_back_to_it_with_the_reason(
+    client, officer_a, submitted
+):
+    client.force_login(officer_a)
+    response = client.get(f"/ho-gia-dinh/{submitted.id}/sua/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/ho-gia-dinh/{submitted.id}/"
+    assert "Chỉ sửa được hồ sơ nháp" in response.content.decode()
+    assert Household.objects.get(id=submitted.id).status == "submitted"
