@@ -18,7 +18,7 @@ from core.errors import ApplicationError
 from households import selectors
 from households.excel.export import XLSX_TYPE, xlsx_response
 from households.fields import FACT_NAMES, HOUSEHOLD_FIELDS, HouseholdField, Kind
-from households.models import ConsentRecord, Household
+from households.models import ConsentRecord, Household, HouseholdAccess
 from households.selectors import STAFF_ROLES
 from households.services import editing, imports, privacy, verification
 
@@ -178,7 +178,11 @@ class HouseholdDetailView(APIView):
 
     @extend_schema(operation_id="households_retrieve", responses=HouseholdOutput)
     def get(self, request, pk: int):
-        return Response(_output(request, pk))
+        body = _output(request, pk)
+        privacy.accesses_record(
+            actor=request.user, household_ids=[body["id"]], channel=HouseholdAccess.Channel.API
+        )
+        return Response(body)
 
     @extend_schema(request=HouseholdInput(partial=True), responses=HouseholdOutput)
     def patch(self, request, pk: int):

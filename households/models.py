@@ -375,3 +375,29 @@ class CommuneFlagsEvent(Event):
         changes = self.data.get("changes", {})
         moves = ", ".join(f"{flag} → {change['to']}" for flag, change in changes.items())
         return f"{self.commune_id}: {moves or self.data.get('basis', '')}"
+
+
+class HouseholdAccess(Event):
+    """One reading of a household's personal data: who opened which household, when, and where
+    (its page, the API, a personal-data export, a commune's Excel export). Kept apart from
+    HouseholdEvent: reading is no step in the household's history (four eyes), but a data
+    subject and an admin may ask who saw what (Law 91/2025)."""
+
+    class Channel(models.TextChoices):
+        PAGE = "page", _("Household page")
+        API = "api", _("API")
+        PERSONAL_DATA = "personal_data", _("Personal-data export")
+        COMMUNE_EXPORT = "commune_export", _("Commune Excel export")
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="accesses", verbose_name=_("household")
+    )
+    channel = models.CharField(_("where"), max_length=16, choices=Channel.choices)
+
+    class Meta(Event.Meta):
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        indexes = [models.Index(fields=["household", "at"]), models.Index(fields=["actor", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} → {self.household_id} ({self.channel})"

@@ -31,7 +31,7 @@ from households.forms import (
     ImportForm,
     WithdrawForm,
 )
-from households.models import Household
+from households.models import Household, HouseholdAccess
 from households.services import editing, imports, privacy, verification
 from places.models import Commune
 
@@ -164,6 +164,9 @@ def _detail_context(request, household: Household, **extra) -> dict:
 @staff_only(*STAFF)
 def household_detail(request, pk: int):
     household = selectors.household_get(user=request.user, household_id=pk)
+    privacy.accesses_record(
+        actor=request.user, household_ids=[pk], channel=HouseholdAccess.Channel.PAGE
+    )
     return render(request, "households/detail.html", _detail_context(request, household))
 
 
@@ -371,5 +374,11 @@ def commune_export(request, code: str):
         raise Http404
     from households.excel.export import export_households
 
-    households = selectors.commune_households_for_export(user=request.user, commune=code)
+    households = list(selectors.commune_households_for_export(user=request.user, commune=code))
+    privacy.accesses_record(
+        actor=request.user,
+        household_ids=[h.id for h in households],
+        channel=HouseholdAccess.Channel.COMMUNE_EXPORT,
+        data={"commune": code},
+    )
     return xlsx_response(export_households(households), f"ho-gia-dinh-{code}.xlsx")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.errors import ApplicationError, Conflict
 from households.fields import FACT_NAMES
 from households.lifecycle import household_transition
-from households.models import ConsentRecord, Household, HouseholdEvent
+from households.models import ConsentRecord, Household, HouseholdAccess, HouseholdEvent
 from households.services.shared import (
     DECIDING_ROLES,
     NOMINATING_ROLES,
@@ -266,4 +266,17 @@ def household_export_personal_data(*, household_id: int, actor) -> dict:
         "events": [_exported(e, EVENT_EXPORT) for e in household.events.all()],
     }
     record_act(household, actor, HouseholdEvent.Kind.EXPORTED)
+    accesses_record(
+        actor=actor, household_ids=[household.id], channel=HouseholdAccess.Channel.PERSONAL_DATA
+    )
     return data
+
+
+def accesses_record(*, actor, household_ids, channel: str, data: dict | None = None) -> int:
+    """Log that `actor` read these households' personal data (one row each, one query)."""
+    rows = [
+        HouseholdAccess(actor=actor, household_id=hid, channel=channel, data=data or {})
+        for hid in household_ids
+    ]
+    HouseholdAccess.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
