@@ -8,7 +8,10 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from donations.lifecycle import device_transition
 from donations.models import Donor, Gift
-from donations.services import device_outcome_record, donor_for, ledger_spend, pledge_create
+from donations.services.donors import donor_for
+from donations.services.ledger import ledger_spend
+from donations.services.outcomes import device_outcome_record
+from donations.services.pledges import pledge_create
 
 PHONE = {"supports_4g": True, "supports_volte": True, "has_nfc": True, "os": "android"}
 

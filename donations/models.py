@@ -305,7 +305,7 @@ class DevicePhoto(models.Model):
 
 class DeviceOutcome(models.Model):
     """What a donor and the public may learn after handover: anonymised, consented only.
-    Logistics records it through services.device_outcome_record; never a name, ID, village or phone."""
+    Logistics records it through services.outcomes.device_outcome_record; never a name, ID, village or phone."""
 
     class HouseholdKind(models.TextChoices):
         STUDENT = "student", _("A family with school children")
@@ -505,7 +505,7 @@ class LedgerEntry(models.Model):
 
 
 class LedgerAttribution(models.Model):
-    """Which gift paid how much of a spend (see services.ledger_spend for the rule)."""
+    """Which gift paid how much of a spend (see services/ledger.py for the rule)."""
 
     spend = models.ForeignKey(LedgerEntry, on_delete=models.CASCADE, related_name="attributions")
     gift = models.ForeignKey(Gift, on_delete=models.PROTECT, related_name="attributions")

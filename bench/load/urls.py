@@ -27,7 +27,7 @@ from config.urls import handler404, handler500
 from config.urls import urlpatterns as site_urlpatterns
 from donations.api import PledgeInput, PledgeOutput
 from donations.models import Device, DeviceEvent, Pledge, new_tracking_code
-from donations.services import DEVICE_FIELDS, device_check
+from donations.services.pledges import DEVICE_FIELDS, device_check
 from donations.tasks import email_pledge_received
 from donations.views import rate_limit
 

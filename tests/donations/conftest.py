@@ -76,7 +76,7 @@ def jpeg_with_gps(size=(2400, 1800)) -> bytes:
 
 @pytest.fixture
 def make_pledge(db, communes):
-    from donations.services import pledge_create
+    from donations.services.pledges import pledge_create
 
     def make(user, **kwargs):
         kwargs.setdefault("devices", [phone()])

@@ -18,7 +18,7 @@ from donations.models import (
     StatementLine,
     StripeEvent,
 )
-from donations.services import ledger_spend
+from donations.services.ledger import ledger_spend
 from tests.conftest import assert_error
 from tests.donations.conftest import WEBHOOK_SECRET
 from tests.donations.fake_stripe import sign
@@ -413,7 +413,7 @@ def test_a_file_without_the_needed_columns_is_refused(api, coordinator_h):
 def _paid(donor_user, amount, purpose, currency="VND"):
     from django.utils import timezone
 
-    from donations.services import donor_for
+    from donations.services.donors import donor_for
 
     gift = Gift.objects.create(
         donor=donor_for(user=donor_user).donor,

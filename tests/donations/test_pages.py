@@ -10,7 +10,7 @@ from PIL import Image
 
 from donations.lifecycle import device_transition
 from donations.models import DevicePhoto, Gift, LedgerEntry, PledgeEvent
-from donations.services import ledger_spend
+from donations.services.ledger import ledger_spend
 from tests.conftest import COMMUNE_B
 from tests.donations.conftest import jpeg_with_gps, pledge_body
 

@@ -12,7 +12,7 @@ from PIL import Image
 
 from donations.lifecycle import device_transition
 from donations.models import DeviceOutcome, DevicePhoto, PledgeEvent
-from donations.services import device_outcome_record
+from donations.services.outcomes import device_outcome_record
 from tests.conftest import COMMUNE_A, assert_error
 from tests.donations.conftest import jpeg_with_gps
 

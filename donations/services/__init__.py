@@ -1,0 +1,13 @@
+"""Every write of the donations app, one module per topic. Keyword-only, atomic, an event row
+per write, side effects (emails, thumbnails) on commit. Import from the module itself:
+
+- donors: the donor behind a pledge or gift (`donor_for`);
+- pledges: the phone rules (`device_check`) and pledges (create, update, cancel);
+- photos: the donor's photos of a pledged phone and their thumbnails;
+- outcomes: what a delivered phone became (recorded by logistics at handover);
+- gifts: card gifts (Stripe Checkout), bank transfers (VietQR), the Stripe webhook and its
+  de-duplication, refunds, and the gift's status door (`GIFT`, `gift_transition`);
+- statements: bank statement upload and reconciliation of VietQR gifts;
+- ledger: the fund ledger's spending and its attribution to gifts;
+- errors: the field error the services raise.
+"""
