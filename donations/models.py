@@ -390,20 +390,19 @@ class Gift(models.Model):
         return f"#{self.pk} {self.amount} {self.currency} {self.status}"
 
 
-class GiftEvent(models.Model):
-    """One row per status change of a gift, with what caused it (webhook event, statement line)."""
+class GiftEvent(StatusEvent):
+    """One row per status move of a gift (services.gifts.gift_transition), with what caused it
+    in `source` (the webhook event id, `statement:<id>`); the actor is empty for the system's
+    moves. Rows with old and new status the same are notes (a partial refund, Stripe down)."""
 
     gift = models.ForeignKey(
         Gift, on_delete=models.CASCADE, related_name="events", verbose_name=_("gift")
     )
-    old_status = models.CharField(_("from"), max_length=10, blank=True)
-    new_status = models.CharField(_("to"), max_length=10)
     source = models.CharField(_("source"), max_length=40)
-    data = models.JSONField(default=dict, blank=True)
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StatusEvent.Meta):
+        verbose_name = _("gift event")
+        verbose_name_plural = _("gift events")
 
     def __str__(self) -> str:
         return f"{self.gift_id}: {self.old_status} → {self.new_status}"

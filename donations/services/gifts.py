@@ -1,6 +1,6 @@
-"""Gifts of money: card gifts by Stripe Checkout, bank transfers by VietQR, and the Stripe
-webhook (each event stored once by its id: the de-duplication; the gift's state derived from
-all stored events, in any order)."""
+"""Gifts of money: card gifts by Stripe Checkout, bank transfers by VietQR, the Stripe webhook
+(each event stored once by its id: the de-duplication; the gift's state derived from all stored
+events, in any order), refunds, and the gift's status door (`GIFT`, `gift_transition`)."""
 
 from __future__ import annotations
 
@@ -9,36 +9,109 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import ApplicationError
+from core.lifecycle import Lifecycle
 from donations import money, stripe_client, vietqr
-from donations.models import Gift, GiftEvent, LedgerEntry, StripeEvent
+from donations.models import Gift, GiftEvent, StripeEvent
 from donations.services.donors import donor_for
 from donations.services.errors import field_error
+from donations.services.ledger import ledger_gift_received, ledger_refund_book
+
+S = Gift.Status
+
+# The gift life cycle: one table of allowed moves and one door, `gift_transition`. A card gift is
+# paid or fails by what Stripe's webhook events say, and is refunded in full by Stripe; a bank
+# transfer is paid by a line of a bank statement (services/statements.py).
+GIFT_MOVES: dict[str, set[str]] = {
+    S.PENDING: {S.PAID, S.FAILED},
+    S.FAILED: {S.PAID},  # a delayed payment method may still succeed after a reported failure
+    S.PAID: {S.REFUNDED},
+    S.REFUNDED: set(),
+}
+
+GIFT = Lifecycle(
+    model=Gift,
+    event_model=GiftEvent,
+    subject="gift",
+    allowed=GIFT_MOVES,
+    refusal=gettext_lazy(
+        "A gift that is “%(now)s” cannot become “%(to)s”. Allowed next: %(allowed)s."
+    ),
+    save_fields=("updated_at",),
+)
 
 
-def _gift_status_set(gift: Gift, status: str, *, source: str, data: dict | None = None) -> None:
-    if gift.status == status:
-        return
-    old = gift.status
-    gift.status = status
-    if status == Gift.Status.PAID and gift.paid_at is None:
-        gift.paid_at = timezone.now()
-    gift.save()
-    GiftEvent.objects.create(
-        gift=gift, old_status=old, new_status=status, source=source, data=data or {}
-    )
-    if status == Gift.Status.PAID:
-        _entry, created = LedgerEntry.objects.get_or_create(
-            gift=gift,
-            kind=LedgerEntry.Kind.GIFT,
-            defaults={"amount": gift.amount, "currency": gift.currency, "note": source},
+def gift_transition(
+    *,
+    gift_id: int,
+    to: str,
+    source: str,
+    actor=None,
+    reason: str = "",
+    data: dict | None = None,
+    also: dict | None = None,
+) -> Gift:
+    """Move a gift to `to`, or raise Conflict (409, invalid_transition) naming the allowed moves
+    and writing nothing. A repeated move changes nothing. Writes one GiftEvent per move with its
+    `source` (the webhook event id, `statement:<id>`); `actor` is None for the system's moves.
+    A gift that becomes paid gets its ledger entry and, after the commit, the donor's email."""
+    with transaction.atomic():
+        also = dict(also or {})
+        if to == S.PAID:
+            paid_at = Gift.objects.select_for_update().values_list("paid_at", flat=True)
+            if paid_at.get(pk=gift_id) is None:
+                also["paid_at"] = timezone.now()
+        gift = GIFT.move(
+            obj_id=gift_id,
+            to=to,
+            actor=actor,
+            reason=reason,
+            data=data,
+            also=also,
+            event_fields={"source": source},
         )
-        if created:
+        if (
+            gift.last_event is not None
+            and to == S.PAID
+            and ledger_gift_received(gift=gift, source=source)
+        ):
             from donations.tasks import email_gift_paid
 
-            gift_id = gift.id
             transaction.on_commit(lambda: email_gift_paid.delay(gift_id))
+    return gift
+
+
+def _gift_note(gift: Gift, *, source: str, actor=None, data: dict | None = None) -> GiftEvent:
+    """A row on the gift's timeline that is not a move (old and new status the same): a partial
+    refund, Stripe being down, a webhook the table refused."""
+    return GiftEvent.objects.create(
+        gift=gift,
+        actor=actor,
+        old_status=gift.status,
+        new_status=gift.status,
+        source=source,
+        data=data or {},
+    )
+
+
+def _gift_created(gift: Gift, *, source: str, actor) -> GiftEvent:
+    return GiftEvent.objects.create(
+        gift=gift, actor=actor, old_status="", new_status=S.PENDING, source=source
+    )
+
+
+def _gift_follow_stripe(gift: Gift, to: str, *, source: str, data: dict | None = None) -> Gift:
+    """Move a card gift to the status Stripe's events say, through the door. A gift refunded
+    after it was paid stays refunded. Any other move the table forbids (a failure reported for a
+    paid gift) is not made: the gift keeps its status and the disagreement is noted for review
+    (`data.review`), and the webhook still answers 200, since a Stripe retry cannot fix it."""
+    if gift.status == to or GIFT.may_move(gift.status, to):
+        return gift_transition(gift_id=gift.id, to=to, source=source, data=data)
+    if not (to == S.PAID and gift.status == S.REFUNDED):
+        _gift_note(gift, source=source, data={**(data or {}), "review": True, "stripe_says": to})
+    return gift
 
 
 def _purpose(purpose: str) -> str:
@@ -81,7 +154,7 @@ def gift_checkout_start(
             amount=amount,
             currency=currency,
         )
-        GiftEvent.objects.create(gift=gift, new_status="pending", source="checkout")
+        _gift_created(gift, source="checkout", actor=actor)
     # Outside the transaction: the pending gift is kept whatever Stripe answers.
     return gift_checkout_session_open(gift_id=gift.id)
 
@@ -105,9 +178,7 @@ def gift_checkout_session_open(*, gift_id: int) -> Gift:
             locale=gift.donor.language,
         )
     except stripe_client.StripeUnavailable:
-        GiftEvent.objects.create(
-            gift=gift, old_status=gift.status, new_status=gift.status, source="stripe_unavailable"
-        )
+        _gift_note(gift, source="stripe_unavailable")
         raise ApplicationError(
             _(
                 "The card payment service is not answering right now. Your gift is saved as "
@@ -122,7 +193,7 @@ def gift_checkout_session_open(*, gift_id: int) -> Gift:
     return gift
 
 
-def _event_refs(event: dict) -> tuple[str, str, str | None]:
+def _stripe_event_refs(event: dict) -> tuple[str, str, str | None]:
     """(session id, payment intent, gift id) named by a webhook event."""
     obj = (event.get("data") or {}).get("object") or {}
     kind = event.get("type", "")
@@ -150,7 +221,7 @@ def stripe_webhook_receive(*, payload: bytes, signature: str | None) -> StripeEv
     """Verify, store once, and bring the gift's state up to date. Raises
     stripe_client.InvalidWebhook for a bad signature (nothing stored)."""
     event = stripe_client.webhook_event_construct(payload, signature)
-    session_id, payment_intent, gift_id = _event_refs(event)
+    session_id, payment_intent, gift_id = _stripe_event_refs(event)
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -207,17 +278,26 @@ def gift_state_from_stripe(*, gift_id: int, source: str) -> Gift:
                 payment_intent=gift.stripe_payment_intent, type="charge.refunded"
             )
         )
+    paid, failed, refunded = _stripe_says(events)
+    if paid:
+        gift = _gift_follow_stripe(gift, S.PAID, source=source)
+    elif failed:
+        gift = _gift_follow_stripe(gift, S.FAILED, source=source)
+    refunded = min(refunded, gift.amount)
+    if refunded > gift.refunded_amount:
+        gift = gift_refund_record(gift=gift, refunded_total=refunded, source=source)
+    return gift
+
+
+def _stripe_says(events: list[StripeEvent]) -> tuple[bool, bool, int]:
+    """(paid, failed, largest refunded amount) by a gift's stored events, in any order."""
     paid = failed = False
     refunded = 0
     for event in events:
         obj = event.payload.get("data", {}).get("object", {})
         if (
             event.type == "checkout.session.completed"
-            and obj.get("payment_status")
-            in (
-                "paid",
-                "no_payment_required",
-            )
+            and obj.get("payment_status") in ("paid", "no_payment_required")
         ) or event.type == "checkout.session.async_payment_succeeded":
             paid = True
         elif event.type == "checkout.session.async_payment_failed":
@@ -225,39 +305,26 @@ def gift_state_from_stripe(*, gift_id: int, source: str) -> Gift:
         elif event.type == "charge.refunded":
             paid = True  # a charge can only be refunded once it was paid
             refunded = max(refunded, int(obj.get("amount_refunded") or 0))
-    if paid and gift.status in (Gift.Status.PENDING, Gift.Status.FAILED):
-        _gift_status_set(gift, Gift.Status.PAID, source=source)
-    elif failed and gift.status == Gift.Status.PENDING:
-        _gift_status_set(gift, Gift.Status.FAILED, source=source)
-    refunded = min(refunded, gift.amount)
-    if refunded > gift.refunded_amount:
-        gift_refund_record(gift=gift, refunded_total=refunded, source=source)
-    return gift
+    return paid, failed, refunded
 
 
-def gift_refund_record(*, gift: Gift, refunded_total: int, source: str) -> None:
+def gift_refund_record(*, gift: Gift, refunded_total: int, source: str) -> Gift:
+    """Book what Stripe refunded since last time; refunded in full, the gift becomes refunded."""
     delta = refunded_total - gift.refunded_amount
     gift.refunded_amount = refunded_total
     gift.save(update_fields=["refunded_amount", "updated_at"])
-    LedgerEntry.objects.create(
-        kind=LedgerEntry.Kind.REFUND, amount=delta, currency=gift.currency, gift=gift, note=source
-    )
+    ledger_refund_book(gift=gift, amount=delta, source=source)
     if refunded_total >= gift.amount:
-        _gift_status_set(
-            gift, Gift.Status.REFUNDED, source=source, data={"refunded": refunded_total}
+        gift = _gift_follow_stripe(
+            gift, S.REFUNDED, source=source, data={"refunded": refunded_total}
         )
     else:
-        GiftEvent.objects.create(
-            gift=gift,
-            old_status=gift.status,
-            new_status=gift.status,
-            source=source,
-            data={"refunded": refunded_total},
-        )
+        _gift_note(gift, source=source, data={"refunded": refunded_total})
     from donations.tasks import email_gift_refunded
 
     gift_id = gift.id
     transaction.on_commit(lambda: email_gift_refunded.delay(gift_id, delta))
+    return gift
 
 
 @transaction.atomic
@@ -296,5 +363,5 @@ def gift_vietqr_create(
         currency="VND",
         memo=memo,
     )
-    GiftEvent.objects.create(gift=gift, new_status="pending", source="vietqr")
+    _gift_created(gift, source="vietqr", actor=actor)
     return gift

@@ -20,6 +20,23 @@ from donations.models import Device, Gift, LedgerAttribution, LedgerEntry
 from donations.services.errors import field_error
 
 
+def ledger_gift_received(*, gift: Gift, source: str) -> bool:
+    """Book a paid gift as money in (once per gift); True when it was booked now."""
+    _entry, created = LedgerEntry.objects.get_or_create(
+        gift=gift,
+        kind=LedgerEntry.Kind.GIFT,
+        defaults={"amount": gift.amount, "currency": gift.currency, "note": source},
+    )
+    return created
+
+
+def ledger_refund_book(*, gift: Gift, amount: int, source: str) -> LedgerEntry:
+    """Book money given back to a donor (a refund lowers what the gift can still pay for)."""
+    return LedgerEntry.objects.create(
+        kind=LedgerEntry.Kind.REFUND, amount=amount, currency=gift.currency, gift=gift, note=source
+    )
+
+
 @transaction.atomic
 def ledger_spend(
     *, kind: str, amount: int, currency: str, device_ids: list[int], note: str, actor

@@ -17,7 +17,7 @@ from core.errors import Forbidden
 from donations import money, vietqr
 from donations.models import Gift, StatementImport, StatementLine
 from donations.services.errors import field_error
-from donations.services.gifts import _gift_status_set
+from donations.services.gifts import GIFT, gift_transition
 
 MEMO_RE = re.compile(r"NS[" + vietqr.MEMO_ALPHABET + r"]{8}")
 HEADERS = {
@@ -188,6 +188,23 @@ def _line_key(row: StatementRow) -> str:
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()
 
 
+def _unmatched_reason(gift: Gift | None, row: StatementRow) -> str | None:
+    """Why a statement line pays no gift, or None when it pays `gift`."""
+    if gift is None:
+        return _("No gift has this memo.")
+    if gift.status == Gift.Status.PAID:
+        return _("Gift %(memo)s was already paid by another line.") % {"memo": gift.memo}
+    if not GIFT.may_move(gift.status, Gift.Status.PAID):
+        return GIFT.refuse(gift.status, Gift.Status.PAID).message
+    if row.amount < gift.amount:
+        return _("%(got)s is less than the %(want)s pledged for %(memo)s.") % {
+            "got": money.format_amount(row.amount, "VND"),
+            "want": money.format_amount(gift.amount, "VND"),
+            "memo": gift.memo,
+        }
+    return None
+
+
 def statement_reconcile(*, content: bytes, filename: str, actor) -> StatementImport:
     """Mark VietQR gifts paid from a bank statement, by the memo in the transfer description.
     Safe to re-run: a line already used (same reference, or same date, amount and text) is
@@ -214,20 +231,10 @@ def statement_reconcile(*, content: bytes, filename: str, actor) -> StatementImp
                 if memos
                 else None
             )
-            reason = None
             if gift is not None and StatementLine.objects.filter(key=key).exists():
                 statement.already += 1  # a parallel upload used this line while we waited
                 continue
-            if gift is None:
-                reason = _("No gift has this memo.")
-            elif gift.status == Gift.Status.PAID:
-                reason = _("Gift %(memo)s was already paid by another line.") % {"memo": gift.memo}
-            elif row.amount < gift.amount:
-                reason = _("%(got)s is less than the %(want)s pledged for %(memo)s.") % {
-                    "got": money.format_amount(row.amount, "VND"),
-                    "want": money.format_amount(gift.amount, "VND"),
-                    "memo": gift.memo,
-                }
+            reason = _unmatched_reason(gift, row)
             if reason:
                 unmatched.append(
                     {
@@ -248,12 +255,13 @@ def statement_reconcile(*, content: bytes, filename: str, actor) -> StatementImp
                 description=row.description,
                 reference=row.reference,
             )
-            gift.bank_reference = row.reference
-            _gift_status_set(
-                gift,
-                Gift.Status.PAID,
+            gift_transition(
+                gift_id=gift.id,
+                to=Gift.Status.PAID,
                 source=f"statement:{statement.id}",
+                actor=actor,
                 data={"row": row.number, "reference": row.reference, "amount": row.amount},
+                also={"bank_reference": row.reference},
             )
             statement.matched += 1
         statement.unmatched = unmatched
