@@ -14,7 +14,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Event, StatusEvent
+from core.models import StatusEvent
 from places.models import Commune, Hub
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud over a weak line or typed on a phone stays right.
@@ -253,8 +253,10 @@ class DeviceEvent(StatusEvent):
         return f"{self.device_id}: {self.old_status} → {self.new_status}"
 
 
-class PledgeEvent(Event):
-    """Audit row of a pledge: created, edited, cancelled (who, when, what)."""
+class PledgeEvent(StatusEvent):
+    """Audit row of a pledge: created, edited, a photo added, cancelled (who, when, what). The
+    cancellation is a status move (services.pledges.pledge_transition); the other rows keep the
+    status as it was (old and new the same; "" → open at creation)."""
 
     class Action(models.TextChoices):
         CREATED = "created", _("created")
@@ -267,7 +269,7 @@ class PledgeEvent(Event):
     )
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
 
-    class Meta(Event.Meta):
+    class Meta(StatusEvent.Meta):
         verbose_name = _("pledge event")
         verbose_name_plural = _("pledge events")
 

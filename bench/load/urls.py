@@ -133,8 +133,8 @@ def pledge_by_hand(request):
             [user_id, device_ids],
         )
         cursor.execute(
-            "INSERT INTO donations_pledgeevent (pledge_id, actor_id, action, data, at)"
-            " VALUES (%s, %s, 'created', %s, now())",
+            "INSERT INTO donations_pledgeevent (pledge_id, actor_id, action, old_status,"
+            " new_status, reason, data, at) VALUES (%s, %s, 'created', '', 'open', '', %s, now())",
             [pledge_id, user_id, json.dumps({"devices": codes, "warnings": []})],
         )
         transaction.on_commit(lambda: email_pledge_received.delay(pledge_id))

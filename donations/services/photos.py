@@ -10,7 +10,7 @@ from core.errors import Conflict
 from donations.images import clean_image
 from donations.models import Device, DevicePhoto, Pledge, PledgeEvent
 from donations.services.errors import field_error
-from donations.services.pledges import pledge_get_for_donor
+from donations.services.pledges import pledge_get_for_donor, pledge_note
 
 
 @transaction.atomic
@@ -40,10 +40,10 @@ def device_photo_add(*, pledge_id: int, tracking_code: str, image, actor) -> Dev
     photo = DevicePhoto(device=device, uploaded_by=actor, width=width, height=height)
     photo.image.save(content.name, content, save=False)
     photo.save()
-    PledgeEvent.objects.create(
+    pledge_note(
         pledge=pledge,
-        actor=actor,
         action=PledgeEvent.Action.PHOTO_ADDED,
+        actor=actor,
         data={"device": device.tracking_code, "photo": photo.id},
     )
     from donations.tasks import make_photo_thumbnail

@@ -1,5 +1,6 @@
 """Pledges of phones: the rules a phone must meet (device_check), the pledge itself (one
-transaction, retried on a chance unique clash), the donor's edits and the cancellation."""
+transaction, retried on a chance unique clash), the donor's edits, and the pledge's status door
+(`PLEDGE`, `pledge_transition`) through which a pledge is cancelled."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import Conflict, NotFound
+from core.lifecycle import Lifecycle
 from donations.lifecycle import device_transition
 from donations.models import Device, DeviceEvent, Pledge, PledgeEvent
 from donations.services.donors import donor_for
@@ -31,6 +34,18 @@ DEVICE_FIELDS = (
     "has_camera",
     "condition",
     "imei",
+)
+
+# The pledge life cycle: open until the donor cancels it (while no hub has received a phone).
+PLEDGE = Lifecycle(
+    model=Pledge,
+    event_model=PledgeEvent,
+    subject="pledge",
+    allowed={Pledge.Status.OPEN: {Pledge.Status.CANCELLED}, Pledge.Status.CANCELLED: set()},
+    refusal=gettext_lazy(
+        "A pledge that is “%(now)s” cannot become “%(to)s”. Allowed next: %(allowed)s."
+    ),
+    save_fields=("updated_at",),
 )
 
 
@@ -292,14 +307,20 @@ def _pledge_create_once(
             made.append(Device(pledge=pledge, **values))
     # One INSERT for the whole pledge (a business's batch may hold hundreds of phones).
     Device.objects.bulk_create(made)
-    by = actor if actor is not None and actor.is_authenticated else result.donor.user
+    # A pledge made without signing in is recorded as the act of the donor's account.
+    event_actor = actor if actor is not None and actor.is_authenticated else result.donor.user
     events = DeviceEvent.objects.bulk_create(
-        [DeviceEvent(device=d, actor=by, old_status="", new_status="pledged") for d in made]
+        [
+            DeviceEvent(device=d, actor=event_actor, old_status="", new_status="pledged")
+            for d in made
+        ]
     )
     PledgeEvent.objects.create(
         pledge=pledge,
-        actor=by,
+        actor=event_actor,
         action=PledgeEvent.Action.CREATED,
+        old_status="",
+        new_status=pledge.status,
         data={"devices": [d.tracking_code for d in made], "warnings": [str(w) for w in warnings]},
     )
     # What the pledge selectors prefetch (selectors.pledge_list_for_donor), set from what was just
@@ -355,14 +376,7 @@ def pledge_update(
     """The donor changes how the phone reaches us or the commune rule, until a hub receives it."""
     pledge = pledge_get_for_donor(pledge_id=pledge_id, user=actor, lock=True)
     _ensure_editable(pledge)
-    before = {
-        "dropoff": pledge.dropoff,
-        "hub": pledge.hub_id,
-        "pickup_address": pledge.pickup_address,
-        "pickup_window": pledge.pickup_window,
-        "commune": pledge.commune_preference_id,
-        "strict": pledge.preference_strict,
-    }
+    before = _pledge_terms(pledge)
     dropoff = dropoff if dropoff is not None else pledge.dropoff
     hub = hub if hub is not None else pledge.hub_id
     pickup_address = pickup_address if pickup_address is not None else pledge.pickup_address
@@ -376,32 +390,57 @@ def pledge_update(
     elif commune_preference is not None:
         commune, strict = _clean_preference(commune_preference)
         pledge.commune_preference, pledge.preference_strict = commune, strict if commune else False
-    pledge.save()
-    after = {
-        "dropoff": pledge.dropoff,
-        "hub": pledge.hub_id,
-        "pickup_address": pledge.pickup_address,
-        "pickup_window": pledge.pickup_window,
-        "commune": pledge.commune_preference_id,
-        "strict": pledge.preference_strict,
-    }
+    pledge.save(update_fields=[*PLEDGE_TERMS.values(), "updated_at"])
+    after = _pledge_terms(pledge)
     changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     if changed:
-        PledgeEvent.objects.create(
-            pledge=pledge, actor=actor, action=PledgeEvent.Action.UPDATED, data=changed
-        )
+        pledge_note(pledge=pledge, action=PledgeEvent.Action.UPDATED, actor=actor, data=changed)
     return pledge
+
+
+# What a donor may change on an open pledge: the key in the change's event data → the field.
+PLEDGE_TERMS = {
+    "dropoff": "dropoff",
+    "hub": "hub",
+    "pickup_address": "pickup_address",
+    "pickup_window": "pickup_window",
+    "commune": "commune_preference",
+    "strict": "preference_strict",
+}
+
+
+def _pledge_terms(pledge: Pledge) -> dict:
+    return {key: pledge.serializable_value(name) for key, name in PLEDGE_TERMS.items()}
+
+
+def pledge_note(*, pledge: Pledge, action: str, actor, data: dict | None = None) -> PledgeEvent:
+    """A row on the pledge's timeline that is not a move (an edit, a photo): same old and new."""
+    return PledgeEvent.objects.create(
+        pledge=pledge,
+        actor=actor,
+        action=action,
+        old_status=pledge.status,
+        new_status=pledge.status,
+        data=data or {},
+    )
+
+
+def pledge_transition(*, pledge_id: int, to: str, actor, reason: str = "") -> Pledge:
+    """Move a pledge to `to`, or raise Conflict (409, invalid_transition) naming the allowed moves
+    and writing nothing. A repeated move changes nothing. Writes one PledgeEvent per move, whose
+    action is the new status."""
+    return PLEDGE.move(
+        obj_id=pledge_id, to=to, actor=actor, reason=reason, event_fields={"action": to}
+    )
 
 
 @transaction.atomic
 def pledge_cancel(*, pledge_id: int, actor) -> Pledge:
+    """The donor cancels the pledge and its phones, until a hub has received one of them."""
     pledge = pledge_get_for_donor(pledge_id=pledge_id, user=actor, lock=True)
     if pledge.status == Pledge.Status.CANCELLED:
         return pledge
     _ensure_editable(pledge)
     for device_id in pledge.devices.filter(status="pledged").values_list("id", flat=True):
         device_transition(device_id=device_id, to=Device.Status.CANCELLED, actor=actor)
-    pledge.status = Pledge.Status.CANCELLED
-    pledge.save(update_fields=["status", "updated_at"])
-    PledgeEvent.objects.create(pledge=pledge, actor=actor, action=PledgeEvent.Action.CANCELLED)
-    return pledge
+    return pledge_transition(pledge_id=pledge.id, to=Pledge.Status.CANCELLED, actor=actor)
