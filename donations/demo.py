@@ -75,12 +75,12 @@ def load(ctx: dict) -> None:
         _donor_user(e, n, lang)
         for e, n, *_r, lang, _p in [(d[0], d[1], d[2], d[3], d[4], d[5]) for d in DONORS]
     ]
-    donors = [donor_for(user=users[0], kind="individual", public_name="Phan Minh Đức").donor]
+    donors = [donor_for(actor=users[0], kind="individual", public_name="Phan Minh Đức").donor]
     for user, (_email, _name, kind, country, language, public) in zip(
         users[1:], DONORS, strict=True
     ):
         donor = donor_for(
-            user=user, kind=kind, country=country, language=language, public_name=public
+            actor=user, kind=kind, country=country, language=language, public_name=public
         ).donor
         donors.append(donor)
 

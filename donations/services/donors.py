@@ -32,7 +32,7 @@ class DonorResult:
 
 def donor_for(
     *,
-    user=None,
+    actor=None,
     name: str = "",
     email: str = "",
     kind: str = "",
@@ -41,9 +41,9 @@ def donor_for(
     public_name: str | None = None,
     home_commune: str | None = None,
 ) -> DonorResult:
-    """The donor behind a pledge or gift. Signed in: the user's donor row (made on first use).
-    Not signed in: the donor of that email; a new email gets an account without a password,
-    whose owner sets one through the link in the confirmation email."""
+    """The donor behind a pledge or gift. Signed in (`actor`): the actor's donor row (made on
+    first use). Not signed in: the donor of that email; a new email gets an account without a
+    password, whose owner sets one through the link in the confirmation email."""
     kind = kind or Donor.Kind.INDIVIDUAL
     if kind not in Donor.Kind.values:
         raise field_error(
@@ -61,40 +61,12 @@ def donor_for(
             raise field_error(
                 _("Choose a commune of Quảng Trị."), "unknown_commune", "home_commune"
             )
-    new_account = False
-    if user is not None and user.is_authenticated:
-        donor = Donor.objects.select_for_update().filter(user=user).first()
-        if donor is None:
-            donor = Donor.objects.create(
-                user=user,
-                name=user.name or name or user.email,
-                email=user.email,
-                kind=kind,
-                country=country,
-                language=user.language or language,
-            )
+    details = {"kind": kind, "country": country, "language": language}
+    if actor is not None and actor.is_authenticated:
+        result = DonorResult(donor=_donor_of_account(actor, name=name, **details))
     else:
-        name = (name or "").strip()
-        if not name:
-            raise field_error(_("Tell us your name."), "donor_required", "donor.name")
-        email = _clean_email(email, "donor.email")
-        # The account and its donor row in one query (an account may have no donor row yet).
-        account = User.objects.select_related("donor").filter(email__iexact=email).first()
-        if account is None:
-            account = User.objects.create_user(
-                email=email, password=None, name=name, language=language
-            )
-            new_account = True
-        donor = None if new_account else getattr(account, "donor", None)
-        if donor is None:
-            donor = Donor.objects.filter(email__iexact=email, user__isnull=True).first()
-            if donor is not None:
-                donor.user = account
-                donor.save(update_fields=["user"])
-        if donor is None:
-            donor = Donor.objects.create(
-                user=account, name=name, email=email, kind=kind, country=country, language=language
-            )
+        result = _donor_of_email(name, email, **details)
+    donor = result.donor
     changed = []
     if public_name is not None and public_name.strip() != donor.public_name:
         donor.public_name = public_name.strip()[:150]
@@ -104,4 +76,41 @@ def donor_for(
         changed.append("home_commune")
     if changed:
         donor.save(update_fields=changed)
+    return result
+
+
+def _donor_of_account(account, *, name: str, kind: str, country: str, language: str) -> Donor:
+    donor = Donor.objects.select_for_update().filter(user=account).first()
+    if donor is None:
+        donor = Donor.objects.create(
+            user=account,
+            name=account.name or name or account.email,
+            email=account.email,
+            kind=kind,
+            country=country,
+            language=account.language or language,
+        )
+    return donor
+
+
+def _donor_of_email(name: str, email: str, *, kind: str, country: str, language: str):
+    name = (name or "").strip()
+    if not name:
+        raise field_error(_("Tell us your name."), "donor_required", "donor.name")
+    email = _clean_email(email, "donor.email")
+    # The account and its donor row in one query (an account may have no donor row yet).
+    account = User.objects.select_related("donor").filter(email__iexact=email).first()
+    new_account = account is None
+    if new_account:
+        account = User.objects.create_user(email=email, password=None, name=name, language=language)
+    donor = None if new_account else getattr(account, "donor", None)
+    if donor is None:
+        donor = Donor.objects.filter(email__iexact=email, user__isnull=True).first()
+        if donor is not None:
+            donor.user = account
+            donor.save(update_fields=["user"])
+    if donor is None:
+        donor = Donor.objects.create(
+            user=account, name=name, email=email, kind=kind, country=country, language=language
+        )
     return DonorResult(donor=donor, new_account=new_account)

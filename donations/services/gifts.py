@@ -146,7 +146,7 @@ def gift_checkout_start(
             status=409,
         )
     with transaction.atomic():
-        result = donor_for(user=actor, name=name, email=email, language=language)
+        result = donor_for(actor=actor, name=name, email=email, language=language)
         gift = Gift.objects.create(
             donor=result.donor,
             method=Gift.Method.STRIPE,
@@ -350,7 +350,7 @@ def gift_vietqr_create(
             _("This amount is too large for one transfer."), "invalid_amount", "amount"
         )
     purpose = _purpose(purpose)
-    result = donor_for(user=actor, name=name, email=email, language=language)
+    result = donor_for(actor=actor, name=name, email=email, language=language)
     for _attempt in range(5):
         memo = vietqr.new_memo()
         if not Gift.objects.filter(memo=memo).exists():

@@ -16,7 +16,7 @@ from donations.services.pledges import pledge_get_for_donor, pledge_note
 @transaction.atomic
 def device_photo_add(*, pledge_id: int, tracking_code: str, image, actor) -> DevicePhoto:
     """Up to DONATIONS_PHOTOS_PER_DEVICE photos per phone, cleaned by images.clean_image."""
-    pledge = pledge_get_for_donor(pledge_id=pledge_id, user=actor)
+    pledge = pledge_get_for_donor(pledge_id=pledge_id, actor=actor)
     device = (
         Device.objects.select_for_update()
         .filter(pledge=pledge, tracking_code=(tracking_code or "").strip().upper())

@@ -280,7 +280,7 @@ def _pledge_create_once(
     commune, strict = _clean_preference(commune_preference)
     donor_data = donor or {}
     result = donor_for(
-        user=actor,
+        actor=actor,
         name=donor_data.get("name", ""),
         email=donor_data.get("email", ""),
         kind=donor_data.get("kind", ""),
@@ -337,11 +337,12 @@ def _pledge_create_once(
     )
 
 
-def pledge_get_for_donor(*, pledge_id: int, user, lock: bool = False) -> Pledge:
+def pledge_get_for_donor(*, pledge_id: int, actor, lock: bool = False) -> Pledge:
+    """The actor's own pledge (optionally locked), or 404."""
     qs = Pledge.objects.select_related("donor")
     if lock:
         qs = qs.select_for_update()
-    pledge = qs.filter(id=pledge_id, donor__user=user).first() if user.is_authenticated else None
+    pledge = qs.filter(id=pledge_id, donor__user=actor).first() if actor.is_authenticated else None
     if pledge is None:
         raise NotFound(_("No such pledge among yours."))
     return pledge
@@ -374,7 +375,7 @@ def pledge_update(
     clear_preference: bool = False,
 ) -> Pledge:
     """The donor changes how the phone reaches us or the commune rule, until a hub receives it."""
-    pledge = pledge_get_for_donor(pledge_id=pledge_id, user=actor, lock=True)
+    pledge = pledge_get_for_donor(pledge_id=pledge_id, actor=actor, lock=True)
     _ensure_editable(pledge)
     before = _pledge_terms(pledge)
     dropoff = dropoff if dropoff is not None else pledge.dropoff
@@ -437,7 +438,7 @@ def pledge_transition(*, pledge_id: int, to: str, actor, reason: str = "") -> Pl
 @transaction.atomic
 def pledge_cancel(*, pledge_id: int, actor) -> Pledge:
     """The donor cancels the pledge and its phones, until a hub has received one of them."""
-    pledge = pledge_get_for_donor(pledge_id=pledge_id, user=actor, lock=True)
+    pledge = pledge_get_for_donor(pledge_id=pledge_id, actor=actor, lock=True)
     if pledge.status == Pledge.Status.CANCELLED:
         return pledge
     _ensure_editable(pledge)

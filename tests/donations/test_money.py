@@ -416,7 +416,7 @@ def _paid(donor_user, amount, purpose, currency="VND"):
     from donations.services.donors import donor_for
 
     gift = Gift.objects.create(
-        donor=donor_for(user=donor_user).donor,
+        donor=donor_for(actor=donor_user).donor,
         method="vietqr",
         purpose=purpose,
         amount=amount,
