@@ -18,24 +18,23 @@ from donations.models import Gift, GiftEvent, StripeEvent
 from donations.services.donors import donor_for
 from donations.services.errors import field_error
 from donations.services.ledger import ledger_gift_received, ledger_refund_book
+from donations.services.timeline import timeline_note
 
 S = Gift.Status
 
 # The gift life cycle: one table of allowed moves and one door, `gift_transition`. A card gift is
 # paid or fails by what Stripe's webhook events say, and is refunded in full by Stripe; a bank
 # transfer is paid by a line of a bank statement (services/statements.py).
-GIFT_MOVES: dict[str, set[str]] = {
-    S.PENDING: {S.PAID, S.FAILED},
-    S.FAILED: {S.PAID},  # a delayed payment method may still succeed after a reported failure
-    S.PAID: {S.REFUNDED},
-    S.REFUNDED: set(),
-}
-
 GIFT = Lifecycle(
     model=Gift,
     event_model=GiftEvent,
     subject="gift",
-    allowed=GIFT_MOVES,
+    allowed={
+        S.PENDING: {S.PAID, S.FAILED},
+        S.FAILED: {S.PAID},  # a delayed payment method may still succeed after a reported failure
+        S.PAID: {S.REFUNDED},
+        S.REFUNDED: set(),
+    },
     refusal=gettext_lazy(
         "A gift that is “%(now)s” cannot become “%(to)s”. Allowed next: %(allowed)s."
     ),
@@ -83,17 +82,10 @@ def gift_transition(
     return gift
 
 
-def _gift_note(gift: Gift, *, source: str, actor=None, data: dict | None = None) -> GiftEvent:
-    """A row on the gift's timeline that is not a move (old and new status the same): a partial
-    refund, Stripe being down, a webhook the table refused."""
-    return GiftEvent.objects.create(
-        gift=gift,
-        actor=actor,
-        old_status=gift.status,
-        new_status=gift.status,
-        source=source,
-        data=data or {},
-    )
+def _gift_note(gift: Gift, *, source: str, data: dict | None = None) -> GiftEvent:
+    """A row on the gift's timeline that is not a move: a partial refund, Stripe being down, a
+    webhook the table refused."""
+    return timeline_note(GIFT, gift, actor=None, data=data, source=source)
 
 
 def _gift_created(gift: Gift, *, source: str, actor) -> GiftEvent:

@@ -18,6 +18,7 @@ from donations.lifecycle import device_transition
 from donations.models import Device, DeviceEvent, Pledge, PledgeEvent
 from donations.services.donors import donor_for
 from donations.services.errors import field_error
+from donations.services.timeline import timeline_note
 from places.models import Commune, Hub
 
 IMEI_RE = re.compile(r"^\d{15}$")
@@ -50,15 +51,9 @@ PLEDGE = Lifecycle(
 
 
 def _luhn_ok(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
+    """The IMEI's check digit (Luhn): every second digit from the right doubled, digits summed."""
+    doubled = (int(c) * (1 + i % 2) for i, c in enumerate(reversed(digits)))
+    return sum(d - 9 if d > 9 else d for d in doubled) % 10 == 0
 
 
 def _os_major(version: str) -> int | None:
@@ -71,22 +66,27 @@ def _recycling_url() -> str:
     return settings.SITE_URL + url if url.startswith("/") else url
 
 
+# What a phone must support to make calls in Vietnam once 2G and 3G are off, and why.
+NETWORK_NEEDS = {
+    "supports_4g": gettext_lazy(
+        "This phone has no 4G. Vietnam switched 2G off in October 2024 and 3G ends by 2028, "
+        "so it could not make calls or run VNeID here. Please take it to a recycling "
+        "point instead: %(url)s"
+    ),
+    "supports_volte": gettext_lazy(
+        "This phone has no VoLTE (calls over 4G). Without it, calls fall back to 2G/3G, which "
+        "are being switched off in Vietnam, so it could not make calls here. Please take it "
+        "to a recycling point instead: %(url)s"
+    ),
+}
+
+
 def device_check(spec: dict, *, prefix: str = "devices.0") -> list[str]:
     """Refuse what cannot serve a household; return warnings for what can but is weak."""
-    if not spec.get("supports_4g"):
-        message = _(
-            "This phone has no 4G. Vietnam switched 2G off in October 2024 and 3G ends by 2028, "
-            "so it could not make calls or run VNeID here. Please take it to a recycling "
-            "point instead: %(url)s"
-        ) % {"url": _recycling_url()}
-        raise field_error(message, "device_not_usable", f"{prefix}.supports_4g")
-    if not spec.get("supports_volte"):
-        message = _(
-            "This phone has no VoLTE (calls over 4G). Without it, calls fall back to 2G/3G, which "
-            "are being switched off in Vietnam, so it could not make calls here. Please take it "
-            "to a recycling point instead: %(url)s"
-        ) % {"url": _recycling_url()}
-        raise field_error(message, "device_not_usable", f"{prefix}.supports_volte")
+    for needed, refusal in NETWORK_NEEDS.items():
+        if not spec.get(needed):
+            message = refusal % {"url": _recycling_url()}
+            raise field_error(message, "device_not_usable", f"{prefix}.{needed}")
     quantity = spec.get("quantity", 1)
     if not isinstance(quantity, int) or quantity < 1:
         raise field_error(
@@ -415,15 +415,8 @@ def _pledge_terms(pledge: Pledge) -> dict:
 
 
 def pledge_note(*, pledge: Pledge, action: str, actor, data: dict | None = None) -> PledgeEvent:
-    """A row on the pledge's timeline that is not a move (an edit, a photo): same old and new."""
-    return PledgeEvent.objects.create(
-        pledge=pledge,
-        actor=actor,
-        action=action,
-        old_status=pledge.status,
-        new_status=pledge.status,
-        data=data or {},
-    )
+    """A row on the pledge's timeline that is not a move (an edit, a photo)."""
+    return timeline_note(PLEDGE, pledge, actor=actor, data=data, action=action)
 
 
 def pledge_transition(*, pledge_id: int, to: str, actor, reason: str = "") -> Pledge:

@@ -74,6 +74,13 @@ def jpeg_with_gps(size=(2400, 1800)) -> bytes:
     return out.getvalue()
 
 
+def statement_post(api_client, content: bytes, name: str = "saoke.csv"):
+    """Upload a bank statement through the API as the client's user."""
+    upload = io.BytesIO(content)
+    upload.name = name
+    return api_client.post("/api/v1/statements/", {"file": upload}, format="multipart")
+
+
 @pytest.fixture
 def make_pledge(db, communes):
     from donations.services.pledges import pledge_create

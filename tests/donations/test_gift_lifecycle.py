@@ -1,13 +1,12 @@
 """The gift's status door: one table of moves, an event row per move with what caused it, a 409
 naming the allowed moves that writes nothing; the webhook and the statement go through it."""
 
-import io
-
 import pytest
 
 from core.errors import Conflict
 from donations.models import Donor, Gift, GiftEvent, LedgerEntry, StatementLine, StripeEvent
 from donations.services.gifts import GIFT, gift_transition
+from tests.donations.conftest import statement_post
 from tests.donations.test_money import _checkout, _event, _events_for, _post_webhook
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +19,11 @@ def _gift(status=S.PENDING, method="vietqr", memo="NSAAAAAAAA"):
     return Gift.objects.create(
         donor=donor, method=method, amount=200000, currency="VND", status=status, memo=memo
     )
+
+
+def _line(gift, reference):
+    """A statement of one line paying `gift` in full."""
+    return f"Ngày,Số tiền,Nội dung,Mã giao dịch\n01/12/2026,200000,{gift.memo},{reference}".encode()
 
 
 def _timeline(gift):
@@ -118,13 +122,7 @@ def test_a_webhook_the_table_forbids_keeps_the_gift_and_notes_it_for_review(
 
 def test_a_statement_line_for_a_gift_that_cannot_be_paid_is_listed_not_applied(api, coordinator_h):
     gift = _gift(status=S.REFUNDED)
-    upload = io.BytesIO(
-        f"Ngày,Số tiền,Nội dung,Mã giao dịch\n01/12/2026,200000,{gift.memo} ung ho,FT9".encode()
-    )
-    upload.name = "saoke.csv"
-    response = api.as_user(coordinator_h).post(
-        "/api/v1/statements/", {"file": upload}, format="multipart"
-    )
+    response = statement_post(api.as_user(coordinator_h), _line(gift, "FT9"))
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["matched"] == 0 and [u["row"] for u in body["unmatched"]] == [2]
@@ -136,15 +134,7 @@ def test_a_statement_line_for_a_gift_that_cannot_be_paid_is_listed_not_applied(a
 
 def test_a_statement_payment_names_the_coordinator_and_the_line(api, coordinator_h):
     gift = _gift()
-    upload = io.BytesIO(
-        f"Ngày,Số tiền,Nội dung,Mã giao dịch\n01/12/2026,200000,{gift.memo} ung ho,FT1".encode()
-    )
-    upload.name = "saoke.csv"
-    body = (
-        api.as_user(coordinator_h)
-        .post("/api/v1/statements/", {"file": upload}, format="multipart")
-        .json()
-    )
+    body = statement_post(api.as_user(coordinator_h), _line(gift, "FT1")).json()
     assert body["matched"] == 1
     gift.refresh_from_db()
     assert gift.status == S.PAID and gift.bank_reference == "FT1"

@@ -20,7 +20,7 @@ from donations.models import (
 )
 from donations.services.ledger import ledger_spend
 from tests.conftest import assert_error
-from tests.donations.conftest import WEBHOOK_SECRET
+from tests.donations.conftest import WEBHOOK_SECRET, statement_post
 from tests.donations.fake_stripe import sign
 
 pytestmark = pytest.mark.django_db
@@ -327,10 +327,8 @@ def test_reconciliation_marks_gifts_paid_lists_unmatched_and_broken_rows_and_is_
 ):
     gifts = _gifts(api)
     client = api.as_user(coordinator_h)
-    upload = io.BytesIO(_csv(gifts))
-    upload.name = "saoke.csv"
     with django_capture_on_commit_callbacks(execute=True):
-        first = client.post("/api/v1/statements/", {"file": upload}, format="multipart")
+        first = statement_post(client, _csv(gifts))
     assert first.status_code == 201, first.content
     body = first.json()
     assert body["matched"] == 2 and body["already_reconciled"] == 0
@@ -343,9 +341,7 @@ def test_reconciliation_marks_gifts_paid_lists_unmatched_and_broken_rows_and_is_
     assert gifts[0].bank_reference == "FT001"
     assert LedgerEntry.objects.filter(kind="gift").count() == 2
 
-    upload = io.BytesIO(_csv(gifts))
-    upload.name = "saoke.csv"
-    again = client.post("/api/v1/statements/", {"file": upload}, format="multipart").json()
+    again = statement_post(client, _csv(gifts)).json()
     assert again["matched"] == 0 and again["already_reconciled"] == 2
     assert StatementLine.objects.count() == 2
     assert LedgerEntry.objects.filter(kind="gift").count() == 2
@@ -361,13 +357,7 @@ def test_reconciliation_reads_xlsx(api, coordinator_h):
     sheet.append(["2026-12-01", 200000, f"{gifts[0].memo}", "X1"])
     out = io.BytesIO()
     book.save(out)
-    out.seek(0)
-    out.name = "statement.xlsx"
-    body = (
-        api.as_user(coordinator_h)
-        .post("/api/v1/statements/", {"file": out}, format="multipart")
-        .json()
-    )
+    body = statement_post(api.as_user(coordinator_h), out.getvalue(), "statement.xlsx").json()
     assert body["matched"] == 1
     gifts[0].refresh_from_db()
     assert gifts[0].status == "paid"
@@ -375,15 +365,8 @@ def test_reconciliation_reads_xlsx(api, coordinator_h):
 
 @pytest.mark.parametrize("persona", ["donor", "officer_a", "verifier"])
 def test_only_coordinators_reconcile(api, personas, persona):
-    upload = io.BytesIO(b"Date,Amount,Description\n")
-    upload.name = "s.csv"
-    assert_error(
-        api.as_user(personas[persona]).post(
-            "/api/v1/statements/", {"file": upload}, format="multipart"
-        ),
-        403,
-        "permission_denied",
-    )
+    response = statement_post(api.as_user(personas[persona]), b"Date,Amount,Description\n")
+    assert_error(response, 403, "permission_denied")
 
 
 def test_the_statement_page_is_for_coordinators(client, personas):
@@ -394,16 +377,8 @@ def test_the_statement_page_is_for_coordinators(client, personas):
 
 
 def test_a_file_without_the_needed_columns_is_refused(api, coordinator_h):
-    upload = io.BytesIO(b"foo,bar\n1,2\n")
-    upload.name = "s.csv"
-    error = assert_error(
-        api.as_user(coordinator_h).post(
-            "/api/v1/statements/", {"file": upload}, format="multipart"
-        ),
-        400,
-        "invalid_statement",
-        "file",
-    )
+    response = statement_post(api.as_user(coordinator_h), b"foo,bar\n1,2\n")
+    error = assert_error(response, 400, "invalid_statement", "file")
     assert "Số tiền" in error["message"]
 
 
