@@ -310,15 +310,20 @@ class VietQRInput(serializers.Serializer):
     name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
 
 
+def _gift_start(request, input_class, start):
+    """Check the input, count the attempt against the gift rate limit, start the gift."""
+    data = input_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    rate_limit(request, "gift_checkout", data.validated_data.get("email", ""))
+    return start(actor=_user(request), **data.validated_data)
+
+
 class GiftCheckout(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(request=CheckoutInput, responses={201: dict})
     def post(self, request):
-        data = CheckoutInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        rate_limit(request, "gift_checkout", data.validated_data.get("email", ""))
-        gift = gift_checkout_start(actor=_user(request), **data.validated_data)
+        gift = _gift_start(request, CheckoutInput, gift_checkout_start)
         return Response(
             {"id": gift.id, "status": gift.status, "checkout_url": gift.checkout_url}, status=201
         )
@@ -331,10 +336,7 @@ class GiftVietQR(APIView):
     def post(self, request):
         from donations import vietqr
 
-        data = VietQRInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        rate_limit(request, "gift_checkout", data.validated_data.get("email", ""))
-        gift = gift_vietqr_create(actor=_user(request), **data.validated_data)
+        gift = _gift_start(request, VietQRInput, gift_vietqr_create)
         return Response(
             {
                 "id": gift.id,

@@ -9,6 +9,7 @@ from accounts.models import User
 from donations.lifecycle import device_transition
 from donations.models import Donor, Gift
 from donations.services.donors import donor_for
+from donations.services.gifts import gift_transition
 from donations.services.ledger import ledger_spend
 from donations.services.outcomes import device_outcome_record
 from donations.services.pledges import pledge_create
@@ -42,6 +43,19 @@ DONORS = [
         "Gia đình anh Minh",
     ),
 ]
+
+
+def _phone(brand, model, ram_gb, storage_gb, os_version, condition, **more) -> dict:
+    return {
+        **PHONE,
+        "brand": brand,
+        "model": model,
+        "ram_gb": ram_gb,
+        "storage_gb": storage_gb,
+        "os_version": os_version,
+        "condition": condition,
+        **more,
+    }
 
 
 def _donor_user(email, name, language):
@@ -86,53 +100,16 @@ def load(ctx: dict) -> None:
 
     batch = pledge_create(
         actor=users[1],
-        devices=[
-            {
-                **PHONE,
-                "brand": "Samsung",
-                "model": "Galaxy A15 5G",
-                "ram_gb": 4,
-                "storage_gb": 128,
-                "os_version": "14",
-                "condition": "new",
-                "quantity": 8,
-            }
-        ],
+        devices=[_phone("Samsung", "Galaxy A15 5G", 4, 128, "14", "new", quantity=8)],
         dropoff="hub",
         hub=hubs["19333"].id,
     ).pledge
     used = pledge_create(
         actor=users[2],
         devices=[
-            {
-                **PHONE,
-                "brand": "Xiaomi",
-                "model": "Redmi Note 11",
-                "ram_gb": 4,
-                "storage_gb": 64,
-                "os_version": "13",
-                "condition": "good",
-            },
-            {
-                **PHONE,
-                "brand": "Oppo",
-                "model": "A57",
-                "ram_gb": 3,
-                "storage_gb": 64,
-                "os_version": "12",
-                "condition": "fair",
-                "has_nfc": False,
-            },
-            {
-                **PHONE,
-                "brand": "Apple",
-                "model": "iPhone XR",
-                "os": "ios",
-                "ram_gb": 3,
-                "storage_gb": 64,
-                "os_version": "17.5",
-                "condition": "good",
-            },
+            _phone("Xiaomi", "Redmi Note 11", 4, 64, "13", "good"),
+            _phone("Oppo", "A57", 3, 64, "12", "fair", has_nfc=False),
+            _phone("Apple", "iPhone XR", 3, 64, "17.5", "good", os="ios"),
         ],
         dropoff="pickup",
         pickup_address="Nhà văn hóa phường Đồng Hới",
@@ -140,33 +117,13 @@ def load(ctx: dict) -> None:
     ).pledge
     home = pledge_create(
         actor=users[0],
-        devices=[
-            {
-                **PHONE,
-                "brand": "Samsung",
-                "model": "Galaxy A34",
-                "ram_gb": 6,
-                "storage_gb": 128,
-                "os_version": "14",
-                "condition": "like_new",
-            }
-        ],
+        devices=[_phone("Samsung", "Galaxy A34", 6, 128, "14", "like_new")],
         dropoff="post",
         commune_preference={"commune": "19588", "strict": False},
     ).pledge
     pledge_create(
         actor=users[3],
-        devices=[
-            {
-                **PHONE,
-                "brand": "Google",
-                "model": "Pixel 6a",
-                "ram_gb": 6,
-                "storage_gb": 128,
-                "os_version": "14",
-                "condition": "good",
-            }
-        ],
+        devices=[_phone("Google", "Pixel 6a", 6, 128, "14", "good")],
         dropoff="post",
         commune_preference={"commune": "19441", "strict": True},
     )
@@ -201,7 +158,6 @@ def load(ctx: dict) -> None:
     )
     _walk(next(iter(home.devices.all())), ["received"], coordinator)
 
-    now = timezone.now()
     # (donor index, method, purpose, amount in the smallest unit, currency, paid, memo)
     gift_specs = [
         (3, "stripe", "buy_phone", 10000, "EUR", True, ""),
@@ -209,25 +165,17 @@ def load(ctx: dict) -> None:
         (0, "vietqr", "refurbish", 2_000_000, "VND", True, "NSDEMO4K7Q"),
         (2, "vietqr", "general", 500_000, "VND", False, "NSDEMO9XPA"),
     ]
-    gifts = [
-        Gift.objects.create(
+    for index, method, purpose, amount, currency, paid, memo in gift_specs:
+        gift = Gift.objects.create(
             donor=donors[index],
             method=method,
             purpose=purpose,
             amount=amount,
             currency=currency,
             memo=memo or None,
-            **({"status": "paid", "paid_at": now} if paid else {}),
         )
-        for index, method, purpose, amount, currency, paid, memo in gift_specs
-    ]
-    from donations.models import LedgerEntry
-
-    for gift in gifts:
-        if gift.status == "paid":
-            LedgerEntry.objects.create(
-                kind="gift", amount=gift.amount, currency=gift.currency, gift=gift, note="demo"
-            )
+        if paid:  # through the gift's door: its event row and its ledger entry
+            gift_transition(gift_id=gift.id, to=Gift.Status.PAID, source="demo")
     ledger_spend(
         kind="refurbish",
         amount=350_000,

@@ -74,6 +74,12 @@ def jpeg_with_gps(size=(2400, 1800)) -> bytes:
     return out.getvalue()
 
 
+def gift_form_post(client, method, amount, currency, purpose="general", name="A", email=""):
+    """Give through the gift page's form."""
+    data = {"method": method, "amount": str(amount), "currency": currency, "purpose": purpose}
+    return client.post("/ung-ho/", {**data, "name": name, "email": email or "a@example.org"})
+
+
 def statement_post(api_client, content: bytes, name: str = "saoke.csv"):
     """Upload a bank statement through the API as the client's user."""
     upload = io.BytesIO(content)

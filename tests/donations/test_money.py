@@ -20,7 +20,7 @@ from donations.models import (
 )
 from donations.services.ledger import ledger_spend
 from tests.conftest import assert_error
-from tests.donations.conftest import WEBHOOK_SECRET, statement_post
+from tests.donations.conftest import WEBHOOK_SECRET, gift_form_post, statement_post
 from tests.donations.fake_stripe import sign
 
 pytestmark = pytest.mark.django_db
@@ -93,17 +93,7 @@ def test_when_stripe_is_down_the_gift_stays_pending_with_a_clear_message(
 
 
 def test_the_gift_page_shows_stripe_being_down(client, stripe_down):
-    response = client.post(
-        "/ung-ho/",
-        {
-            "method": "stripe",
-            "amount": "1000",
-            "currency": "EUR",
-            "purpose": "general",
-            "name": "A",
-            "email": "a@example.org",
-        },
-    )
+    response = gift_form_post(client, "stripe", 1000, "EUR")
     assert response.status_code == 200
     html = response.content.decode()
     assert 'class="errors" role="alert"' in html

@@ -12,7 +12,7 @@ from donations.lifecycle import device_transition
 from donations.models import DevicePhoto, Gift, LedgerEntry, PledgeEvent
 from donations.services.ledger import ledger_spend
 from tests.conftest import COMMUNE_B
-from tests.donations.conftest import jpeg_with_gps, pledge_body
+from tests.donations.conftest import gift_form_post, jpeg_with_gps, pledge_body
 
 pytestmark = pytest.mark.django_db
 
@@ -115,17 +115,7 @@ def test_only_the_donor_reaches_the_pledge_pages(client, personas, make_pledge, 
 
 
 def test_a_vietqr_gift_from_the_page_shows_its_code_and_memo(client, db):
-    response = client.post(
-        "/ung-ho/",
-        {
-            "method": "vietqr",
-            "amount": "300000",
-            "currency": "VND",
-            "purpose": "sim",
-            "name": "Cô Mai",
-            "email": "mai@example.vn",
-        },
-    )
+    response = gift_form_post(client, "vietqr", 300000, "VND", "sim", "Cô Mai", "mai@example.vn")
     assert response.status_code == 302
     gift = Gift.objects.get()
     page = client.get(response["Location"]).content.decode()
@@ -133,17 +123,7 @@ def test_a_vietqr_gift_from_the_page_shows_its_code_and_memo(client, db):
 
 
 def test_a_card_gift_from_the_page_goes_to_stripe_checkout(client, fake_stripe):
-    response = client.post(
-        "/ung-ho/",
-        {
-            "method": "stripe",
-            "amount": "2000",
-            "currency": "AUD",
-            "purpose": "general",
-            "name": "Minh",
-            "email": "minh@example.au",
-        },
-    )
+    response = gift_form_post(client, "stripe", 2000, "AUD", name="Minh", email="minh@example.au")
     assert response.status_code == 302
     assert response["Location"].startswith("https://checkout.stripe.test/c/pay/cs_test_")
     assert client.get("/ung-ho/thanh-cong/?gift=1").status_code == 200
