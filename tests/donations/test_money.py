@@ -20,7 +20,13 @@ from donations.models import (
 )
 from donations.services.ledger import ledger_spend
 from tests.conftest import assert_error
-from tests.donations.conftest import WEBHOOK_SECRET, gift_form_post, statement_post
+from tests.donations.conftest import (
+    WEBHOOK_SECRET,
+    gift_form_post,
+    paid_gift,
+    spend,
+    statement_post,
+)
 from tests.donations.fake_stripe import sign
 
 pytestmark = pytest.mark.django_db
@@ -189,7 +195,7 @@ def test_a_refund_is_recorded_whatever_the_order(
     assert len(refund_mails) == 1 and "25.00 USD" in refund_mails[0].body
 
 
-def test_a_partial_refund_keeps_the_gift_paid(client, api, fake_stripe):
+def test_a_partial_refund_keeps_the_giftpaid_gift(client, api, fake_stripe):
     gift = Gift.objects.get(id=_checkout(api).json()["id"])
     for event in _events_for(gift, refund=1000):
         _post_webhook(client, event)
@@ -375,30 +381,13 @@ def test_a_file_without_the_needed_columns_is_refused(api, coordinator_h):
 # --- ledger ------------------------------------------------------------------------------------
 
 
-def _paid(donor_user, amount, purpose, currency="VND"):
-    from django.utils import timezone
-
-    from donations.services.donors import donor_for
-
-    gift = Gift.objects.create(
-        donor=donor_for(actor=donor_user).donor,
-        method="vietqr",
-        purpose=purpose,
-        amount=amount,
-        currency=currency,
-        status="paid",
-        paid_at=timezone.now(),
-    )
-    return gift
-
-
 def test_spending_is_attributed_fifo_to_earmarked_then_general_gifts(
     donor, other_donor, make_pledge, coordinator_h, client
 ):
-    general_old = _paid(donor, 300000, "general")
-    earmarked = _paid(other_donor, 200000, "refurbish")
-    _paid(donor, 900000, "sim")  # earmarked for something else: not used
-    _paid(donor, 5000, "general", currency="USD")  # other currency: not used
+    general_old = paid_gift(donor, 300000, "general")
+    earmarked = paid_gift(other_donor, 200000, "refurbish")
+    paid_gift(donor, 900000, "sim")  # earmarked for something else: not used
+    paid_gift(donor, 5000, "general", currency="USD")  # other currency: not used
     devices = list(
         make_pledge(
             donor,
@@ -414,24 +403,10 @@ def test_spending_is_attributed_fifo_to_earmarked_then_general_gifts(
             ],
         ).devices.all()
     )
-    entry = ledger_spend(
-        kind="refurbish",
-        amount=450000,
-        currency="VND",
-        device_ids=[d.id for d in devices],
-        note="Pin mới",
-        actor=coordinator_h,
-    )
+    entry = spend(coordinator_h, "refurbish", 450000, devices, "Pin mới")
     got = list(LedgerAttribution.objects.filter(spend=entry).values_list("gift_id", "amount"))
     assert got == [(earmarked.id, 200000), (general_old.id, 250000)]
-    second = ledger_spend(
-        kind="refurbish",
-        amount=100000,
-        currency="VND",
-        device_ids=[devices[0].id],
-        note="Màn hình",
-        actor=coordinator_h,
-    )
+    second = spend(coordinator_h, "refurbish", 100000, devices[:1], "Màn hình")
     assert list(second.attributions.values_list("gift_id", "amount")) == [
         (general_old.id, 50000)
     ]  # the rest: general fund
@@ -469,17 +444,10 @@ def test_the_gift_list_is_the_donors_own_with_fixed_queries(
     api, donor, other_donor, make_pledge, coordinator_h, django_assert_num_queries
 ):
     for _n in range(3):
-        _paid(donor, 100000, "general")
-    _paid(other_donor, 100000, "general")
+        paid_gift(donor, 100000, "general")
+    paid_gift(other_donor, 100000, "general")
     device = make_pledge(donor).devices.get()
-    ledger_spend(
-        kind="sim",
-        amount=150000,
-        currency="VND",
-        device_ids=[device.id],
-        note="",
-        actor=coordinator_h,
-    )
+    spend(coordinator_h, "sim", 150000, [device])
     client = api.as_user(donor)
     client.get("/api/v1/gifts/")
     with django_assert_num_queries(5):  # token+user, count, gifts, attributions, devices

@@ -9,10 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from donations.lifecycle import device_transition
-from donations.models import DevicePhoto, Gift, LedgerEntry, PledgeEvent
-from donations.services.ledger import ledger_spend
+from donations.models import DevicePhoto, Gift, PledgeEvent
 from tests.conftest import COMMUNE_B
-from tests.donations.conftest import gift_form_post, jpeg_with_gps, pledge_body
+from tests.donations.conftest import gift_form_post, jpeg_with_gps, paid_gift, pledge_body, spend
 
 pytestmark = pytest.mark.django_db
 
@@ -158,20 +157,10 @@ def test_the_statement_page_reconciles_and_lists_past_runs(
 def test_the_public_ledger_lists_money_in_and_out_without_names(
     client, donor, make_pledge, coordinator_h, django_assert_num_queries
 ):
-    from tests.donations.test_money import _paid
-
     for _n in range(3):
-        gift = _paid(donor, 400000, "refurbish")
-        LedgerEntry.objects.create(kind="gift", amount=gift.amount, currency="VND", gift=gift)
+        paid_gift(donor, 400000, "refurbish")
     device = make_pledge(donor).devices.get()
-    ledger_spend(
-        kind="refurbish",
-        amount=250000,
-        currency="VND",
-        device_ids=[device.id],
-        note="Pin",
-        actor=coordinator_h,
-    )
+    spend(coordinator_h, "refurbish", 250000, [device], "Pin")
     with django_assert_num_queries(3):  # totals, entries with gifts, devices
         html = client.get("/quy/").content.decode()
     assert "1.200.000 VND" in html and "950.000 VND" in html and device.tracking_code in html
