@@ -77,17 +77,10 @@ def _walk(device, states, actor):
         device_transition(device_id=device.id, to=state, actor=actor, evidence=evidence.get(state))
 
 
-def load(ctx: dict) -> None:
-    ctx.setdefault("credentials", []).append(
-        (_("Donor (business)"), DONORS[0][0], "noisong-demo-2026")
-    )
-    if Donor.objects.filter(email__endswith="@noisong.local").exists():
-        return  # loaded before
-    hubs = ctx["hubs"]
-    coordinator = ctx["accounts"].get("dieuphoi.dongha@noisong.local")
-    users = [ctx["donor_user"]] + [
-        _donor_user(e, n, lang)
-        for e, n, *_r, lang, _p in [(d[0], d[1], d[2], d[3], d[4], d[5]) for d in DONORS]
+def _load_donors(first_user) -> tuple[list, list]:
+    """The demo donor accounts and their donor rows (the first: the demo's own donor)."""
+    users = [first_user] + [
+        _donor_user(email, name, lang) for email, name, _k, _c, lang, _p in DONORS
     ]
     donors = [donor_for(actor=users[0], kind="individual", public_name="Phan Minh Đức").donor]
     for user, (_email, _name, kind, country, language, public) in zip(
@@ -97,6 +90,18 @@ def load(ctx: dict) -> None:
             actor=user, kind=kind, country=country, language=language, public_name=public
         ).donor
         donors.append(donor)
+    return users, donors
+
+
+def load(ctx: dict) -> None:
+    ctx.setdefault("credentials", []).append(
+        (_("Donor (business)"), DONORS[0][0], "noisong-demo-2026")
+    )
+    if Donor.objects.filter(email__endswith="@noisong.local").exists():
+        return  # loaded before
+    hubs = ctx["hubs"]
+    coordinator = ctx["accounts"].get("dieuphoi.dongha@noisong.local")
+    users, donors = _load_donors(ctx["donor_user"])
 
     batch = pledge_create(
         actor=users[1],
@@ -158,14 +163,29 @@ def load(ctx: dict) -> None:
     )
     _walk(next(iter(home.devices.all())), ["received"], coordinator)
 
-    # (donor index, method, purpose, amount in the smallest unit, currency, paid, memo)
-    gift_specs = [
-        (3, "stripe", "buy_phone", 10000, "EUR", True, ""),
-        (4, "stripe", "sim", 5000, "AUD", True, ""),
-        (0, "vietqr", "refurbish", 2_000_000, "VND", True, "NSDEMO4K7Q"),
-        (2, "vietqr", "general", 500_000, "VND", False, "NSDEMO9XPA"),
-    ]
-    for index, method, purpose, amount, currency, paid, memo in gift_specs:
+    _load_gifts(donors)
+    ledger_spend(
+        kind="refurbish",
+        amount=350_000,
+        currency="VND",
+        device_ids=[used_phones[0].id],
+        note="Thay pin",
+        actor=coordinator,
+    )
+    ctx["donors"] = donors
+
+
+# (donor index, method, purpose, amount in the smallest unit, currency, paid, memo)
+GIFTS = [
+    (3, "stripe", "buy_phone", 10000, "EUR", True, ""),
+    (4, "stripe", "sim", 5000, "AUD", True, ""),
+    (0, "vietqr", "refurbish", 2_000_000, "VND", True, "NSDEMO4K7Q"),
+    (2, "vietqr", "general", 500_000, "VND", False, "NSDEMO9XPA"),
+]
+
+
+def _load_gifts(donors) -> None:
+    for index, method, purpose, amount, currency, paid, memo in GIFTS:
         gift = Gift.objects.create(
             donor=donors[index],
             method=method,
@@ -176,12 +196,3 @@ def load(ctx: dict) -> None:
         )
         if paid:  # through the gift's door: its event row and its ledger entry
             gift_transition(gift_id=gift.id, to=Gift.Status.PAID, source="demo")
-    ledger_spend(
-        kind="refurbish",
-        amount=350_000,
-        currency="VND",
-        device_ids=[used_phones[0].id],
-        note="Thay pin",
-        actor=coordinator,
-    )
-    ctx["donors"] = donors

@@ -250,18 +250,8 @@ def _pledge_race(error: IntegrityError) -> bool:
     return any(name in message for names in PLEDGE_RACES for name in names)
 
 
-def _pledge_create_once(
-    *,
-    actor,
-    devices,
-    dropoff,
-    hub,
-    pickup_address,
-    pickup_window,
-    commune_preference,
-    donor,
-    public_name,
-) -> PledgeResult:
+def _pledge_devices_check(devices: list[dict]) -> list[str]:
+    """Every line of phones checked (device_check) and their total; the warnings."""
     if not devices:
         raise field_error(_("Add at least one phone."), "no_devices", "devices")
     warnings: list[str] = []
@@ -276,18 +266,28 @@ def _pledge_create_once(
             "invalid_quantity",
             "devices",
         )
+    return warnings
+
+
+def _pledge_create_once(
+    *,
+    actor,
+    devices,
+    dropoff,
+    hub,
+    pickup_address,
+    pickup_window,
+    commune_preference,
+    donor,
+    public_name,
+) -> PledgeResult:
+    warnings = _pledge_devices_check(devices)
     hub_obj = _clean_dropoff(dropoff, hub, pickup_address, pickup_window)
     commune, strict = _clean_preference(commune_preference)
-    donor_data = donor or {}
+    donor = donor or {}
+    details = {key: donor.get(key, "") for key in ("name", "email", "kind", "country", "language")}
     result = donor_for(
-        actor=actor,
-        name=donor_data.get("name", ""),
-        email=donor_data.get("email", ""),
-        kind=donor_data.get("kind", ""),
-        country=donor_data.get("country", ""),
-        language=donor_data.get("language", ""),
-        public_name=public_name,
-        home_commune=donor_data.get("home_commune"),
+        actor=actor, public_name=public_name, home_commune=donor.get("home_commune"), **details
     )
     pledge = Pledge.objects.create(
         donor=result.donor,

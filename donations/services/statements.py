@@ -93,30 +93,7 @@ def _parse_date(value) -> date | None:
 
 def statement_rows(*, content: bytes, filename: str) -> tuple[list[StatementRow], list[dict]]:
     """Read a CSV or xlsx statement: the rows it could read and a list of broken rows."""
-    name = (filename or "").lower()
-    if name.endswith(".xlsx"):
-        import openpyxl
-
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-            raise field_error(
-                _("This is not an Excel (.xlsx) file we can read."), "invalid_statement", "file"
-            ) from None
-        raw = [list(row) for row in book.active.iter_rows(values_only=True)]
-    elif name.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise field_error(
-                _("Save the CSV file as UTF-8 and upload it again."), "invalid_statement", "file"
-            ) from None
-        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else csv.excel
-        raw = list(csv.reader(io.StringIO(text), dialect))
-    else:
-        raise field_error(
-            _("Upload the statement as a .csv or .xlsx file."), "invalid_statement", "file"
-        )
+    raw = _statement_table(content, filename)
     header_at = next((i for i, row in enumerate(raw[:20]) if len(_header_map(row)) >= 2), None)
     if header_at is None:
         raise field_error(
@@ -137,50 +114,65 @@ def statement_rows(*, content: bytes, filename: str) -> tuple[list[StatementRow]
             "file",
         )
     rows, broken = [], []
-    for offset, row in enumerate(raw[header_at + 1 :], start=header_at + 2):
+    for number, row in enumerate(raw[header_at + 1 :], start=header_at + 2):
         if not any(str(c or "").strip() for c in row):
             continue
-
-        def cell(key, row=row):
-            index = columns.get(key)
-            return row[index] if index is not None and index < len(row) else None
-
         try:
-            amount = _parse_amount(cell("amount"))
-        except ValueError:
-            broken.append(
-                {
-                    "row": offset,
-                    "error": str(
-                        _("The amount “%(v)s” is not a whole number.") % {"v": cell("amount")}
-                    ),
-                }
-            )
-            continue
-        try:
-            booked_on = _parse_date(cell("date"))
-        except ValueError:
-            broken.append(
-                {
-                    "row": offset,
-                    "error": str(_("The date “%(v)s” is not a date.") % {"v": cell("date")}),
-                }
-            )
-            continue
-        description = str(cell("description") or "").strip()
-        if not description:
-            broken.append({"row": offset, "error": str(_("The description is empty."))})
-            continue
-        rows.append(
-            StatementRow(
-                offset,
-                booked_on,
-                amount,
-                description[:500],
-                str(cell("reference") or "").strip()[:100],
-            )
-        )
+            rows.append(_statement_row(number, row, columns))
+        except ValueError as error:
+            broken.append({"row": number, "error": str(error)})
     return rows, broken
+
+
+def _statement_table(content: bytes, filename: str) -> list[list]:
+    """The cells of a .xlsx (its first sheet) or .csv statement, row by row."""
+    name = (filename or "").lower()
+    if name.endswith(".xlsx"):
+        import openpyxl
+
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+            raise field_error(
+                _("This is not an Excel (.xlsx) file we can read."), "invalid_statement", "file"
+            ) from None
+        return [list(row) for row in book.active.iter_rows(values_only=True)]
+    if name.endswith(".csv"):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise field_error(
+                _("Save the CSV file as UTF-8 and upload it again."), "invalid_statement", "file"
+            ) from None
+        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else csv.excel
+        return list(csv.reader(io.StringIO(text), dialect))
+    raise field_error(
+        _("Upload the statement as a .csv or .xlsx file."), "invalid_statement", "file"
+    )
+
+
+def _statement_row(number: int, row: list, columns: dict[str, int]) -> StatementRow:
+    """One line of the statement; ValueError saying what is wrong with it."""
+
+    def cell(key):
+        index = columns.get(key)
+        return row[index] if index is not None and index < len(row) else None
+
+    try:
+        amount = _parse_amount(cell("amount"))
+    except ValueError:
+        raise ValueError(
+            _("The amount “%(v)s” is not a whole number.") % {"v": cell("amount")}
+        ) from None
+    try:
+        booked_on = _parse_date(cell("date"))
+    except ValueError:
+        raise ValueError(_("The date “%(v)s” is not a date.") % {"v": cell("date")}) from None
+    description = str(cell("description") or "").strip()
+    if not description:
+        raise ValueError(_("The description is empty."))
+    reference = str(cell("reference") or "").strip()[:100]
+    return StatementRow(number, booked_on, amount, description[:500], reference)
 
 
 def _line_key(row: StatementRow) -> str:
