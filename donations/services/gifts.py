@@ -99,7 +99,9 @@ def _gift_follow_stripe(gift: Gift, to: str, *, source: str, data: dict | None =
     after it was paid stays refunded. Any other move the table forbids (a failure reported for a
     paid gift) is not made: the gift keeps its status and the disagreement is noted for review
     (`data.review`), and the webhook still answers 200, since a Stripe retry cannot fix it."""
-    if gift.status == to or GIFT.may_move(gift.status, to):
+    if gift.status == to:
+        return gift
+    if GIFT.may_move(gift.status, to):
         return gift_transition(gift_id=gift.id, to=to, source=source, data=data)
     if not (to == S.PAID and gift.status == S.REFUNDED):
         _gift_note(gift, source=source, data={**(data or {}), "review": True, "stripe_says": to})
