@@ -142,3 +142,23 @@ def test_a_statement_payment_names_the_coordinator_and_the_line(api, coordinator
     assert (event.old_status, event.new_status, event.actor) == ("pending", "paid", coordinator_h)
     assert event.source.startswith("statement:")
     assert event.data == {"row": 2, "reference": "FT1", "amount": 200000}
+
+
+def test_no_status_of_the_donations_app_is_written_outside_its_door():
+    """Gifts, pledges and phones change status only through GIFT, PLEDGE and DEVICE (core's
+    Lifecycle.move sets the field): no assignment or queryset update of a status here."""
+    import re
+    from pathlib import Path
+
+    import donations
+
+    root = Path(donations.__file__).parent
+    written = re.compile(r"\.status\s*=(?!=)|\bupdate\([^)]*\bstatus\s*=")
+    found = [
+        f"{path.relative_to(root)}:{number}"
+        for path in root.rglob("*.py")
+        if "migrations" not in path.parts
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if written.search(line)
+    ]
+    assert found == []
