@@ -15,8 +15,12 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from core.permissions import roles_required
-from donations import money, selectors, services
+from donations import money, selectors
 from donations.models import Device, Donor, Gift, Pledge
+from donations.services.gifts import gift_checkout_start, gift_vietqr_create
+from donations.services.photos import device_photo_add
+from donations.services.pledges import pledge_cancel, pledge_create, pledge_update
+from donations.services.statements import statement_reconcile
 from donations.views import rate_limit
 
 
@@ -155,7 +159,7 @@ class PledgeListCreate(ListAPIView):
             message = _("Tell us your name and email, or sign in first.")
             raise ApplicationError(message, code="donor_required", fields={"donor": [message]})
         rate_limit(request, "pledge", (donor or {}).get("email", ""))
-        result = services.pledge_create(
+        result = pledge_create(
             actor=actor,
             donor=donor,
             devices=[dict(d) for d in values.pop("devices")],
@@ -184,7 +188,7 @@ class PledgeDetail(APIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         clear = "commune_preference" in values and values["commune_preference"] is None
-        services.pledge_update(
+        pledge_update(
             pledge_id=pledge_id,
             actor=request.user,
             clear_preference=clear,
@@ -199,7 +203,7 @@ class PledgeCancel(APIView):
 
     @extend_schema(request=None, responses=PledgeOutput)
     def post(self, request, pledge_id: int):
-        services.pledge_cancel(pledge_id=pledge_id, actor=request.user)
+        pledge_cancel(pledge_id=pledge_id, actor=request.user)
         return Response(
             PledgeOutput(
                 selectors.pledge_get_for_donor(user=request.user, pledge_id=pledge_id)
@@ -231,7 +235,7 @@ class PledgePhotos(APIView):
     def post(self, request, pledge_id: int):
         data = PhotoInput(data=request.data)
         data.is_valid(raise_exception=True)
-        photo = services.device_photo_add(
+        photo = device_photo_add(
             pledge_id=pledge_id,
             tracking_code=data.validated_data["device"],
             image=data.validated_data["image"],
@@ -306,15 +310,20 @@ class VietQRInput(serializers.Serializer):
     name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
 
 
+def _gift_start(request, input_class, start):
+    """Check the input, count the attempt against the gift rate limit, start the gift."""
+    data = input_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    rate_limit(request, "gift_checkout", data.validated_data.get("email", ""))
+    return start(actor=_user(request), **data.validated_data)
+
+
 class GiftCheckout(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(request=CheckoutInput, responses={201: dict})
     def post(self, request):
-        data = CheckoutInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        rate_limit(request, "gift_checkout", data.validated_data.get("email", ""))
-        gift = services.gift_checkout_start(actor=_user(request), **data.validated_data)
+        gift = _gift_start(request, CheckoutInput, gift_checkout_start)
         return Response(
             {"id": gift.id, "status": gift.status, "checkout_url": gift.checkout_url}, status=201
         )
@@ -327,10 +336,7 @@ class GiftVietQR(APIView):
     def post(self, request):
         from donations import vietqr
 
-        data = VietQRInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        rate_limit(request, "gift_checkout", data.validated_data.get("email", ""))
-        gift = services.gift_vietqr_create(actor=_user(request), **data.validated_data)
+        gift = _gift_start(request, VietQRInput, gift_vietqr_create)
         return Response(
             {
                 "id": gift.id,
@@ -413,7 +419,7 @@ class StatementUpload(APIView):
         if upload is None:
             message = _("Choose the statement file (.csv or .xlsx).")
             raise ApplicationError(message, code="file_required", fields={"file": [message]})
-        statement = services.statement_reconcile(
+        statement = statement_reconcile(
             content=upload.read(), filename=upload.name, actor=request.user
         )
         return Response(statement_body(statement), status=201)

@@ -8,7 +8,11 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from donations.lifecycle import device_transition
 from donations.models import Donor, Gift
-from donations.services import device_outcome_record, donor_for, ledger_spend, pledge_create
+from donations.services.donors import donor_for
+from donations.services.gifts import gift_transition
+from donations.services.ledger import ledger_spend
+from donations.services.outcomes import device_outcome_record
+from donations.services.pledges import pledge_create
 
 PHONE = {"supports_4g": True, "supports_volte": True, "has_nfc": True, "os": "android"}
 
@@ -41,6 +45,19 @@ DONORS = [
 ]
 
 
+def _phone(brand, model, ram_gb, storage_gb, os_version, condition, **more) -> dict:
+    return {
+        **PHONE,
+        "brand": brand,
+        "model": model,
+        "ram_gb": ram_gb,
+        "storage_gb": storage_gb,
+        "os_version": os_version,
+        "condition": condition,
+        **more,
+    }
+
+
 def _donor_user(email, name, language):
     user = User.objects.filter(email=email).first()
     if user is None:
@@ -60,6 +77,22 @@ def _walk(device, states, actor):
         device_transition(device_id=device.id, to=state, actor=actor, evidence=evidence.get(state))
 
 
+def _load_donors(first_user) -> tuple[list, list]:
+    """The demo donor accounts and their donor rows (the first: the demo's own donor)."""
+    users = [first_user] + [
+        _donor_user(email, name, lang) for email, name, _k, _c, lang, _p in DONORS
+    ]
+    donors = [donor_for(actor=users[0], kind="individual", public_name="Phan Minh Đức").donor]
+    for user, (_email, _name, kind, country, language, public) in zip(
+        users[1:], DONORS, strict=True
+    ):
+        donor = donor_for(
+            actor=user, kind=kind, country=country, language=language, public_name=public
+        ).donor
+        donors.append(donor)
+    return users, donors
+
+
 def load(ctx: dict) -> None:
     ctx.setdefault("credentials", []).append(
         (_("Donor (business)"), DONORS[0][0], "noisong-demo-2026")
@@ -68,68 +101,20 @@ def load(ctx: dict) -> None:
         return  # loaded before
     hubs = ctx["hubs"]
     coordinator = ctx["accounts"].get("dieuphoi.dongha@noisong.local")
-    users = [ctx["donor_user"]] + [
-        _donor_user(e, n, lang)
-        for e, n, *_r, lang, _p in [(d[0], d[1], d[2], d[3], d[4], d[5]) for d in DONORS]
-    ]
-    donors = [donor_for(user=users[0], kind="individual", public_name="Phan Minh Đức").donor]
-    for user, (_email, _name, kind, country, language, public) in zip(
-        users[1:], DONORS, strict=True
-    ):
-        donor = donor_for(
-            user=user, kind=kind, country=country, language=language, public_name=public
-        ).donor
-        donors.append(donor)
+    users, donors = _load_donors(ctx["donor_user"])
 
     batch = pledge_create(
         actor=users[1],
-        devices=[
-            {
-                **PHONE,
-                "brand": "Samsung",
-                "model": "Galaxy A15 5G",
-                "ram_gb": 4,
-                "storage_gb": 128,
-                "os_version": "14",
-                "condition": "new",
-                "quantity": 8,
-            }
-        ],
+        devices=[_phone("Samsung", "Galaxy A15 5G", 4, 128, "14", "new", quantity=8)],
         dropoff="hub",
         hub=hubs["19333"].id,
     ).pledge
     used = pledge_create(
         actor=users[2],
         devices=[
-            {
-                **PHONE,
-                "brand": "Xiaomi",
-                "model": "Redmi Note 11",
-                "ram_gb": 4,
-                "storage_gb": 64,
-                "os_version": "13",
-                "condition": "good",
-            },
-            {
-                **PHONE,
-                "brand": "Oppo",
-                "model": "A57",
-                "ram_gb": 3,
-                "storage_gb": 64,
-                "os_version": "12",
-                "condition": "fair",
-                "has_nfc": False,
-            },
-            {
-                **PHONE,
-                "brand": "Apple",
-                "model": "iPhone XR",
-                "os": "ios",
-                "ram_gb": 3,
-                "storage_gb": 64,
-                "os_version": "17.5",
-                "condition": "good",
-            },
+            _phone("Xiaomi", "Redmi Note 11", 4, 64, "13", "good"),
+            _phone("Oppo", "A57", 3, 64, "12", "fair", has_nfc=False),
+            _phone("Apple", "iPhone XR", 3, 64, "17.5", "good", os="ios"),
         ],
         dropoff="pickup",
         pickup_address="Nhà văn hóa phường Đồng Hới",
@@ -137,33 +122,13 @@ def load(ctx: dict) -> None:
     ).pledge
     home = pledge_create(
         actor=users[0],
-        devices=[
-            {
-                **PHONE,
-                "brand": "Samsung",
-                "model": "Galaxy A34",
-                "ram_gb": 6,
-                "storage_gb": 128,
-                "os_version": "14",
-                "condition": "like_new",
-            }
-        ],
+        devices=[_phone("Samsung", "Galaxy A34", 6, 128, "14", "like_new")],
         dropoff="post",
         commune_preference={"commune": "19588", "strict": False},
     ).pledge
     pledge_create(
         actor=users[3],
-        devices=[
-            {
-                **PHONE,
-                "brand": "Google",
-                "model": "Pixel 6a",
-                "ram_gb": 6,
-                "storage_gb": 128,
-                "os_version": "14",
-                "condition": "good",
-            }
-        ],
+        devices=[_phone("Google", "Pixel 6a", 6, 128, "14", "good")],
         dropoff="post",
         commune_preference={"commune": "19441", "strict": True},
     )
@@ -198,33 +163,7 @@ def load(ctx: dict) -> None:
     )
     _walk(next(iter(home.devices.all())), ["received"], coordinator)
 
-    now = timezone.now()
-    # (donor index, method, purpose, amount in the smallest unit, currency, paid, memo)
-    gift_specs = [
-        (3, "stripe", "buy_phone", 10000, "EUR", True, ""),
-        (4, "stripe", "sim", 5000, "AUD", True, ""),
-        (0, "vietqr", "refurbish", 2_000_000, "VND", True, "NSDEMO4K7Q"),
-        (2, "vietqr", "general", 500_000, "VND", False, "NSDEMO9XPA"),
-    ]
-    gifts = [
-        Gift.objects.create(
-            donor=donors[index],
-            method=method,
-            purpose=purpose,
-            amount=amount,
-            currency=currency,
-            memo=memo or None,
-            **({"status": "paid", "paid_at": now} if paid else {}),
-        )
-        for index, method, purpose, amount, currency, paid, memo in gift_specs
-    ]
-    from donations.models import LedgerEntry
-
-    for gift in gifts:
-        if gift.status == "paid":
-            LedgerEntry.objects.create(
-                kind="gift", amount=gift.amount, currency=gift.currency, gift=gift, note="demo"
-            )
+    _load_gifts(donors)
     ledger_spend(
         kind="refurbish",
         amount=350_000,
@@ -234,3 +173,26 @@ def load(ctx: dict) -> None:
         actor=coordinator,
     )
     ctx["donors"] = donors
+
+
+# (donor index, method, purpose, amount in the smallest unit, currency, paid, memo)
+GIFTS = [
+    (3, "stripe", "buy_phone", 10000, "EUR", True, ""),
+    (4, "stripe", "sim", 5000, "AUD", True, ""),
+    (0, "vietqr", "refurbish", 2_000_000, "VND", True, "NSDEMO4K7Q"),
+    (2, "vietqr", "general", 500_000, "VND", False, "NSDEMO9XPA"),
+]
+
+
+def _load_gifts(donors) -> None:
+    for index, method, purpose, amount, currency, paid, memo in GIFTS:
+        gift = Gift.objects.create(
+            donor=donors[index],
+            method=method,
+            purpose=purpose,
+            amount=amount,
+            currency=currency,
+            memo=memo or None,
+        )
+        if paid:  # through the gift's door: its event row and its ledger entry
+            gift_transition(gift_id=gift.id, to=Gift.Status.PAID, source="demo")

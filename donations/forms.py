@@ -1,4 +1,4 @@
-"""Forms of the donation pages. They only parse; the rules live in services.py."""
+"""Forms of the donation pages. They only parse; the rules live in the services package."""
 
 from __future__ import annotations
 

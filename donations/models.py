@@ -14,7 +14,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Event, StatusEvent
+from core.models import StatusEvent
 from places.models import Commune, Hub
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud over a weak line or typed on a phone stays right.
@@ -253,8 +253,10 @@ class DeviceEvent(StatusEvent):
         return f"{self.device_id}: {self.old_status} → {self.new_status}"
 
 
-class PledgeEvent(Event):
-    """Audit row of a pledge: created, edited, cancelled (who, when, what)."""
+class PledgeEvent(StatusEvent):
+    """Audit row of a pledge: created, edited, a photo added, cancelled (who, when, what). The
+    cancellation is a status move (services.pledges.pledge_transition); the other rows keep the
+    status as it was (old and new the same; "" → open at creation)."""
 
     class Action(models.TextChoices):
         CREATED = "created", _("created")
@@ -267,7 +269,7 @@ class PledgeEvent(Event):
     )
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
 
-    class Meta(Event.Meta):
+    class Meta(StatusEvent.Meta):
         verbose_name = _("pledge event")
         verbose_name_plural = _("pledge events")
 
@@ -305,7 +307,7 @@ class DevicePhoto(models.Model):
 
 class DeviceOutcome(models.Model):
     """What a donor and the public may learn after handover: anonymised, consented only.
-    Logistics records it through services.device_outcome_record; never a name, ID, village or phone."""
+    Logistics records it through services.outcomes.device_outcome_record; never a name, ID, village or phone."""
 
     class HouseholdKind(models.TextChoices):
         STUDENT = "student", _("A family with school children")
@@ -390,20 +392,19 @@ class Gift(models.Model):
         return f"#{self.pk} {self.amount} {self.currency} {self.status}"
 
 
-class GiftEvent(models.Model):
-    """One row per status change of a gift, with what caused it (webhook event, statement line)."""
+class GiftEvent(StatusEvent):
+    """One row per status move of a gift (services.gifts.gift_transition), with what caused it
+    in `source` (the webhook event id, `statement:<id>`); the actor is empty for the system's
+    moves. Rows with old and new status the same are notes (a partial refund, Stripe down)."""
 
     gift = models.ForeignKey(
         Gift, on_delete=models.CASCADE, related_name="events", verbose_name=_("gift")
     )
-    old_status = models.CharField(_("from"), max_length=10, blank=True)
-    new_status = models.CharField(_("to"), max_length=10)
     source = models.CharField(_("source"), max_length=40)
-    data = models.JSONField(default=dict, blank=True)
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StatusEvent.Meta):
+        verbose_name = _("gift event")
+        verbose_name_plural = _("gift events")
 
     def __str__(self) -> str:
         return f"{self.gift_id}: {self.old_status} → {self.new_status}"
@@ -505,7 +506,7 @@ class LedgerEntry(models.Model):
 
 
 class LedgerAttribution(models.Model):
-    """Which gift paid how much of a spend (see services.ledger_spend for the rule)."""
+    """Which gift paid how much of a spend (see services/ledger.py for the rule)."""
 
     spend = models.ForeignKey(LedgerEntry, on_delete=models.CASCADE, related_name="attributions")
     gift = models.ForeignKey(Gift, on_delete=models.PROTECT, related_name="attributions")

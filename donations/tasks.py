@@ -35,6 +35,6 @@ def email_gift_refunded(gift_id: int, amount: int) -> None:
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3, acks_late=True)
 def make_photo_thumbnail(photo_id: int) -> None:
-    from donations.services import photo_thumbnail_make
+    from donations.services.photos import photo_thumbnail_make
 
     photo_thumbnail_make(photo_id=photo_id)

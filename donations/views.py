@@ -17,9 +17,14 @@ from django.views.decorators.http import require_POST
 from accounts.scoping import scope_for
 from core import ratelimit
 from core.errors import ApplicationError, NotFound, apply_to_form
-from donations import money, selectors, services, stripe_client, vietqr
+from donations import money, selectors, stripe_client, vietqr
 from donations.forms import GiftForm, PhotoForm, PledgeEditForm, PledgeForm, StatementForm
 from donations.models import Gift
+from donations.services.gifts import gift_checkout_start, gift_vietqr_create, stripe_webhook_receive
+from donations.services.photos import device_photo_add
+from donations.services.pledges import pledge_cancel as cancel_pledge  # the view has the name
+from donations.services.pledges import pledge_create, pledge_update
+from donations.services.statements import statement_reconcile
 
 # Service error fields → form field names.
 FIELD_ALIASES = {
@@ -79,7 +84,7 @@ def pledge_new(request):
         except ratelimit.RateLimited as limited:
             return _render_limited(request, "donations/pledge_new.html", context, limited)
         try:
-            result = services.pledge_create(actor=_user(request), **form.service_kwargs())
+            result = pledge_create(actor=_user(request), **form.service_kwargs())
         except ApplicationError as error:
             _apply(form, error)
         else:
@@ -172,7 +177,7 @@ def pledge_detail(request, pledge_id: int):
     if request.method == "POST" and request.POST.get("form") == "edit" and edit_form.is_valid():
         data = edit_form.cleaned_data
         try:
-            services.pledge_update(
+            pledge_update(
                 pledge_id=pledge.id,
                 actor=request.user,
                 dropoff=data["dropoff"],
@@ -193,7 +198,7 @@ def pledge_detail(request, pledge_id: int):
             return redirect("donations:pledge", pledge.id)
     if request.method == "POST" and request.POST.get("form") == "photo" and photo_form.is_valid():
         try:
-            services.device_photo_add(
+            device_photo_add(
                 pledge_id=pledge.id,
                 tracking_code=photo_form.cleaned_data["device"],
                 image=photo_form.cleaned_data["image"],
@@ -222,7 +227,7 @@ def pledge_detail(request, pledge_id: int):
 def pledge_cancel(request, pledge_id: int):
     _pledge_or_404(request, pledge_id)
     try:
-        services.pledge_cancel(pledge_id=pledge_id, actor=request.user)
+        cancel_pledge(pledge_id=pledge_id, actor=request.user)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -290,9 +295,9 @@ def gift_new(request):
         }
         try:
             if data["method"] == "stripe":
-                gift = services.gift_checkout_start(currency=data["currency"], **common)
+                gift = gift_checkout_start(currency=data["currency"], **common)
                 return redirect(gift.checkout_url)
-            gift = services.gift_vietqr_create(**common)
+            gift = gift_vietqr_create(**common)
             return redirect("donations:vietqr", gift.memo)
         except ApplicationError as error:
             _apply(form, error)
@@ -342,7 +347,7 @@ def vietqr_png(request, memo: str):
 @require_POST
 def stripe_webhook(request):
     try:
-        services.stripe_webhook_receive(
+        stripe_webhook_receive(
             payload=request.body, signature=request.headers.get("Stripe-Signature")
         )
     except stripe_client.InvalidWebhook:
@@ -359,7 +364,7 @@ def statements(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = services.statement_reconcile(
+            result = statement_reconcile(
                 content=upload.read(), filename=upload.name, actor=request.user
             )
         except ApplicationError as error:

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.scoping import scope_for
 from core.errors import ApplicationError, Conflict, NotFound
-from donations import services as donation_services
 from donations.images import clean_image
 from donations.lifecycle import allowed_moves, device_transition
 from donations.models import Device
+from donations.services.ledger import ledger_spend
+from donations.services.outcomes import device_outcome_record
 from households.lifecycle import household_transition
 from households.models import Household
 from logistics.images import image_from_data_url
@@ -336,7 +337,7 @@ def repair_record_create(
             by=actor,
         )
         if record.booked_to_fund:
-            donation_services.ledger_spend(
+            ledger_spend(
                 kind="refurbish",
                 amount=cost_vnd,
                 currency="VND",
@@ -663,7 +664,7 @@ def handover_create(
             item.outcome = BatchItem.Outcome.HANDED_OVER
             item.save(update_fields=["outcome"])
             _batch_complete_if_done(item.batch_id)
-        donation_services.device_outcome_record(
+        device_outcome_record(
             device_id=device.id,
             commune_code=household.commune_id,
             household_kind=household.need_kind,

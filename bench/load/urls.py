@@ -27,7 +27,7 @@ from config.urls import handler404, handler500
 from config.urls import urlpatterns as site_urlpatterns
 from donations.api import PledgeInput, PledgeOutput
 from donations.models import Device, DeviceEvent, Pledge, new_tracking_code
-from donations.services import DEVICE_FIELDS, device_check
+from donations.services.pledges import DEVICE_FIELDS, device_check
 from donations.tasks import email_pledge_received
 from donations.views import rate_limit
 
@@ -127,13 +127,14 @@ def pledge_by_hand(request):
         )
         device_ids = [row[0] for row in cursor.fetchall()]
         cursor.execute(
-            "INSERT INTO donations_deviceevent (device_id, actor_id, old_status, new_status, data,"
-            " at) SELECT d, %s, '', 'pledged', '{}', now() FROM unnest(%s::bigint[]) AS t(d)",
+            "INSERT INTO donations_deviceevent (device_id, actor_id, old_status, new_status, reason,"
+            " data, at) SELECT d, %s, '', 'pledged', '', '{}', now()"
+            " FROM unnest(%s::bigint[]) AS t(d)",
             [user_id, device_ids],
         )
         cursor.execute(
-            "INSERT INTO donations_pledgeevent (pledge_id, actor_id, action, data, at)"
-            " VALUES (%s, %s, 'created', %s, now())",
+            "INSERT INTO donations_pledgeevent (pledge_id, actor_id, action, old_status,"
+            " new_status, reason, data, at) VALUES (%s, %s, 'created', '', 'open', '', %s, now())",
             [pledge_id, user_id, json.dumps({"devices": codes, "warnings": []})],
         )
         transaction.on_commit(lambda: email_pledge_received.delay(pledge_id))

@@ -56,7 +56,8 @@ class World:
 def world(personas, communes, villages, hubs) -> World:
     from donations.lifecycle import device_transition
     from donations.models import Device
-    from donations.services import gift_vietqr_create, pledge_create
+    from donations.services.gifts import gift_vietqr_create
+    from donations.services.pledges import pledge_create
     from households.lifecycle import household_transition
     from households.models import HouseholdImport
     from households.services.editing import household_create, household_submit

@@ -41,7 +41,8 @@ def test_a_donor_follows_their_phone_to_the_family(
     from django.utils import timezone
 
     from donations.lifecycle import device_transition
-    from donations.services import device_outcome_record, pledge_create
+    from donations.services.outcomes import device_outcome_record
+    from donations.services.pledges import pledge_create
     from tests.conftest import PASSWORD
 
     pledge = pledge_create(

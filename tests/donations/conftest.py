@@ -74,9 +74,48 @@ def jpeg_with_gps(size=(2400, 1800)) -> bytes:
     return out.getvalue()
 
 
+def paid_gift(donor_user, amount, purpose, currency="VND"):
+    """A bank-transfer gift paid through the gift's door (with its ledger entry)."""
+    from donations.models import Gift
+    from donations.services.donors import donor_for
+    from donations.services.gifts import gift_transition
+
+    gift = Gift.objects.create(
+        donor=donor_for(actor=donor_user).donor,
+        method="vietqr",
+        purpose=purpose,
+        amount=amount,
+        currency=currency,
+    )
+    return gift_transition(gift_id=gift.id, to=Gift.Status.PAID, source="test")
+
+
+def spend(actor, kind, amount, devices, note=""):
+    """Book money spent in đồng on `devices` (services.ledger.ledger_spend)."""
+    from donations.services.ledger import ledger_spend
+
+    ids = [d.id for d in devices]
+    return ledger_spend(
+        kind=kind, amount=amount, currency="VND", device_ids=ids, note=note, actor=actor
+    )
+
+
+def gift_form_post(client, method, amount, currency, purpose="general", name="A", email=""):
+    """Give through the gift page's form."""
+    data = {"method": method, "amount": str(amount), "currency": currency, "purpose": purpose}
+    return client.post("/ung-ho/", {**data, "name": name, "email": email or "a@example.org"})
+
+
+def statement_post(api_client, content: bytes, name: str = "saoke.csv"):
+    """Upload a bank statement through the API as the client's user."""
+    upload = io.BytesIO(content)
+    upload.name = name
+    return api_client.post("/api/v1/statements/", {"file": upload}, format="multipart")
+
+
 @pytest.fixture
 def make_pledge(db, communes):
-    from donations.services import pledge_create
+    from donations.services.pledges import pledge_create
 
     def make(user, **kwargs):
         kwargs.setdefault("devices", [phone()])

@@ -22,7 +22,7 @@ pytestmark = [
 
 def test_the_same_webhooks_delivered_in_parallel_pay_the_gift_once(communes, settings):
     from donations.models import Donor
-    from donations.services import stripe_webhook_receive
+    from donations.services.gifts import stripe_webhook_receive
 
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
     donor = Donor.objects.create(name="Song Song", email="parallel@example.org")
@@ -73,13 +73,13 @@ def test_the_same_webhooks_delivered_in_parallel_pay_the_gift_once(communes, set
 
 def test_first_pledges_of_one_new_email_at_the_same_moment_share_one_account(communes, monkeypatch):
     """Each sees no account and makes one; all but one break the unique email, and their pledge
-    is tried again from the start (services.pledge_create), finding the account that won. The
+    is tried again from the start (pledges.pledge_create), finding the account that won. The
     race is made certain: every first attempt waits at the account INSERT until all have looked."""
     from django.db import IntegrityError
 
     from accounts.models import User, UserManager
-    from donations import services
     from donations.models import Donor, Pledge, PledgeEvent
+    from donations.services import pledges
     from tests.donations.conftest import phone
 
     looked = threading.Barrier(6)
@@ -90,7 +90,7 @@ def test_first_pledges_of_one_new_email_at_the_same_moment_share_one_account(com
         return create_user(self, *args, **kwargs)
 
     monkeypatch.setattr(UserManager, "create_user", create_user_together)
-    once = services._pledge_create_once
+    once = pledges._pledge_create_once
     retried = []
 
     def counted(**kwargs):
@@ -100,14 +100,14 @@ def test_first_pledges_of_one_new_email_at_the_same_moment_share_one_account(com
             retried.append(1)
             raise
 
-    monkeypatch.setattr(services, "_pledge_create_once", counted)
+    monkeypatch.setattr(pledges, "_pledge_create_once", counted)
     errors, made = [], []
 
     def pledge(n):
         from django.db import connection as thread_connection
 
         try:
-            result = services.pledge_create(
+            result = pledges.pledge_create(
                 actor=None,
                 donor={"name": "Hồ Song", "email": f"{'SONG' if n % 2 else 'song'}@example.org"},
                 devices=[phone()],

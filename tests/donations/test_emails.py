@@ -5,7 +5,7 @@ from django.core import mail
 from django.utils import timezone
 
 from donations.lifecycle import device_transition
-from donations.services import device_outcome_record
+from donations.services.outcomes import device_outcome_record
 from tests.conftest import COMMUNE_A
 from tests.donations.conftest import pledge_body
 

@@ -18,9 +18,15 @@ from donations.models import (
     StatementLine,
     StripeEvent,
 )
-from donations.services import ledger_spend
+from donations.services.ledger import ledger_spend
 from tests.conftest import assert_error
-from tests.donations.conftest import WEBHOOK_SECRET
+from tests.donations.conftest import (
+    WEBHOOK_SECRET,
+    gift_form_post,
+    paid_gift,
+    spend,
+    statement_post,
+)
 from tests.donations.fake_stripe import sign
 
 pytestmark = pytest.mark.django_db
@@ -93,17 +99,7 @@ def test_when_stripe_is_down_the_gift_stays_pending_with_a_clear_message(
 
 
 def test_the_gift_page_shows_stripe_being_down(client, stripe_down):
-    response = client.post(
-        "/ung-ho/",
-        {
-            "method": "stripe",
-            "amount": "1000",
-            "currency": "EUR",
-            "purpose": "general",
-            "name": "A",
-            "email": "a@example.org",
-        },
-    )
+    response = gift_form_post(client, "stripe", 1000, "EUR")
     assert response.status_code == 200
     html = response.content.decode()
     assert 'class="errors" role="alert"' in html
@@ -199,7 +195,7 @@ def test_a_refund_is_recorded_whatever_the_order(
     assert len(refund_mails) == 1 and "25.00 USD" in refund_mails[0].body
 
 
-def test_a_partial_refund_keeps_the_gift_paid(client, api, fake_stripe):
+def test_a_partial_refund_keeps_the_giftpaid_gift(client, api, fake_stripe):
     gift = Gift.objects.get(id=_checkout(api).json()["id"])
     for event in _events_for(gift, refund=1000):
         _post_webhook(client, event)
@@ -327,10 +323,8 @@ def test_reconciliation_marks_gifts_paid_lists_unmatched_and_broken_rows_and_is_
 ):
     gifts = _gifts(api)
     client = api.as_user(coordinator_h)
-    upload = io.BytesIO(_csv(gifts))
-    upload.name = "saoke.csv"
     with django_capture_on_commit_callbacks(execute=True):
-        first = client.post("/api/v1/statements/", {"file": upload}, format="multipart")
+        first = statement_post(client, _csv(gifts))
     assert first.status_code == 201, first.content
     body = first.json()
     assert body["matched"] == 2 and body["already_reconciled"] == 0
@@ -343,9 +337,7 @@ def test_reconciliation_marks_gifts_paid_lists_unmatched_and_broken_rows_and_is_
     assert gifts[0].bank_reference == "FT001"
     assert LedgerEntry.objects.filter(kind="gift").count() == 2
 
-    upload = io.BytesIO(_csv(gifts))
-    upload.name = "saoke.csv"
-    again = client.post("/api/v1/statements/", {"file": upload}, format="multipart").json()
+    again = statement_post(client, _csv(gifts)).json()
     assert again["matched"] == 0 and again["already_reconciled"] == 2
     assert StatementLine.objects.count() == 2
     assert LedgerEntry.objects.filter(kind="gift").count() == 2
@@ -361,13 +353,7 @@ def test_reconciliation_reads_xlsx(api, coordinator_h):
     sheet.append(["2026-12-01", 200000, f"{gifts[0].memo}", "X1"])
     out = io.BytesIO()
     book.save(out)
-    out.seek(0)
-    out.name = "statement.xlsx"
-    body = (
-        api.as_user(coordinator_h)
-        .post("/api/v1/statements/", {"file": out}, format="multipart")
-        .json()
-    )
+    body = statement_post(api.as_user(coordinator_h), out.getvalue(), "statement.xlsx").json()
     assert body["matched"] == 1
     gifts[0].refresh_from_db()
     assert gifts[0].status == "paid"
@@ -375,15 +361,8 @@ def test_reconciliation_reads_xlsx(api, coordinator_h):
 
 @pytest.mark.parametrize("persona", ["donor", "officer_a", "verifier"])
 def test_only_coordinators_reconcile(api, personas, persona):
-    upload = io.BytesIO(b"Date,Amount,Description\n")
-    upload.name = "s.csv"
-    assert_error(
-        api.as_user(personas[persona]).post(
-            "/api/v1/statements/", {"file": upload}, format="multipart"
-        ),
-        403,
-        "permission_denied",
-    )
+    response = statement_post(api.as_user(personas[persona]), b"Date,Amount,Description\n")
+    assert_error(response, 403, "permission_denied")
 
 
 def test_the_statement_page_is_for_coordinators(client, personas):
@@ -394,46 +373,21 @@ def test_the_statement_page_is_for_coordinators(client, personas):
 
 
 def test_a_file_without_the_needed_columns_is_refused(api, coordinator_h):
-    upload = io.BytesIO(b"foo,bar\n1,2\n")
-    upload.name = "s.csv"
-    error = assert_error(
-        api.as_user(coordinator_h).post(
-            "/api/v1/statements/", {"file": upload}, format="multipart"
-        ),
-        400,
-        "invalid_statement",
-        "file",
-    )
+    response = statement_post(api.as_user(coordinator_h), b"foo,bar\n1,2\n")
+    error = assert_error(response, 400, "invalid_statement", "file")
     assert "Số tiền" in error["message"]
 
 
 # --- ledger ------------------------------------------------------------------------------------
 
 
-def _paid(donor_user, amount, purpose, currency="VND"):
-    from django.utils import timezone
-
-    from donations.services import donor_for
-
-    gift = Gift.objects.create(
-        donor=donor_for(user=donor_user).donor,
-        method="vietqr",
-        purpose=purpose,
-        amount=amount,
-        currency=currency,
-        status="paid",
-        paid_at=timezone.now(),
-    )
-    return gift
-
-
 def test_spending_is_attributed_fifo_to_earmarked_then_general_gifts(
     donor, other_donor, make_pledge, coordinator_h, client
 ):
-    general_old = _paid(donor, 300000, "general")
-    earmarked = _paid(other_donor, 200000, "refurbish")
-    _paid(donor, 900000, "sim")  # earmarked for something else: not used
-    _paid(donor, 5000, "general", currency="USD")  # other currency: not used
+    general_old = paid_gift(donor, 300000, "general")
+    earmarked = paid_gift(other_donor, 200000, "refurbish")
+    paid_gift(donor, 900000, "sim")  # earmarked for something else: not used
+    paid_gift(donor, 5000, "general", currency="USD")  # other currency: not used
     devices = list(
         make_pledge(
             donor,
@@ -449,24 +403,10 @@ def test_spending_is_attributed_fifo_to_earmarked_then_general_gifts(
             ],
         ).devices.all()
     )
-    entry = ledger_spend(
-        kind="refurbish",
-        amount=450000,
-        currency="VND",
-        device_ids=[d.id for d in devices],
-        note="Pin mới",
-        actor=coordinator_h,
-    )
+    entry = spend(coordinator_h, "refurbish", 450000, devices, "Pin mới")
     got = list(LedgerAttribution.objects.filter(spend=entry).values_list("gift_id", "amount"))
     assert got == [(earmarked.id, 200000), (general_old.id, 250000)]
-    second = ledger_spend(
-        kind="refurbish",
-        amount=100000,
-        currency="VND",
-        device_ids=[devices[0].id],
-        note="Màn hình",
-        actor=coordinator_h,
-    )
+    second = spend(coordinator_h, "refurbish", 100000, devices[:1], "Màn hình")
     assert list(second.attributions.values_list("gift_id", "amount")) == [
         (general_old.id, 50000)
     ]  # the rest: general fund
@@ -504,17 +444,10 @@ def test_the_gift_list_is_the_donors_own_with_fixed_queries(
     api, donor, other_donor, make_pledge, coordinator_h, django_assert_num_queries
 ):
     for _n in range(3):
-        _paid(donor, 100000, "general")
-    _paid(other_donor, 100000, "general")
+        paid_gift(donor, 100000, "general")
+    paid_gift(other_donor, 100000, "general")
     device = make_pledge(donor).devices.get()
-    ledger_spend(
-        kind="sim",
-        amount=150000,
-        currency="VND",
-        device_ids=[device.id],
-        note="",
-        actor=coordinator_h,
-    )
+    spend(coordinator_h, "sim", 150000, [device])
     client = api.as_user(donor)
     client.get("/api/v1/gifts/")
     with django_assert_num_queries(5):  # token+user, count, gifts, attributions, devices

@@ -9,10 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from donations.lifecycle import device_transition
-from donations.models import DevicePhoto, Gift, LedgerEntry, PledgeEvent
-from donations.services import ledger_spend
+from donations.models import DevicePhoto, Gift, PledgeEvent
 from tests.conftest import COMMUNE_B
-from tests.donations.conftest import jpeg_with_gps, pledge_body
+from tests.donations.conftest import gift_form_post, jpeg_with_gps, paid_gift, pledge_body, spend
 
 pytestmark = pytest.mark.django_db
 
@@ -115,17 +114,7 @@ def test_only_the_donor_reaches_the_pledge_pages(client, personas, make_pledge, 
 
 
 def test_a_vietqr_gift_from_the_page_shows_its_code_and_memo(client, db):
-    response = client.post(
-        "/ung-ho/",
-        {
-            "method": "vietqr",
-            "amount": "300000",
-            "currency": "VND",
-            "purpose": "sim",
-            "name": "Cô Mai",
-            "email": "mai@example.vn",
-        },
-    )
+    response = gift_form_post(client, "vietqr", 300000, "VND", "sim", "Cô Mai", "mai@example.vn")
     assert response.status_code == 302
     gift = Gift.objects.get()
     page = client.get(response["Location"]).content.decode()
@@ -133,17 +122,7 @@ def test_a_vietqr_gift_from_the_page_shows_its_code_and_memo(client, db):
 
 
 def test_a_card_gift_from_the_page_goes_to_stripe_checkout(client, fake_stripe):
-    response = client.post(
-        "/ung-ho/",
-        {
-            "method": "stripe",
-            "amount": "2000",
-            "currency": "AUD",
-            "purpose": "general",
-            "name": "Minh",
-            "email": "minh@example.au",
-        },
-    )
+    response = gift_form_post(client, "stripe", 2000, "AUD", name="Minh", email="minh@example.au")
     assert response.status_code == 302
     assert response["Location"].startswith("https://checkout.stripe.test/c/pay/cs_test_")
     assert client.get("/ung-ho/thanh-cong/?gift=1").status_code == 200
@@ -178,20 +157,10 @@ def test_the_statement_page_reconciles_and_lists_past_runs(
 def test_the_public_ledger_lists_money_in_and_out_without_names(
     client, donor, make_pledge, coordinator_h, django_assert_num_queries
 ):
-    from tests.donations.test_money import _paid
-
     for _n in range(3):
-        gift = _paid(donor, 400000, "refurbish")
-        LedgerEntry.objects.create(kind="gift", amount=gift.amount, currency="VND", gift=gift)
+        paid_gift(donor, 400000, "refurbish")
     device = make_pledge(donor).devices.get()
-    ledger_spend(
-        kind="refurbish",
-        amount=250000,
-        currency="VND",
-        device_ids=[device.id],
-        note="Pin",
-        actor=coordinator_h,
-    )
+    spend(coordinator_h, "refurbish", 250000, [device], "Pin")
     with django_assert_num_queries(3):  # totals, entries with gifts, devices
         html = client.get("/quy/").content.decode()
     assert "1.200.000 VND" in html and "950.000 VND" in html and device.tracking_code in html

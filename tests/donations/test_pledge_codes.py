@@ -19,7 +19,7 @@ def test_it_writes_a_batch_pledge_in_one_insert(make_pledge, donor, django_asser
 
 def test_it_draws_new_codes_when_one_collides(make_pledge, donor, other_donor, monkeypatch):
     """The first attempt draws a taken code and breaks the unique index; the whole pledge is
-    tried again with fresh codes (services.pledge_create), and only that attempt's rows stay."""
+    tried again with fresh codes (pledges.pledge_create), and only that attempt's rows stay."""
     from donations.models import Device, DeviceEvent, Pledge
 
     first = make_pledge(donor).devices.get()
@@ -39,7 +39,7 @@ def test_it_draws_new_codes_when_one_collides(make_pledge, donor, other_donor, m
 def test_a_fault_that_is_no_race_is_not_tried_again(make_pledge, donor, monkeypatch):
     from django.db import IntegrityError
 
-    from donations import services
+    from donations.services import pledges
 
     attempts = []
 
@@ -47,7 +47,7 @@ def test_a_fault_that_is_no_race_is_not_tried_again(make_pledge, donor, monkeypa
         attempts.append(1)
         raise IntegrityError('insert violates foreign key constraint "donations_pledge_hub_id_fk"')
 
-    monkeypatch.setattr(services, "_pledge_create_once", broken)
+    monkeypatch.setattr(pledges, "_pledge_create_once", broken)
     with pytest.raises(IntegrityError):
         make_pledge(donor)
     assert attempts == [1]

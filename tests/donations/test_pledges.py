@@ -242,6 +242,31 @@ def test_cancelling_moves_every_phone_through_the_door(api, donor, make_pledge):
     assert (
         api.as_user(donor).post(f"/api/v1/pledges/{pledge.id}/cancel/").status_code == 200
     )  # again: no change
+    moves = PledgeEvent.objects.filter(pledge=pledge).values_list(
+        "action", "old_status", "new_status", "actor"
+    )
+    assert list(moves) == [
+        ("created", "", "open", donor.id),
+        ("cancelled", "open", "cancelled", donor.id),
+    ]
+
+
+def test_the_pledge_table_and_a_forbidden_move_is_a_409_that_writes_nothing(donor, make_pledge):
+    from core.errors import Conflict
+    from donations.services.pledges import PLEDGE, pledge_cancel, pledge_transition
+
+    assert PLEDGE.allowed_moves("open") == ["cancelled"]
+    assert PLEDGE.allowed_moves("cancelled") == []
+    pledge = make_pledge(donor)
+    pledge_cancel(pledge_id=pledge.id, actor=donor)
+    events = list(PledgeEvent.objects.filter(pledge=pledge).values())
+    before = Pledge.objects.filter(id=pledge.id).values().get()
+    with pytest.raises(Conflict) as refused:
+        pledge_transition(pledge_id=pledge.id, to="open", actor=donor)
+    assert refused.value.status == 409 and refused.value.code == "invalid_transition"
+    assert refused.value.fields == {"allowed": []}
+    assert Pledge.objects.filter(id=pledge.id).values().get() == before
+    assert list(PledgeEvent.objects.filter(pledge=pledge).values()) == events
 
 
 def test_another_donor_cannot_cancel(api, donor, other_donor, make_pledge):

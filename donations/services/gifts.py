@@ -1,0 +1,361 @@
+"""Gifts of money: card gifts by Stripe Checkout, bank transfers by VietQR, the Stripe webhook
+(each event stored once by its id: the de-duplication; the gift's state derived from all stored
+events, in any order), refunds, and the gift's status door (`GIFT`, `gift_transition`)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.errors import ApplicationError
+from core.lifecycle import Lifecycle
+from donations import money, stripe_client, vietqr
+from donations.models import Gift, GiftEvent, StripeEvent
+from donations.services.donors import donor_for
+from donations.services.errors import field_error
+from donations.services.ledger import ledger_gift_received, ledger_refund_book
+from donations.services.timeline import timeline_note
+
+S = Gift.Status
+
+# The gift life cycle: one table of allowed moves and one door, `gift_transition`. A card gift is
+# paid or fails by what Stripe's webhook events say, and is refunded in full by Stripe; a bank
+# transfer is paid by a line of a bank statement (services/statements.py).
+GIFT = Lifecycle(
+    model=Gift,
+    event_model=GiftEvent,
+    subject="gift",
+    allowed={
+        S.PENDING: {S.PAID, S.FAILED},
+        S.FAILED: {S.PAID},  # a delayed payment method may still succeed after a reported failure
+        S.PAID: {S.REFUNDED},
+        S.REFUNDED: set(),
+    },
+    refusal=gettext_lazy(
+        "A gift that is “%(now)s” cannot become “%(to)s”. Allowed next: %(allowed)s."
+    ),
+    save_fields=("updated_at",),
+)
+
+
+def gift_transition(
+    *,
+    gift_id: int,
+    to: str,
+    source: str,
+    actor=None,
+    reason: str = "",
+    data: dict | None = None,
+    also: dict | None = None,
+) -> Gift:
+    """Move a gift to `to`, or raise Conflict (409, invalid_transition) naming the allowed moves
+    and writing nothing. A repeated move changes nothing. Writes one GiftEvent per move with its
+    `source` (the webhook event id, `statement:<id>`); `actor` is None for the system's moves.
+    A gift that becomes paid gets its ledger entry and, after the commit, the donor's email."""
+    with transaction.atomic():
+        also = dict(also or {})
+        if to == S.PAID:
+            paid_at = Gift.objects.select_for_update().values_list("paid_at", flat=True)
+            if paid_at.get(pk=gift_id) is None:
+                also["paid_at"] = timezone.now()
+        gift = GIFT.move(
+            obj_id=gift_id,
+            to=to,
+            actor=actor,
+            reason=reason,
+            data=data,
+            also=also,
+            event_fields={"source": source},
+        )
+        if (
+            gift.last_event is not None
+            and to == S.PAID
+            and ledger_gift_received(gift=gift, source=source)
+        ):
+            from donations.tasks import email_gift_paid
+
+            transaction.on_commit(lambda: email_gift_paid.delay(gift_id))
+    return gift
+
+
+def _gift_note(gift: Gift, *, source: str, data: dict | None = None) -> GiftEvent:
+    """A row on the gift's timeline that is not a move: a partial refund, Stripe being down, a
+    webhook the table refused."""
+    return timeline_note(GIFT, gift, actor=None, data=data, source=source)
+
+
+def _gift_created(gift: Gift, *, source: str, actor) -> GiftEvent:
+    return GiftEvent.objects.create(
+        gift=gift, actor=actor, old_status="", new_status=S.PENDING, source=source
+    )
+
+
+def _gift_follow_stripe(gift: Gift, to: str, *, source: str, data: dict | None = None) -> Gift:
+    """Move a card gift to the status Stripe's events say, through the door. A gift refunded
+    after it was paid stays refunded. Any other move the table forbids (a failure reported for a
+    paid gift) is not made: the gift keeps its status and the disagreement is noted for review
+    (`data.review`), and the webhook still answers 200, since a Stripe retry cannot fix it."""
+    if gift.status == to:
+        return gift
+    if GIFT.may_move(gift.status, to):
+        return gift_transition(gift_id=gift.id, to=to, source=source, data=data)
+    if not (to == S.PAID and gift.status == S.REFUNDED):
+        _gift_note(gift, source=source, data={**(data or {}), "review": True, "stripe_says": to})
+    return gift
+
+
+def _purpose(purpose: str) -> str:
+    purpose = purpose or Gift.Purpose.GENERAL
+    if purpose not in Gift.Purpose.values:
+        raise field_error(
+            _("Choose what the gift is for: %(list)s.") % {"list": ", ".join(Gift.Purpose.values)},
+            "invalid_purpose",
+            "purpose",
+        )
+    return purpose
+
+
+def gift_checkout_start(
+    *,
+    actor,
+    amount,
+    currency: str,
+    purpose: str = "general",
+    email: str = "",
+    name: str = "",
+    language: str = "",
+) -> Gift:
+    """Create a pending card gift and its Stripe Checkout Session. If Stripe is down the gift
+    stays pending and the error says so; nothing is lost and the donor may try again."""
+    amount, currency = money.check_amount(amount, currency)
+    purpose = _purpose(purpose)
+    if not stripe_client.is_configured():
+        raise ApplicationError(
+            _("Card gifts are not switched on yet. Please give by bank transfer (VietQR)."),
+            code="stripe_disabled",
+            status=409,
+        )
+    with transaction.atomic():
+        result = donor_for(actor=actor, name=name, email=email, language=language)
+        gift = Gift.objects.create(
+            donor=result.donor,
+            method=Gift.Method.STRIPE,
+            purpose=purpose,
+            amount=amount,
+            currency=currency,
+        )
+        _gift_created(gift, source="checkout", actor=actor)
+    # Outside the transaction: the pending gift is kept whatever Stripe answers.
+    return gift_checkout_session_open(gift_id=gift.id)
+
+
+def gift_checkout_session_open(*, gift_id: int) -> Gift:
+    gift = Gift.objects.select_related("donor").get(id=gift_id)
+    if gift.stripe_session_id and gift.checkout_url:
+        return gift
+    base = settings.SITE_URL
+    try:
+        session_id, url = stripe_client.checkout_session_create(
+            gift_id=gift.id,
+            amount=gift.amount,
+            currency=gift.currency,
+            product_name=str(
+                _("Gift to Nối Sóng: %(purpose)s") % {"purpose": gift.get_purpose_display()}
+            ),
+            email=gift.donor.email,
+            success_url=base + reverse("donations:gift_success") + f"?gift={gift.id}",
+            cancel_url=base + reverse("donations:gift_cancel") + f"?gift={gift.id}",
+            locale=gift.donor.language,
+        )
+    except stripe_client.StripeUnavailable:
+        _gift_note(gift, source="stripe_unavailable")
+        raise ApplicationError(
+            _(
+                "The card payment service is not answering right now. Your gift is saved as "
+                "waiting for payment; please try again in a few minutes or give by bank transfer."
+            ),
+            code="payment_provider_unavailable",
+            status=503,
+        ) from None
+    gift.stripe_session_id = session_id
+    gift.checkout_url = url
+    gift.save(update_fields=["stripe_session_id", "checkout_url", "updated_at"])
+    return gift
+
+
+def _stripe_event_refs(event: dict) -> tuple[str, str, str | None]:
+    """(session id, payment intent, gift id) named by a webhook event."""
+    obj = (event.get("data") or {}).get("object") or {}
+    kind = event.get("type", "")
+    metadata = obj.get("metadata") or {}
+    if kind.startswith("checkout.session."):
+        return (
+            obj.get("id", ""),
+            obj.get("payment_intent") or "",
+            metadata.get("gift_id") or obj.get("client_reference_id"),
+        )
+    if kind.startswith("charge."):
+        return "", obj.get("payment_intent") or "", metadata.get("gift_id")
+    return "", "", None
+
+
+HANDLED_EVENTS = (
+    "checkout.session.completed",
+    "checkout.session.async_payment_succeeded",
+    "checkout.session.async_payment_failed",
+    "charge.refunded",
+)
+
+
+def stripe_webhook_receive(*, payload: bytes, signature: str | None) -> StripeEvent | None:
+    """Verify, store once, and bring the gift's state up to date. Raises
+    stripe_client.InvalidWebhook for a bad signature (nothing stored)."""
+    event = stripe_client.webhook_event_construct(payload, signature)
+    session_id, payment_intent, gift_id = _stripe_event_refs(event)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                stored = StripeEvent.objects.create(
+                    event_id=event["id"],
+                    type=event.get("type", ""),
+                    session_id=session_id,
+                    payment_intent=payment_intent,
+                    payload=event,
+                )
+        except IntegrityError:
+            return None  # a replay: this event id was applied already
+        if stored.type not in HANDLED_EVENTS:
+            return stored
+        gift = _gift_for_event(session_id, payment_intent, gift_id)
+        if gift is not None:
+            gift_state_from_stripe(gift_id=gift.id, source=stored.event_id)
+    return stored
+
+
+def _gift_for_event(session_id: str, payment_intent: str, gift_id) -> Gift | None:
+    qs = Gift.objects.filter(method=Gift.Method.STRIPE)
+    if session_id:
+        gift = qs.filter(stripe_session_id=session_id).first()
+        if gift:
+            return gift
+    if payment_intent:
+        gift = qs.filter(stripe_payment_intent=payment_intent).first()
+        if gift:
+            return gift
+    if gift_id and str(gift_id).isdigit():
+        return qs.filter(id=int(gift_id)).first()
+    return None
+
+
+def gift_state_from_stripe(*, gift_id: int, source: str) -> Gift:
+    """Derive the gift's state from ALL its stored events, so order and repetition do not matter:
+    paid once any event says paid; failed only if nothing says paid; refunded by the largest
+    refunded amount seen."""
+    gift = Gift.objects.select_for_update().get(id=gift_id)
+    # Learn the session's payment intent first (a refund may name only the payment intent).
+    sessions = StripeEvent.objects.filter(session_id=gift.stripe_session_id).exclude(session_id="")
+    if not gift.stripe_payment_intent:
+        for event in sessions:
+            pi = event.payment_intent
+            if pi:
+                gift.stripe_payment_intent = pi
+                gift.save(update_fields=["stripe_payment_intent", "updated_at"])
+                break
+    events = list(sessions)
+    if gift.stripe_payment_intent:
+        events += list(
+            StripeEvent.objects.filter(
+                payment_intent=gift.stripe_payment_intent, type="charge.refunded"
+            )
+        )
+    paid, failed, refunded = _stripe_says(events)
+    if paid:
+        gift = _gift_follow_stripe(gift, S.PAID, source=source)
+    elif failed:
+        gift = _gift_follow_stripe(gift, S.FAILED, source=source)
+    refunded = min(refunded, gift.amount)
+    if refunded > gift.refunded_amount:
+        gift = gift_refund_record(gift=gift, refunded_total=refunded, source=source)
+    return gift
+
+
+def _stripe_says(events: list[StripeEvent]) -> tuple[bool, bool, int]:
+    """(paid, failed, largest refunded amount) by a gift's stored events, in any order."""
+    paid = failed = False
+    refunded = 0
+    for event in events:
+        obj = event.payload.get("data", {}).get("object", {})
+        if (
+            event.type == "checkout.session.completed"
+            and obj.get("payment_status") in ("paid", "no_payment_required")
+        ) or event.type == "checkout.session.async_payment_succeeded":
+            paid = True
+        elif event.type == "checkout.session.async_payment_failed":
+            failed = True
+        elif event.type == "charge.refunded":
+            paid = True  # a charge can only be refunded once it was paid
+            refunded = max(refunded, int(obj.get("amount_refunded") or 0))
+    return paid, failed, refunded
+
+
+def gift_refund_record(*, gift: Gift, refunded_total: int, source: str) -> Gift:
+    """Book what Stripe refunded since last time; refunded in full, the gift becomes refunded."""
+    delta = refunded_total - gift.refunded_amount
+    gift.refunded_amount = refunded_total
+    gift.save(update_fields=["refunded_amount", "updated_at"])
+    ledger_refund_book(gift=gift, amount=delta, source=source)
+    if refunded_total >= gift.amount:
+        gift = _gift_follow_stripe(
+            gift, S.REFUNDED, source=source, data={"refunded": refunded_total}
+        )
+    else:
+        _gift_note(gift, source=source, data={"refunded": refunded_total})
+    from donations.tasks import email_gift_refunded
+
+    gift_id = gift.id
+    transaction.on_commit(lambda: email_gift_refunded.delay(gift_id, delta))
+    return gift
+
+
+@transaction.atomic
+def gift_vietqr_create(
+    *, actor, amount, purpose: str = "general", email: str = "", name: str = "", language: str = ""
+) -> Gift:
+    try:
+        amount = int(amount)
+    except (TypeError, ValueError):
+        raise field_error(
+            _("Enter the amount in đồng, as a whole number."), "invalid_amount", "amount"
+        ) from None
+    minimum = settings.DONATIONS_VIETQR_MIN_VND
+    if amount < minimum:
+        raise field_error(
+            _("The smallest gift by bank transfer is %(min)s.")
+            % {"min": money.format_amount(minimum, "VND")},
+            "amount_below_minimum",
+            "amount",
+        )
+    if amount > 9_999_999_999_999:
+        raise field_error(
+            _("This amount is too large for one transfer."), "invalid_amount", "amount"
+        )
+    purpose = _purpose(purpose)
+    result = donor_for(actor=actor, name=name, email=email, language=language)
+    for _attempt in range(5):
+        memo = vietqr.new_memo()
+        if not Gift.objects.filter(memo=memo).exists():
+            break
+    gift = Gift.objects.create(
+        donor=result.donor,
+        method=Gift.Method.VIETQR,
+        purpose=purpose,
+        amount=amount,
+        currency="VND",
+        memo=memo,
+    )
+    _gift_created(gift, source="vietqr", actor=actor)
+    return gift

@@ -1,0 +1,52 @@
+"""The outcome of a delivered phone (called by logistics at handover, anonymised data only)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import NotFound
+from donations.images import clean_image
+from donations.models import Device, DeviceOutcome
+from donations.services.errors import field_error
+from places.models import Commune
+
+
+@transaction.atomic
+def device_outcome_record(
+    *,
+    device_id: int,
+    commune_code: str,
+    household_kind: str,
+    delivered_at,
+    story: str = "",
+    photo=None,
+    actor=None,
+) -> DeviceOutcome:
+    """What the donor and the public learn about a delivered phone: the commune, the kind of
+    household, and, only if the household consented, a short story and a photo (cleaned of EXIF).
+    One per device; recording again replaces it."""
+    device = Device.objects.select_for_update().filter(id=device_id).first()
+    if device is None:
+        raise NotFound(_("No such phone."))
+    commune = Commune.objects.filter(code=commune_code).first()
+    if commune is None:
+        raise field_error(_("Choose a commune of Quảng Trị."), "unknown_commune", "commune")
+    if household_kind not in DeviceOutcome.HouseholdKind.values:
+        raise field_error(
+            _("Unknown household kind: %(kind)s.") % {"kind": household_kind},
+            "invalid_household_kind",
+            "household_kind",
+        )
+    outcome = DeviceOutcome.objects.filter(device=device).first() or DeviceOutcome(device=device)
+    outcome.commune = commune
+    outcome.household_kind = household_kind
+    outcome.delivered_at = delivered_at or timezone.now()
+    outcome.story = (story or "").strip()[:2000]
+    outcome.recorded_by = actor
+    if photo is not None:
+        content = clean_image(photo, field="photo")
+        outcome.photo.save(content.name, content, save=False)
+    outcome.save()
+    return outcome

@@ -1,0 +1,261 @@
+"""Bank statements: read a CSV or xlsx statement and mark VietQR gifts paid by the memo in
+each transfer's description. Safe to re-run: a statement line pays at most once."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.errors import Forbidden
+from donations import money, vietqr
+from donations.models import Gift, StatementImport, StatementLine
+from donations.services.errors import field_error
+from donations.services.gifts import GIFT, gift_transition
+
+MEMO_RE = re.compile(r"NS[" + vietqr.MEMO_ALPHABET + r"]{8}")
+HEADERS = {
+    "date": ("date", "ngay", "ngày", "ngay giao dich", "ngày giao dịch", "booking date"),
+    "amount": ("amount", "so tien", "số tiền", "credit", "ghi co", "ghi có", "số tiền ghi có"),
+    "description": (
+        "description",
+        "noi dung",
+        "nội dung",
+        "memo",
+        "dien giai",
+        "diễn giải",
+        "details",
+    ),
+    "reference": (
+        "reference",
+        "ma giao dich",
+        "mã giao dịch",
+        "so tham chieu",
+        "số tham chiếu",
+        "ref",
+    ),
+}
+
+
+@dataclass
+class StatementRow:
+    number: int
+    booked_on: date | None
+    amount: int
+    description: str
+    reference: str
+
+
+def _header_map(header: list) -> dict[str, int]:
+    found = {}
+    for index, cell in enumerate(header):
+        name = str(cell or "").strip().lower()
+        for key, names in HEADERS.items():
+            if name in names and key not in found:
+                found[key] = index
+    return found
+
+
+def _parse_amount(value) -> int:
+    if isinstance(value, (int, float)):
+        if value != int(value):
+            raise ValueError
+        return int(value)
+    text = str(value or "").strip().replace(" ", "").replace("VND", "").replace("đ", "")
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
+        text = re.sub(r"[.,]", "", text)
+    if not re.fullmatch(r"\d+", text):
+        raise ValueError
+    return int(text)
+
+
+def _parse_date(value) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M"):
+        try:
+            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a calendar date)
+        except ValueError:
+            continue
+    raise ValueError
+
+
+def statement_rows(*, content: bytes, filename: str) -> tuple[list[StatementRow], list[dict]]:
+    """Read a CSV or xlsx statement: the rows it could read and a list of broken rows."""
+    raw = _statement_table(content, filename)
+    header_at = next((i for i, row in enumerate(raw[:20]) if len(_header_map(row)) >= 2), None)
+    if header_at is None:
+        raise field_error(
+            _(
+                "The statement needs a header row with at least the columns “amount” and "
+                "“description” (or “Số tiền” and “Nội dung”)."
+            ),
+            "invalid_statement",
+            "file",
+        )
+    columns = _header_map(raw[header_at])
+    if "amount" not in columns or "description" not in columns:
+        raise field_error(
+            _(
+                "The statement needs the columns “amount” and “description” (or “Số tiền” and “Nội dung”)."
+            ),
+            "invalid_statement",
+            "file",
+        )
+    rows, broken = [], []
+    for number, row in enumerate(raw[header_at + 1 :], start=header_at + 2):
+        if not any(str(c or "").strip() for c in row):
+            continue
+        try:
+            rows.append(_statement_row(number, row, columns))
+        except ValueError as error:
+            broken.append({"row": number, "error": str(error)})
+    return rows, broken
+
+
+def _statement_table(content: bytes, filename: str) -> list[list]:
+    """The cells of a .xlsx (its first sheet) or .csv statement, row by row."""
+    name = (filename or "").lower()
+    if name.endswith(".xlsx"):
+        import openpyxl
+
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+            raise field_error(
+                _("This is not an Excel (.xlsx) file we can read."), "invalid_statement", "file"
+            ) from None
+        return [list(row) for row in book.active.iter_rows(values_only=True)]
+    if name.endswith(".csv"):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise field_error(
+                _("Save the CSV file as UTF-8 and upload it again."), "invalid_statement", "file"
+            ) from None
+        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else csv.excel
+        return list(csv.reader(io.StringIO(text), dialect))
+    raise field_error(
+        _("Upload the statement as a .csv or .xlsx file."), "invalid_statement", "file"
+    )
+
+
+def _statement_row(number: int, row: list, columns: dict[str, int]) -> StatementRow:
+    """One line of the statement; ValueError saying what is wrong with it."""
+
+    def cell(key):
+        index = columns.get(key)
+        return row[index] if index is not None and index < len(row) else None
+
+    try:
+        amount = _parse_amount(cell("amount"))
+    except ValueError:
+        raise ValueError(
+            _("The amount “%(v)s” is not a whole number.") % {"v": cell("amount")}
+        ) from None
+    try:
+        booked_on = _parse_date(cell("date"))
+    except ValueError:
+        raise ValueError(_("The date “%(v)s” is not a date.") % {"v": cell("date")}) from None
+    description = str(cell("description") or "").strip()
+    if not description:
+        raise ValueError(_("The description is empty."))
+    reference = str(cell("reference") or "").strip()[:100]
+    return StatementRow(number, booked_on, amount, description[:500], reference)
+
+
+def _line_key(row: StatementRow) -> str:
+    basis = row.reference or f"{row.booked_on}|{row.amount}|{row.description}"
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()
+
+
+def _unmatched_reason(gift: Gift | None, row: StatementRow) -> str | None:
+    """Why a statement line pays no gift, or None when it pays `gift`."""
+    if gift is None:
+        return _("No gift has this memo.")
+    if gift.status == Gift.Status.PAID:
+        return _("Gift %(memo)s was already paid by another line.") % {"memo": gift.memo}
+    if not GIFT.may_move(gift.status, Gift.Status.PAID):
+        return GIFT.refuse(gift.status, Gift.Status.PAID).message
+    if row.amount < gift.amount:
+        return _("%(got)s is less than the %(want)s pledged for %(memo)s.") % {
+            "got": money.format_amount(row.amount, "VND"),
+            "want": money.format_amount(gift.amount, "VND"),
+            "memo": gift.memo,
+        }
+    return None
+
+
+def statement_reconcile(*, content: bytes, filename: str, actor) -> StatementImport:
+    """Mark VietQR gifts paid from a bank statement, by the memo in the transfer description.
+    Safe to re-run: a line already used (same reference, or same date, amount and text) is
+    counted as already reconciled and pays nothing twice. All or nothing."""
+    from accounts.scoping import scope_for
+
+    scope = scope_for(actor)
+    if not scope.has_role("coordinator"):
+        raise Forbidden(_("Only coordinators reconcile bank statements."), code="forbidden")
+    rows, broken = statement_rows(content=content, filename=filename)
+    with transaction.atomic():
+        statement = StatementImport.objects.create(
+            uploaded_by=actor, filename=filename[:255], rows=len(rows) + len(broken), errors=broken
+        )
+        unmatched = []
+        for row in rows:
+            key = _line_key(row)
+            if StatementLine.objects.filter(key=key).exists():
+                statement.already += 1
+                continue
+            memos = MEMO_RE.findall(re.sub(r"[\s\-_.]", "", row.description.upper()))
+            gift = (
+                Gift.objects.select_for_update().filter(method="vietqr", memo__in=memos).first()
+                if memos
+                else None
+            )
+            if gift is not None and StatementLine.objects.filter(key=key).exists():
+                statement.already += 1  # a parallel upload used this line while we waited
+                continue
+            reason = _unmatched_reason(gift, row)
+            if reason:
+                unmatched.append(
+                    {
+                        "row": row.number,
+                        "amount": row.amount,
+                        "description": row.description,
+                        "reference": row.reference,
+                        "reason": str(reason),
+                    }
+                )
+                continue
+            StatementLine.objects.create(
+                key=key,
+                gift=gift,
+                statement=statement,
+                booked_on=row.booked_on,
+                amount=row.amount,
+                description=row.description,
+                reference=row.reference,
+            )
+            gift_transition(
+                gift_id=gift.id,
+                to=Gift.Status.PAID,
+                source=f"statement:{statement.id}",
+                actor=actor,
+                data={"row": row.number, "reference": row.reference, "amount": row.amount},
+                also={"bank_reference": row.reference},
+            )
+            statement.matched += 1
+        statement.unmatched = unmatched
+        statement.save()
+    return statement
