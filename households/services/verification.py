@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError, Forbidden
-from households.lifecycle import household_transition
+from households.lifecycle import HOUSEHOLD, household_transition
 from households.models import Household
 from households.selectors import steps_by
 from households.services.shared import DECIDING_ROLES, S, locked_household, require_role
@@ -36,9 +36,13 @@ def has_worked_on(household: Household, user) -> bool:
     return steps_by(user.id).filter(household_id=household.id).exists()
 
 
-def _decide(household_id: int, actor) -> Household:
+def _decide(household_id: int, actor, to: str) -> Household:
+    """Lock the household and check, in this order: the verifier's role, that the table allows
+    the decision now (a 409 says more than four eyes about a household no longer submitted), and
+    four eyes."""
     household = locked_household(household_id)
     require_role(actor, household, DECIDING_ROLES)
+    HOUSEHOLD.check_move(household.status, to)
     if has_worked_on(household, actor):
         raise Forbidden(
             _(
@@ -62,7 +66,7 @@ def _reason(reason: str) -> str:
 def household_verify(*, household_id: int, actor, near_duplicate_reason: str = "") -> Household:
     """A second person approves a submitted nomination. Near-duplicates must be confirmed as
     different households with a reason, which is kept in the event."""
-    household = _decide(household_id, actor)
+    household = _decide(household_id, actor, S.VERIFIED)
     duplicates = list(near_duplicates_of(household).values_list("id", flat=True))
     data = {}
     if duplicates:
@@ -83,7 +87,7 @@ def household_verify(*, household_id: int, actor, near_duplicate_reason: str = "
 
 @transaction.atomic
 def household_reject(*, household_id: int, actor, reason: str) -> Household:
-    household = _decide(household_id, actor)
+    household = _decide(household_id, actor, S.REJECTED)
     return household_transition(
         household_id=household.id, to=S.REJECTED, actor=actor, reason=_reason(reason)
     )
@@ -91,7 +95,7 @@ def household_reject(*, household_id: int, actor, reason: str) -> Household:
 
 @transaction.atomic
 def household_request_changes(*, household_id: int, actor, reason: str) -> Household:
-    household = _decide(household_id, actor)
+    household = _decide(household_id, actor, S.NEEDS_CHANGES)
     return household_transition(
         household_id=household.id, to=S.NEEDS_CHANGES, actor=actor, reason=_reason(reason)
     )
