@@ -15,8 +15,8 @@ from donations.lifecycle import device_transition
 from donations.models import Device, Donor, Pledge
 from households.lifecycle import household_transition
 from households.models import Household
-from logistics import services
 from logistics.models import Handover, Intake
+from logistics.services import bench, delivery
 from matching.models import Allocation
 
 MARK = "demo:logistics"
@@ -64,11 +64,7 @@ SETUP = {
 
 def _imei(rng) -> str:
     while True:
-        first = "35" + "".join(str(rng.randrange(10)) for _ in range(12))
-        for check in range(10):
-            if services.imei_is_valid(first + str(check)):
-                imei = first + str(check)
-                break
+        imei = bench.imei_complete("35" + "".join(str(rng.randrange(10)) for _ in range(12)))
         if not Device.objects.filter(imei=imei).exists():
             return imei
 
@@ -101,30 +97,30 @@ def load(ctx: dict) -> None:
         )
         if stage == "pledged":
             return device
-        services.device_receive(
+        bench.device_receive(
             device_id=device.id, hub_id=hub.id, imei=_imei(rng), notes=MARK, actor=coordinator
         )
         if stage == "received":
             return device
         device.refresh_from_db()
         if stage in ("recycled", "returned_to_donor"):
-            services.device_reject(
+            bench.device_reject(
                 device_id=device.id,
                 reason="locked" if stage == "recycled" else "no_4g",
                 next_step="recycle" if stage == "recycled" else "return",
                 actor=coordinator,
             )
             return device
-        services.wipe_record_create(
+        bench.wipe_record_create(
             device_id=device.id,
             method="factory_reset",
-            accounts={k: True for k in services.wipe_accounts_required(device)},
+            accounts={k: True for k in bench.wipe_accounts_required(device)},
             actor=coordinator,
         )
         if stage == "wiped":
             return device
         if stage == "refurbishing":
-            services.repair_record_create(
+            bench.repair_record_create(
                 device_id=device.id,
                 description="Thay màn hình",
                 parts="Màn hình 6,5 inch",
@@ -132,7 +128,7 @@ def load(ctx: dict) -> None:
                 actor=coordinator,
             )
             return device
-        services.qa_record_create(
+        bench.qa_record_create(
             device_id=device.id,
             checks=PASS,
             battery_health=85 + rng.randrange(12),
@@ -182,7 +178,7 @@ def load(ctx: dict) -> None:
         allocated()
     pairs = [allocated() for _ in range(6)]
     today = timezone.localdate()
-    batch = services.batch_create(
+    batch = delivery.batch_create(
         hub_id=hub.id,
         commune_code=COMMUNE,
         planned_date=today,
@@ -191,11 +187,11 @@ def load(ctx: dict) -> None:
         device_codes=[d.tracking_code for d, _h in pairs],
         actor=coordinator,
     )
-    services.batch_dispatch(batch_id=batch.id, actor=coordinator)
+    delivery.batch_dispatch(batch_id=batch.id, actor=coordinator)
     handovers = []
     for device, household in pairs[2:]:
         handovers.append(
-            services.handover_create(
+            delivery.handover_create(
                 device_id=device.id,
                 household_id=household.id,
                 received_by=household.head_name,
@@ -209,14 +205,14 @@ def load(ctx: dict) -> None:
     Handover.objects.filter(id__in=[h.id for h in handovers[:2]]).update(
         at=timezone.now() - timedelta(days=35)
     )
-    services.follow_up_record(
+    delivery.follow_up_record(
         handover_id=handovers[0].id,
         in_use=True,
         notes="Dùng Zalo và VNeID hằng ngày.",
         actor=officer,
     )
     # One came back with a fault: returned by the household, waiting to be received again.
-    services.follow_up_record(
+    delivery.follow_up_record(
         handover_id=handovers[3].id,
         in_use=False,
         problems="Loa ngoài không kêu.",

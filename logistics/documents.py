@@ -11,6 +11,7 @@ from pathlib import Path
 
 import segno
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
@@ -326,3 +327,11 @@ def receipt_pdf(handover) -> bytes:
         pdf.showPage()
         pdf.save()
     return buffer.getvalue()
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    """A PDF shown in the browser, never cached (it names people)."""
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -2,7 +2,8 @@
 
 Each record is written by a service in logistics/services.py, which then moves the device through
 its one door (donations.lifecycle.device_transition) with the record's id as evidence:
-wipe record → wiped, passing QA record → ready, handover → delivered."""
+wipe record → wiped, passing QA record → ready, handover → delivered (logistics/lifecycle.py checks
+that the record is of that device). A delivery batch moves through its own door, `BATCH`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import StatusEvent
 from donations.models import Device
 from households.models import Household
 from places.models import Commune, Hub
@@ -231,6 +233,21 @@ class DeliveryBatch(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.commune_id} {self.planned_date}"
+
+
+class DeliveryBatchEvent(StatusEvent):
+    """One row per status move of a batch: who, when, from, to (written by logistics.lifecycle)."""
+
+    batch = models.ForeignKey(
+        DeliveryBatch, on_delete=models.CASCADE, related_name="events", verbose_name=_("batch")
+    )
+
+    class Meta(StatusEvent.Meta):
+        verbose_name = _("batch event")
+        verbose_name_plural = _("batch events")
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}: {self.old_status} → {self.new_status}"
 
 
 class BatchItem(models.Model):

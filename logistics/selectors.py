@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.scoping import filter_by_commune, filter_by_hub, scope_for
-from core.errors import NotFound
+from core.errors import ApplicationError, NotFound
 from donations.models import Device, DeviceEvent
 from logistics.models import BatchItem, DeliveryBatch, Handover
 from matching.models import Allocation
@@ -255,6 +255,26 @@ def device_for_handover(user, code: str) -> tuple[Device, Allocation]:
     return device, allocation
 
 
+def labelled_devices(user, raw: str) -> list[Device]:
+    """The phones named in `raw` (codes split by commas or spaces), for a label sheet: all of
+    them among the user's, at most 300, in the order given."""
+    codes = [c.strip().upper() for c in (raw or "").replace(" ", ",").split(",") if c.strip()]
+    if not codes:
+        message = _("Name the phones: ?devices=NS-XXXXXX,NS-YYYYYY")
+        raise ApplicationError(message, fields={"devices": [message]})
+    if len(codes) > 300:
+        message = _("At most 300 labels at a time.")
+        raise ApplicationError(message, fields={"devices": [message]})
+    found = {d.tracking_code: d for d in devices_for_staff(user).filter(tracking_code__in=codes)}
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise NotFound(
+            _("Not among the phones at your hubs: %(codes)s") % {"codes": ", ".join(missing)},
+            fields={"devices": missing},
+        )
+    return [found[c] for c in dict.fromkeys(codes)]
+
+
 def business_donor_devices(user, donor_id: int) -> QuerySet:
     """Wiped phones of one donor at the user's hubs, for the donor's wipe certificate."""
     return (
@@ -293,6 +313,7 @@ __all__ = [
     "handover_get_for_staff",
     "handovers_for_staff",
     "hubs_for_staff",
+    "labelled_devices",
     "status_counts",
     "stuck_devices",
 ]

@@ -11,20 +11,10 @@ from tests.conftest import COMMUNE_A
 _serial = itertools.count(100000)
 
 
-def luhn_complete(first14: str) -> str:
-    total = 0
-    for index, char in enumerate(first14):
-        digit = int(char)
-        if index % 2 == 1:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return first14 + str((10 - total % 10) % 10)
-
-
 def new_imei() -> str:
-    return luhn_complete(f"35{next(_serial):06d}{next(_serial) % 1000000:06d}")
+    from logistics.services.bench import imei_complete
+
+    return imei_complete(f"35{next(_serial):06d}{next(_serial) % 1000000:06d}")
 
 
 @pytest.fixture
@@ -110,7 +100,7 @@ def dispatched(allocated, coordinator_h):
     """The allocated phone on a dispatched batch to commune A."""
     from datetime import date
 
-    from logistics.services import batch_create, batch_dispatch
+    from logistics.services.delivery import batch_create, batch_dispatch
 
     device, household = allocated
     batch = batch_create(

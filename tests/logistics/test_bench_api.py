@@ -7,8 +7,9 @@ import pytest
 from donations.lifecycle import device_transition
 from donations.models import Device, DeviceEvent
 from logistics.models import Intake, QARecord, Rejection, RepairRecord, SimCard, WipeRecord
+from logistics.services.bench import imei_complete as luhn_complete
 from tests.conftest import assert_error
-from tests.logistics.conftest import FULL_SETUP, PASS_CHECKS, luhn_complete, new_imei
+from tests.logistics.conftest import FULL_SETUP, PASS_CHECKS, new_imei
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +82,7 @@ def test_the_database_constraint_is_mapped_to_a_clear_409(
 ):
     """Two benches racing past the look-up: the partial unique index decides, cleanly."""
     from core.errors import Conflict
-    from logistics import services
+    from logistics.services import bench
 
     first = make_device(hub=hubs["H"], status="received")
     device = make_device()
@@ -94,7 +95,7 @@ def test_the_database_constraint_is_mapped_to_a_clear_409(
 
     monkeypatch.setattr(Device.objects, "filter", blind_filter)
     with pytest.raises(Conflict) as caught:
-        services.device_receive(
+        bench.device_receive(
             device_id=device.id, hub_id=hubs["H"].id, imei=first.imei, actor=coordinator_h
         )
     assert caught.value.code == "imei_in_use"

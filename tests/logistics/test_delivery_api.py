@@ -135,7 +135,7 @@ def test_a_coordinator_of_another_hub_cannot_plan_or_see_the_batch(
 def test_the_batch_list_is_pinned(
     api, coordinator_h, make_device, make_household, allocate, hubs, django_assert_num_queries
 ):
-    from logistics.services import batch_create
+    from logistics.services.delivery import batch_create
 
     for _ in range(4):
         device = allocate(make_device(hub=hubs["H"], status="ready"), make_household())
@@ -420,7 +420,7 @@ def test_a_second_handover_of_the_same_phone_is_refused(api, officer_a, dispatch
 def test_a_batch_completes_when_every_phone_is_handed_over_or_returned(
     api, officer_a, coordinator_h, make_device, make_household, allocate, hubs
 ):
-    from logistics.services import batch_return_device
+    from logistics.services.delivery import batch_return_device
 
     pairs = [
         (allocate(make_device(hub=hubs["H"], status="ready"), household), household)

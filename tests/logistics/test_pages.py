@@ -359,7 +359,7 @@ def test_the_batches_page_is_pinned(
 ):
     from datetime import date
 
-    from logistics.services import batch_create
+    from logistics.services.delivery import batch_create
 
     def add_batch():
         device = allocate(make_device(hub=hubs["H"], status="ready"), make_household())

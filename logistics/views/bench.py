@@ -1,0 +1,251 @@
+"""Hub work pages (coordinators at the bench, on a phone): scan, the phone's page with the next
+steps its life cycle allows, walk-ins, labels and wipe certificates."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import ApplicationError, NotFound, apply_to_form
+from donations.lifecycle import allowed_moves, may_move
+from donations.models import Device, Donor
+from logistics import documents, selectors
+from logistics.forms import (
+    QAForm,
+    ReceiveForm,
+    RejectForm,
+    RepairForm,
+    ScanForm,
+    WalkInForm,
+    WipeForm,
+)
+from logistics.services import bench
+from logistics.views.access import coordinator_required
+
+S = Device.Status
+
+
+@coordinator_required
+def hub_home(request):
+    """Scan or type a tracking code; the phones at my hubs by status."""
+    form = ScanForm(request.GET or None)
+    if form.is_valid():
+        code = form.cleaned_data["code"].strip()
+        if "/t/" in code.lower():  # a scanned label gives the whole link
+            code = code[code.lower().rindex("/t/") + 3 :].strip("/")
+        code = code.upper()
+        try:
+            device = selectors.device_get_for_staff(request.user, code)
+        except NotFound as error:
+            form.add_error("code", error.message)
+        else:
+            return redirect("logistics:device", code=device.tracking_code)
+    counts = selectors.status_counts(request.user)
+    rows = [(value, label, counts.get(value, 0)) for value, label in S.choices if counts.get(value)]
+    status = request.GET.get("status") or ""
+    devices = (
+        selectors.devices_for_staff(request.user, status=status or None).order_by(
+            "-updated_at", "-id"
+        )[:50]
+        if status in S.values or not status
+        else []
+    )
+    devices = list(devices)
+    labelled = ",".join(d.tracking_code for d in devices if d.imei)
+    return render(
+        request,
+        "logistics/hub_home.html",
+        {"form": form, "rows": rows, "devices": devices, "status": status, "labelled": labelled},
+    )
+
+
+# A bench step (the name in its URL) and the move it makes. The page offers a step when the
+# device's table allows that move; a repair also to a phone already in refurbishing.
+STEPS = {
+    "receive": S.RECEIVED,
+    "wipe": S.WIPED,
+    "repair": S.REFURBISHING,
+    "qa": S.READY,
+    "reject": S.REJECTED,
+}
+REPEATABLE = {"repair"}
+
+
+def _offers(device: Device, step: str) -> bool:
+    to = STEPS[step]
+    return may_move(device.status, to) or (step in REPEATABLE and device.status == to)
+
+
+def _step_form(request, device: Device, step: str, data=None):
+    """The form of `step`, bound to `data` (a POST) or empty with the phone's values."""
+    if step == "receive":
+        initial = {"condition": device.condition, "imei": device.imei, "hub": device.hub_id}
+        return ReceiveForm(data, hubs=selectors.hubs_for_staff(request.user), initial=initial)
+    if step == "wipe":
+        return WipeForm(data, required_accounts=bench.wipe_accounts_required(device))
+    return {"repair": RepairForm, "qa": QAForm, "reject": RejectForm}[step](data)
+
+
+def _take_step(step: str, form, device: Device, actor) -> str:
+    """Call the service of `step` with the form's data; the message to show when it worked."""
+    data = form.cleaned_data
+    if step == "receive":
+        bench.device_receive(
+            device_id=device.id,
+            hub_id=data["hub"].id,
+            imei=data["imei"],
+            condition=data["condition"],
+            notes=data["notes"],
+            actor=actor,
+        )
+        return _("Received. Print its label now.")
+    if step == "wipe":
+        bench.wipe_record_create(
+            device_id=device.id,
+            method=data["method"],
+            accounts=form.accounts(),
+            notes=data["notes"],
+            actor=actor,
+        )
+        return _("Wipe recorded.")
+    if step == "repair":
+        bench.repair_record_create(
+            device_id=device.id,
+            description=data["description"],
+            parts=data["parts"],
+            cost_vnd=data["cost_vnd"],
+            book_to_fund=data["book_to_fund"],
+            actor=actor,
+        )
+        return _("Repair recorded.")
+    if step == "qa":
+        record = bench.qa_record_create(
+            device_id=device.id,
+            checks=form.checks(),
+            battery_health=data["battery_health"],
+            nfc=data["nfc"],
+            setup=form.setup(),
+            sim=form.sim(),
+            notes=data["notes"],
+            actor=actor,
+        )
+        if record.passed:
+            return _("All checks passed: the phone is ready.")
+        return _("Some checks failed: the phone stays in refurbishment.")
+    bench.device_reject(
+        device_id=device.id,
+        reason=data["reason"],
+        next_step=data["next"],
+        notes=data["notes"],
+        actor=actor,
+    )
+    return _("Rejected.")
+
+
+def _device_page(request, device, *, bound=None, status=200):
+    device.refresh_from_db()
+    bound = bound or {}
+    forms = {
+        step: bound.get(step) or _step_form(request, device, step)
+        for step in STEPS
+        if _offers(device, step)
+    }
+    return render(
+        request,
+        "logistics/device.html",
+        {
+            "device": device,
+            "detail": selectors.device_detail(device),
+            "forms": forms,
+            "allowed": [S(a).label for a in allowed_moves(device.status)],
+            "public_url": documents.tracking_url(device.tracking_code),
+        },
+        status=status,
+    )
+
+
+@coordinator_required
+def device_page(request, code):
+    device = selectors.device_get_for_staff(request.user, code)
+    return _device_page(request, device)
+
+
+@coordinator_required
+@require_POST
+def device_action(request, code, action):
+    device = selectors.device_get_for_staff(request.user, code)
+    if action not in STEPS:
+        raise Http404
+    form = _step_form(request, device, action, request.POST)
+    if form.is_valid():
+        try:
+            message = _take_step(action, form, device, actor=request.user)
+        except ApplicationError as error:
+            apply_to_form(form, error)
+        else:
+            messages.success(request, message)
+            return redirect("logistics:device", code=device.tracking_code)
+    return _device_page(request, device, bound={action: form}, status=400)
+
+
+@coordinator_required
+def walk_in(request):
+    hubs = selectors.hubs_for_staff(request.user)
+    form = WalkInForm(
+        request.POST or None, hubs=hubs, initial={"supports_4g": True, "supports_volte": True}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        hub = data.pop("hub")
+        try:
+            device = bench.device_register_walk_in(hub_id=hub.id, actor=request.user, **data)
+        except ApplicationError as error:
+            apply_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("Registered as %(code)s. Print its label now.") % {"code": device.tracking_code},
+            )
+            return redirect("logistics:device", code=device.tracking_code)
+    return render(
+        request, "logistics/walk_in.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@coordinator_required
+def labels(request):
+    try:
+        devices = selectors.labelled_devices(request.user, request.GET.get("devices", ""))
+    except ApplicationError as error:
+        if error.status == 404:
+            raise Http404(error.message) from None
+        messages.error(request, error.message)
+        return redirect("logistics:hub")
+    return documents.pdf_response(documents.labels_pdf(devices), "labels.pdf")
+
+
+@coordinator_required
+def device_wipe_certificate(request, code):
+    device = selectors.device_get_for_staff(request.user, code)
+    record = device.wipe_records.select_related("operator").last()
+    if record is None:
+        raise Http404
+    donor = device.pledge.donor if device.pledge_id else None
+    content = documents.wipe_certificate_pdf(
+        [(device, record)], donor=donor, language=donor.language if donor else "vi"
+    )
+    return documents.pdf_response(content, f"wipe-{device.tracking_code}.pdf")
+
+
+@coordinator_required
+def donor_wipe_certificate(request, donor_id):
+    devices = list(selectors.business_donor_devices(request.user, donor_id))
+    if not devices:
+        raise Http404
+    donor = Donor.objects.get(id=donor_id)
+    pairs = [(d, list(d.wipe_records.all())[-1]) for d in devices]
+    content = documents.wipe_certificate_pdf(pairs, donor=donor, language=donor.language)
+    return documents.pdf_response(content, f"wipe-donor-{donor.id}.pdf")
