@@ -186,3 +186,7 @@ def test_delivered_needs_a_handover_of_that_phone(
         {"handover": 987654},
     ]:
         assert_refused_and_nothing_written(device, "delivered", coordinator_h, evidence)
+    proof = evidence_of(device, "delivered", coordinator_h, household=household)
+    device_transition(device_id=device.id, to="delivered", actor=coordinator_h, evidence=proof)
+    device.refresh_from_db()
+    assert device.status == "delivered"
