@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.scoping import filter_by_commune, filter_by_hub, scope_for
 from core.errors import ApplicationError, NotFound
+from donations.lifecycle import may_move
 from donations.models import Device, DeviceEvent
 from logistics.models import BatchItem, DeliveryBatch, Handover
 from matching.models import Allocation
@@ -171,19 +172,14 @@ def batch_items(batch: DeliveryBatch) -> list[BatchItem]:
     return items
 
 
-def batch_candidates(user, *, hub_id: int, commune_code: str) -> QuerySet:
-    """Allocated phones at the hub whose household lives in the commune and that are on no
-    batch yet."""
+def batch_candidates(user) -> QuerySet:
+    """Phones at the user's hubs that may go on a batch: the device's table lets them be
+    dispatched, they are promised to a household (a live allocation) and on no open batch."""
+    may_leave = [s for s in Device.Status.values if may_move(s, Device.Status.DISPATCHED)]
     return (
-        filter_by_hub(Device.objects.all(), user)
-        .filter(
-            hub_id=hub_id,
-            status=Device.Status.ALLOCATED,
-            allocations__is_live=True,
-            allocations__household__commune_id=commune_code,
-        )
+        devices_for_staff(user)
+        .filter(status__in=may_leave, allocations__is_live=True)
         .exclude(batch_items__outcome=BatchItem.Outcome.PENDING)
-        .order_by("tracking_code")
     )
 
 

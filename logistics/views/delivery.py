@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.scoping import scope_for
 from core.errors import ApplicationError, apply_to_form
-from donations.models import Device
 from logistics import documents, selectors
 from logistics.forms import BatchForm, FollowUpForm, HandoverForm
 from logistics.lifecycle import BATCH
@@ -20,16 +19,12 @@ from logistics.services import delivery
 from logistics.views.access import coordinator_required, field_staff_required
 from places.models import Commune
 
-S = Device.Status
-
 
 def _batch_form(request, data=None):
     hubs = selectors.hubs_for_staff(request.user)
     communes = Commune.objects.filter(served_by__in=hubs).distinct().order_by("name")
     devices = (
-        selectors.devices_for_staff(request.user, status=S.ALLOCATED)
-        .filter(allocations__is_live=True)
-        .exclude(batch_items__outcome="pending")
+        selectors.batch_candidates(request.user)
         .values_list("tracking_code", "brand", "model", "allocations__household__commune__name")
         .order_by("allocations__household__commune__name", "tracking_code")
     )
