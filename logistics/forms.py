@@ -1,4 +1,5 @@
-"""Forms of the hub and handover pages. They only parse; the services check the rules."""
+"""Forms of the hub and handover pages. They only parse; the services check the rules. A bench
+form's `arguments()` are the keyword arguments of its service (logistics.services.bench)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,16 @@ def _hub_field(hubs):
     return forms.ModelChoiceField(queryset=hubs, label=_("Hub"), empty_label=None)
 
 
-class ReceiveForm(forms.Form):
+class ServiceForm(forms.Form):
+    def arguments(self) -> dict:
+        """The cleaned data as the service takes it: a chosen hub by its id."""
+        data = dict(self.cleaned_data)
+        if "hub" in data:
+            data["hub_id"] = data.pop("hub").id
+        return data
+
+
+class ReceiveForm(ServiceForm):
     hub = forms.ModelChoiceField(queryset=None, label=_("Hub"), empty_label=None)
     imei = forms.CharField(
         label=_("IMEI"),
@@ -65,7 +75,7 @@ class WalkInForm(ReceiveForm):
     field_order = ["hub", "brand", "model", "os", "imei", "condition", "ram_gb", "storage_gb"]
 
 
-class WipeForm(forms.Form):
+class WipeForm(ServiceForm):
     method = forms.ChoiceField(label=_("Method"), choices=WipeRecord.Method.choices)
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -77,18 +87,23 @@ class WipeForm(forms.Form):
             self.fields[key] = forms.BooleanField(label=WIPE_ACCOUNTS[key], required=False)
         self.order_fields(["method", *required_accounts, "notes"])
 
-    def accounts(self) -> dict[str, bool]:
-        return {k: bool(self.cleaned_data.get(k)) for k in WIPE_ACCOUNTS if k in self.fields}
+    def arguments(self) -> dict:
+        accounts = {k: bool(self.cleaned_data.get(k)) for k in WIPE_ACCOUNTS if k in self.fields}
+        return {
+            "method": self.cleaned_data["method"],
+            "accounts": accounts,
+            "notes": self.cleaned_data["notes"],
+        }
 
 
-class RepairForm(forms.Form):
+class RepairForm(ServiceForm):
     description = forms.CharField(label=_("What was repaired"), max_length=255)
     parts = forms.CharField(label=_("Parts"), max_length=255, required=False)
     cost_vnd = forms.IntegerField(label=_("Cost (VND)"), min_value=0, initial=0)
     book_to_fund = forms.BooleanField(label=_("Pay from the fund"), required=False)
 
 
-class QAForm(forms.Form):
+class QAForm(ServiceForm):
     battery_health = forms.IntegerField(label=_("Battery health (%)"), min_value=0, max_value=100)
     nfc = forms.BooleanField(label=_("NFC works"), required=False)
     sim_iccid = forms.CharField(label=_("SIM ICCID (optional)"), max_length=30, required=False)
@@ -110,29 +125,35 @@ class QAForm(forms.Form):
             self.fields[key] = forms.BooleanField(label=label, required=False)
         self.order_fields([*QA_CHECKS, "battery_health", "nfc", *QA_SETUP])
 
-    def checks(self) -> dict[str, bool]:
-        return {k: bool(self.cleaned_data.get(k)) for k in QA_CHECKS}
-
-    def setup(self) -> dict[str, bool]:
-        return {k: bool(self.cleaned_data.get(k)) for k in QA_SETUP}
-
-    def sim(self) -> dict | None:
+    def arguments(self) -> dict:
         data = self.cleaned_data
-        if not (data.get("sim_iccid") or data.get("sim_carrier") or data.get("sim_plan_expires")):
-            return None
+        sim = None
+        if data.get("sim_iccid") or data.get("sim_carrier") or data.get("sim_plan_expires"):
+            sim = {
+                "iccid": data.get("sim_iccid", ""),
+                "carrier": data.get("sim_carrier", ""),
+                "plan_expires": data.get("sim_plan_expires"),
+            }
         return {
-            "iccid": data.get("sim_iccid", ""),
-            "carrier": data.get("sim_carrier", ""),
-            "plan_expires": data.get("sim_plan_expires"),
+            "checks": {k: bool(data.get(k)) for k in QA_CHECKS},
+            "battery_health": data["battery_health"],
+            "nfc": data["nfc"],
+            "setup": {k: bool(data.get(k)) for k in QA_SETUP},
+            "sim": sim,
+            "notes": data["notes"],
         }
 
 
-class RejectForm(forms.Form):
+class RejectForm(ServiceForm):
     reason = forms.ChoiceField(label=_("Reason"), choices=Rejection.Reason.choices)
     next = forms.ChoiceField(label=_("Next step"), choices=Rejection.Next.choices)
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def arguments(self) -> dict:
+        data = self.cleaned_data
+        return {"reason": data["reason"], "next_step": data["next"], "notes": data["notes"]}
 
 
 class BatchForm(forms.Form):

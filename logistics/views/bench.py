@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.errors import ApplicationError, NotFound, apply_to_form
+from core.errors import ApplicationError, NotFound
 from donations.lifecycle import allowed_moves, may_move
 from donations.models import Device, Donor
 from logistics import documents, selectors
@@ -23,7 +23,7 @@ from logistics.forms import (
     WipeForm,
 )
 from logistics.services import bench
-from logistics.views.access import coordinator_required
+from logistics.views.shared import coordinator_required, submitted
 
 S = Device.Status
 
@@ -62,20 +62,20 @@ def hub_home(request):
     )
 
 
-# A bench step (the name in its URL) and the move it makes. The page offers a step when the
-# device's table allows that move; a repair also to a phone already in refurbishing.
+# A bench step (the name in its URL): the move it makes and its service. The page offers a step
+# when the device's table allows that move; a repair also to a phone already in refurbishing.
 STEPS = {
-    "receive": S.RECEIVED,
-    "wipe": S.WIPED,
-    "repair": S.REFURBISHING,
-    "qa": S.READY,
-    "reject": S.REJECTED,
+    "receive": (S.RECEIVED, bench.device_receive),
+    "wipe": (S.WIPED, bench.wipe_record_create),
+    "repair": (S.REFURBISHING, bench.repair_record_create),
+    "qa": (S.READY, bench.qa_record_create),
+    "reject": (S.REJECTED, bench.device_reject),
 }
 REPEATABLE = {"repair"}
 
 
 def _offers(device: Device, step: str) -> bool:
-    to = STEPS[step]
+    to, _service = STEPS[step]
     return may_move(device.status, to) or (step in REPEATABLE and device.status == to)
 
 
@@ -90,59 +90,18 @@ def _step_form(request, device: Device, step: str, data=None):
 
 
 def _take_step(step: str, form, device: Device, actor) -> str:
-    """Call the service of `step` with the form's data; the message to show when it worked."""
-    data = form.cleaned_data
-    if step == "receive":
-        bench.device_receive(
-            device_id=device.id,
-            hub_id=data["hub"].id,
-            imei=data["imei"],
-            condition=data["condition"],
-            notes=data["notes"],
-            actor=actor,
-        )
-        return _("Received. Print its label now.")
-    if step == "wipe":
-        bench.wipe_record_create(
-            device_id=device.id,
-            method=data["method"],
-            accounts=form.accounts(),
-            notes=data["notes"],
-            actor=actor,
-        )
-        return _("Wipe recorded.")
-    if step == "repair":
-        bench.repair_record_create(
-            device_id=device.id,
-            description=data["description"],
-            parts=data["parts"],
-            cost_vnd=data["cost_vnd"],
-            book_to_fund=data["book_to_fund"],
-            actor=actor,
-        )
-        return _("Repair recorded.")
-    if step == "qa":
-        record = bench.qa_record_create(
-            device_id=device.id,
-            checks=form.checks(),
-            battery_health=data["battery_health"],
-            nfc=data["nfc"],
-            setup=form.setup(),
-            sim=form.sim(),
-            notes=data["notes"],
-            actor=actor,
-        )
-        if record.passed:
-            return _("All checks passed: the phone is ready.")
+    """Call the service of `step` with the form's arguments; the message to show when it worked."""
+    _to, service = STEPS[step]
+    result = service(device_id=device.id, actor=actor, **form.arguments())
+    if step == "qa" and not result.passed:
         return _("Some checks failed: the phone stays in refurbishment.")
-    bench.device_reject(
-        device_id=device.id,
-        reason=data["reason"],
-        next_step=data["next"],
-        notes=data["notes"],
-        actor=actor,
-    )
-    return _("Rejected.")
+    return {
+        "receive": _("Received. Print its label now."),
+        "wipe": _("Wipe recorded."),
+        "repair": _("Repair recorded."),
+        "qa": _("All checks passed: the phone is ready."),
+        "reject": _("Rejected."),
+    }[step]
 
 
 def _device_page(request, device, *, bound=None, status=200):
@@ -180,14 +139,10 @@ def device_action(request, code, action):
     if action not in STEPS:
         raise Http404
     form = _step_form(request, device, action, request.POST)
-    if form.is_valid():
-        try:
-            message = _take_step(action, form, device, actor=request.user)
-        except ApplicationError as error:
-            apply_to_form(form, error)
-        else:
-            messages.success(request, message)
-            return redirect("logistics:device", code=device.tracking_code)
+    message = submitted(request, form, lambda _data: _take_step(action, form, device, request.user))
+    if message is not None:
+        messages.success(request, message)
+        return redirect("logistics:device", code=device.tracking_code)
     return _device_page(request, device, bound={action: form}, status=400)
 
 
@@ -197,19 +152,15 @@ def walk_in(request):
     form = WalkInForm(
         request.POST or None, hubs=hubs, initial={"supports_4g": True, "supports_volte": True}
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        hub = data.pop("hub")
-        try:
-            device = bench.device_register_walk_in(hub_id=hub.id, actor=request.user, **data)
-        except ApplicationError as error:
-            apply_to_form(form, error)
-        else:
-            messages.success(
-                request,
-                _("Registered as %(code)s. Print its label now.") % {"code": device.tracking_code},
-            )
-            return redirect("logistics:device", code=device.tracking_code)
+    device = submitted(
+        request,
+        form,
+        lambda _data: bench.device_register_walk_in(actor=request.user, **form.arguments()),
+    )
+    if device is not None:
+        message = _("Registered as %(code)s. Print its label now.")
+        messages.success(request, message % {"code": device.tracking_code})
+        return redirect("logistics:device", code=device.tracking_code)
     return render(
         request, "logistics/walk_in.html", {"form": form}, status=400 if form.errors else 200
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from donations.models import Device
 from logistics import selectors
-from logistics.views.access import coordinator_required
+from logistics.views.shared import coordinator_required
 
 S = Device.Status
 

@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.scoping import scope_for
-from core.errors import ApplicationError, apply_to_form
+from core.errors import ApplicationError
 from logistics import documents, selectors
 from logistics.forms import BatchForm, FollowUpForm, HandoverForm
 from logistics.lifecycle import BATCH
 from logistics.models import DeliveryBatch
 from logistics.services import delivery
-from logistics.views.access import coordinator_required, field_staff_required
+from logistics.views.shared import coordinator_required, field_staff_required, submitted
 from places.models import Commune
 
 
@@ -43,23 +43,22 @@ def _batch_form(request, data=None):
 @coordinator_required
 def batches(request):
     form = _batch_form(request, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            batch = delivery.batch_create(
-                hub_id=data["hub"].id,
-                commune_code=data["commune"],
-                planned_date=data["planned_date"],
-                carrier=data["carrier"],
-                carrier_name=data["carrier_name"],
-                device_codes=data["devices"],
-                actor=request.user,
-            )
-        except ApplicationError as error:
-            apply_to_form(form, error)
-        else:
-            messages.success(request, _("Batch planned."))
-            return redirect("logistics:batch", batch_id=batch.id)
+    batch = submitted(
+        request,
+        form,
+        lambda data: delivery.batch_create(
+            hub_id=data["hub"].id,
+            commune_code=data["commune"],
+            planned_date=data["planned_date"],
+            carrier=data["carrier"],
+            carrier_name=data["carrier_name"],
+            device_codes=data["devices"],
+            actor=request.user,
+        ),
+    )
+    if batch is not None:
+        messages.success(request, _("Batch planned."))
+        return redirect("logistics:batch", batch_id=batch.id)
     return render(
         request,
         "logistics/batches.html",
@@ -140,28 +139,20 @@ def handover_new(request, code):
         return redirect("logistics:handovers")
     household = allocation.household
     form = HandoverForm(request.POST or None, request.FILES or None, household=household)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            handover = delivery.handover_create(
-                device_id=device.id,
-                household_id=int(request.POST.get("household") or 0),
-                received_by=data["received_by"],
-                relation=data["relation"],
-                recipient_cccd_last4=data["recipient_cccd_last4"],
-                training_given=data["training_given"],
-                sim_iccid=data["sim_iccid"],
-                place=data["place"],
-                story=data.get("story", ""),
-                photo=data.get("photo"),
-                signature=data["signature"],
-                actor=request.user,
-            )
-        except ApplicationError as error:
-            apply_to_form(form, error)
-        else:
-            messages.success(request, _("Handover recorded. Download the handover record."))
-            return redirect("logistics:handover", handover_id=handover.id)
+    # The form's fields are the service's (story and photo only with the household's consent).
+    handover = submitted(
+        request,
+        form,
+        lambda data: delivery.handover_create(
+            device_id=device.id,
+            household_id=int(request.POST.get("household") or 0),
+            actor=request.user,
+            **data,
+        ),
+    )
+    if handover is not None:
+        messages.success(request, _("Handover recorded. Download the handover record."))
+        return redirect("logistics:handover", handover_id=handover.id)
     return render(
         request,
         "logistics/handover_new.html",
@@ -176,16 +167,16 @@ def handover_page(request, handover_id):
     form = None
     if not hasattr(handover, "follow_up"):
         form = FollowUpForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                delivery.follow_up_record(
-                    handover_id=handover.id, actor=request.user, **form.cleaned_data
-                )
-            except ApplicationError as error:
-                apply_to_form(form, error)
-            else:
-                messages.success(request, _("Follow-up recorded."))
-                return redirect("logistics:handover", handover_id=handover.id)
+        follow_up = submitted(
+            request,
+            form,
+            lambda data: delivery.follow_up_record(
+                handover_id=handover.id, actor=request.user, **data
+            ),
+        )
+        if follow_up is not None:
+            messages.success(request, _("Follow-up recorded."))
+            return redirect("logistics:handover", handover_id=handover.id)
     return render(
         request,
         "logistics/handover.html",

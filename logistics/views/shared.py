@@ -1,4 +1,4 @@
-"""Who may open the logistics pages."""
+"""What the logistics pages share: who may open them, and how a posted form meets its service."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.http import Http404
 
 from accounts.models import Role
 from accounts.scoping import scope_for
-from core.errors import NotFound
+from core.errors import ApplicationError, NotFound, apply_to_form
 
 
 def staff_required(*roles):
@@ -35,3 +35,16 @@ def staff_required(*roles):
 coordinator_required = staff_required(Role.COORDINATOR)
 # Officers and coordinators (batches they carry, handovers and follow-ups).
 field_staff_required = staff_required(Role.COORDINATOR, Role.OFFICER)
+
+
+def submitted(request, form, act):
+    """When `form` was posted and is valid, call `act(form.cleaned_data)` (a service) and return
+    what it returns; None when there is nothing to do or the service refused (its refusal is then
+    shown on the form's fields)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return act(form.cleaned_data)
+    except ApplicationError as error:
+        apply_to_form(form, error)
+        return None
