@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -118,8 +118,8 @@ class DeviceListView(APIView):
         """A walk-in phone, registered and received on the spot."""
 
         data = valid_input(WalkInIn, request)
-        hub = data.pop("hub")
-        device = bench.device_register_walk_in(hub_id=hub, actor=request.user, **data)
+        data["hub_id"] = data.pop("hub")
+        device = bench.device_register_walk_in(actor=request.user, **data)
         return Response(device_payload(device), status=201)
 
 
@@ -132,81 +132,88 @@ class DeviceDetailView(APIView):
         return Response(device_payload(device))
 
 
-class DeviceReceiveView(APIView):
+# One bench step for a phone: the input checked (`Input`), the step's service called with the
+# input's `arguments`, and the phone answered as it now is (with `answer`'s extra keys). (A
+# comment, not a docstring: the schema would show a docstring as each step's description.)
+class DeviceStepView(APIView):
     permission_classes = HUB_STAFF
+    Input: type[serializers.Serializer]
+    service = None  # a staticmethod: the service of logistics.services.bench
 
-    class DeviceReceiveInput(serializers.Serializer):
-        hub = serializers.IntegerField()
-        imei = serializers.CharField(max_length=20)
-        condition = serializers.ChoiceField(
-            choices=Device.Condition.choices, required=False, allow_blank=True, default=""
-        )
-        notes = serializers.CharField(required=False, allow_blank=True, default="")
+    def arguments(self, device: Device, data: dict) -> dict:
+        return data
 
-    @extend_schema(request=DeviceReceiveInput, responses=OpenApiTypes.OBJECT)
+    def answer(self, result) -> dict:
+        return {}
+
     def post(self, request, code):
         device = selectors.device_get_for_staff(request.user, code)
-        data = valid_input(self.DeviceReceiveInput, request)
-        device = bench.device_receive(
-            device_id=device.id,
-            hub_id=data["hub"],
-            imei=data["imei"],
-            condition=data["condition"],
-            notes=data["notes"],
-            actor=request.user,
-        )
-        return Response(device_payload(device))
+        data = valid_input(self.Input, request)
+        arguments = self.arguments(device, data)
+        result = self.service(device_id=device.id, actor=request.user, **arguments)
+        device.refresh_from_db()
+        return Response({**device_payload(device), **self.answer(result)})
 
 
-class DeviceWipeView(APIView):
-    permission_classes = HUB_STAFF
+def _step_schema(input_class):
+    return extend_schema_view(
+        post=extend_schema(request=input_class, responses=OpenApiTypes.OBJECT)
+    )
 
-    class DeviceWipeInput(serializers.Serializer):
-        method = serializers.ChoiceField(choices=WipeRecord.Method.choices)
-        accounts_removed = serializers.BooleanField(
-            help_text="true confirms every account that applies to this phone is removed"
-        )
-        accounts = serializers.DictField(
-            child=serializers.BooleanField(), required=False, default=dict
-        )
-        notes = serializers.CharField(required=False, allow_blank=True, default="")
 
-    @extend_schema(request=DeviceWipeInput, responses=OpenApiTypes.OBJECT)
-    def post(self, request, code):
-        device = selectors.device_get_for_staff(request.user, code)
-        data = valid_input(self.DeviceWipeInput, request)
+class DeviceReceiveInput(serializers.Serializer):
+    hub = serializers.IntegerField()
+    imei = serializers.CharField(max_length=20)
+    condition = serializers.ChoiceField(
+        choices=Device.Condition.choices, required=False, allow_blank=True, default=""
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+@_step_schema(DeviceReceiveInput)
+class DeviceReceiveView(DeviceStepView):
+    Input = DeviceReceiveInput
+    service = staticmethod(bench.device_receive)
+
+    def arguments(self, device, data):
+        data["hub_id"] = data.pop("hub")
+        return data
+
+
+class DeviceWipeInput(serializers.Serializer):
+    method = serializers.ChoiceField(choices=WipeRecord.Method.choices)
+    accounts_removed = serializers.BooleanField(
+        help_text="true confirms every account that applies to this phone is removed"
+    )
+    accounts = serializers.DictField(child=serializers.BooleanField(), required=False, default=dict)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+@_step_schema(DeviceWipeInput)
+class DeviceWipeView(DeviceStepView):
+    Input = DeviceWipeInput
+    service = staticmethod(bench.wipe_record_create)
+
+    def arguments(self, device, data):
         accounts = {k: v for k, v in data["accounts"].items() if k in WIPE_ACCOUNTS}
         if data["accounts_removed"]:
             accounts.update({k: True for k in bench.wipe_accounts_required(device)})
         else:
             accounts = {}
-        bench.wipe_record_create(
-            device_id=device.id,
-            method=data["method"],
-            accounts=accounts,
-            notes=data["notes"],
-            actor=request.user,
-        )
-        device.refresh_from_db()
-        return Response(device_payload(device))
+        return {"method": data["method"], "accounts": accounts, "notes": data["notes"]}
 
 
-class DeviceRepairView(APIView):
-    permission_classes = HUB_STAFF
+class DeviceRepairInput(serializers.Serializer):
+    description = serializers.CharField(max_length=255)
+    parts = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    cost_vnd = serializers.IntegerField(min_value=0, default=0)
+    book_to_fund = serializers.BooleanField(default=False)
 
-    class DeviceRepairInput(serializers.Serializer):
-        description = serializers.CharField(max_length=255)
-        parts = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
-        cost_vnd = serializers.IntegerField(min_value=0, default=0)
-        book_to_fund = serializers.BooleanField(default=False)
 
-    @extend_schema(request=DeviceRepairInput, responses=OpenApiTypes.OBJECT)
-    def post(self, request, code):
-        device = selectors.device_get_for_staff(request.user, code)
-        data = valid_input(self.DeviceRepairInput, request)
-        bench.repair_record_create(device_id=device.id, actor=request.user, **data)
-        device.refresh_from_db()
-        return Response(device_payload(device))
+@_step_schema(DeviceRepairInput)
+class DeviceRepairView(DeviceStepView):
+    Input = DeviceRepairInput
+    service = staticmethod(bench.repair_record_create)
 
 
 class ChecksIn(serializers.Serializer):
@@ -236,59 +243,47 @@ class SimIn(serializers.Serializer):
     plan_expires = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class DeviceQAView(APIView):
-    permission_classes = HUB_STAFF
+class DeviceQAInput(serializers.Serializer):
+    checks = ChecksIn()
+    setup = SetupIn(required=False, default=dict)
+    sim = SimIn(required=False, allow_null=True, default=None)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
 
-    class DeviceQAInput(serializers.Serializer):
-        checks = ChecksIn()
-        setup = SetupIn(required=False, default=dict)
-        sim = SimIn(required=False, allow_null=True, default=None)
-        notes = serializers.CharField(required=False, allow_blank=True, default="")
 
-    @extend_schema(request=DeviceQAInput, responses=OpenApiTypes.OBJECT)
-    def post(self, request, code):
-        device = selectors.device_get_for_staff(request.user, code)
-        data = valid_input(self.DeviceQAInput, request)
+@_step_schema(DeviceQAInput)
+class DeviceQAView(DeviceStepView):
+    Input = DeviceQAInput
+    service = staticmethod(bench.qa_record_create)
+
+    def arguments(self, device, data):
         checks = dict(data["checks"])
-        battery = checks.pop("battery_health")
-        nfc = checks.pop("nfc")
         setup = dict(data["setup"] or {})
-        record = bench.qa_record_create(
-            device_id=device.id,
-            checks={k: v for k, v in checks.items() if k in QA_CHECKS},
-            battery_health=battery,
-            nfc=nfc,
-            setup={k: setup.get(k, False) for k in QA_SETUP},
-            sim=dict(data["sim"]) if data["sim"] else None,
-            notes=data["notes"],
-            actor=request.user,
-        )
-        device.refresh_from_db()
-        body = device_payload(device)
-        body["qa"] = {"id": record.id, "passed": record.passed, "failures": record.failures}
-        return Response(body)
+        return {
+            "checks": {k: v for k, v in checks.items() if k in QA_CHECKS},
+            "battery_health": checks["battery_health"],
+            "nfc": checks["nfc"],
+            "setup": {k: setup.get(k, False) for k in QA_SETUP},
+            "sim": dict(data["sim"]) if data["sim"] else None,
+            "notes": data["notes"],
+        }
+
+    def answer(self, record):
+        return {"qa": {"id": record.id, "passed": record.passed, "failures": record.failures}}
 
 
-class DeviceRejectView(APIView):
-    permission_classes = HUB_STAFF
+class DeviceRejectInput(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=Rejection.Reason.choices)
+    next = serializers.ChoiceField(choices=Rejection.Next.choices)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
 
-    class DeviceRejectInput(serializers.Serializer):
-        reason = serializers.ChoiceField(choices=Rejection.Reason.choices)
-        next = serializers.ChoiceField(choices=Rejection.Next.choices)
-        notes = serializers.CharField(required=False, allow_blank=True, default="")
 
-    @extend_schema(request=DeviceRejectInput, responses=OpenApiTypes.OBJECT)
-    def post(self, request, code):
-        device = selectors.device_get_for_staff(request.user, code)
-        data = valid_input(self.DeviceRejectInput, request)
-        device = bench.device_reject(
-            device_id=device.id,
-            reason=data["reason"],
-            next_step=data["next"],
-            notes=data["notes"],
-            actor=request.user,
-        )
-        return Response(device_payload(device))
+@_step_schema(DeviceRejectInput)
+class DeviceRejectView(DeviceStepView):
+    Input = DeviceRejectInput
+    service = staticmethod(bench.device_reject)
+
+    def arguments(self, device, data):
+        return {"reason": data["reason"], "next_step": data["next"], "notes": data["notes"]}
 
 
 class LabelsView(APIView):
