@@ -1,5 +1,5 @@
-"""Forms of the hub and handover pages. They only parse; the services check the rules. A bench
-form's `arguments()` are the keyword arguments of its service (logistics.services.bench)."""
+"""Forms of the hub and handover pages. They only parse; the services check the rules. A form's
+`arguments()` are the keyword arguments of its service (logistics.services)."""
 
 from __future__ import annotations
 
@@ -34,11 +34,16 @@ def _hub_field(hubs):
 
 
 class ServiceForm(forms.Form):
+    # A field whose service keyword differs: field name → keyword.
+    service_names: dict[str, str] = {}
+
     def arguments(self) -> dict:
-        """The cleaned data as the service takes it: a chosen hub by its id."""
-        data = dict(self.cleaned_data)
-        if "hub" in data:
-            data["hub_id"] = data.pop("hub").id
+        """The cleaned data as the service takes it: a chosen hub by its id, renamed fields."""
+        data = {}
+        for name, value in self.cleaned_data.items():
+            if name == "hub":
+                name, value = "hub_id", value.id
+            data[self.service_names.get(name, name)] = value
         return data
 
 
@@ -145,18 +150,16 @@ class QAForm(ServiceForm):
 
 
 class RejectForm(ServiceForm):
+    service_names = {"next": "next_step"}
     reason = forms.ChoiceField(label=_("Reason"), choices=Rejection.Reason.choices)
     next = forms.ChoiceField(label=_("Next step"), choices=Rejection.Next.choices)
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def arguments(self) -> dict:
-        data = self.cleaned_data
-        return {"reason": data["reason"], "next_step": data["next"], "notes": data["notes"]}
 
-
-class BatchForm(forms.Form):
+class BatchForm(ServiceForm):
+    service_names = {"commune": "commune_code", "devices": "device_codes"}
     hub = forms.ModelChoiceField(queryset=None, label=_("Hub"), empty_label=None)
     commune = forms.ChoiceField(label=_("Commune"))
     planned_date = forms.DateField(
@@ -175,7 +178,7 @@ class BatchForm(forms.Form):
         self.fields["devices"].choices = candidates
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(ServiceForm):
     received_by = forms.CharField(label=_("Received by (full name)"), max_length=150)
     relation = forms.ChoiceField(
         label=_("Relation to the head of household"), choices=Handover.Relation.choices
@@ -209,7 +212,7 @@ class HandoverForm(forms.Form):
             del self.fields["story"]
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(ServiceForm):
     in_use = forms.TypedChoiceField(
         label=_("Is the phone in use?"),
         choices=[("yes", _("Yes")), ("no", _("No"))],

@@ -64,12 +64,14 @@ class BatchListView(APIView):
     permission_classes = FIELD_STAFF  # the officer who carries a batch reads it
 
     class BatchListInput(serializers.Serializer):
-        hub = serializers.IntegerField()
-        commune = serializers.CharField(max_length=5)
+        hub = serializers.IntegerField(source="hub_id")
+        commune = serializers.CharField(max_length=5, source="commune_code")
         planned_date = serializers.DateField()
         carrier = serializers.ChoiceField(choices=DeliveryBatch.Carrier.choices, default="officer")
         carrier_name = serializers.CharField(required=False, allow_blank=True, default="")
-        devices = serializers.ListField(child=serializers.CharField(max_length=12), min_length=1)
+        devices = serializers.ListField(
+            child=serializers.CharField(max_length=12), min_length=1, source="device_codes"
+        )
 
     @extend_schema(
         operation_id="v1_batches_list",
@@ -84,15 +86,7 @@ class BatchListView(APIView):
     @extend_schema(request=BatchListInput, responses={201: BatchOut})
     def post(self, request):
         data = valid_input(self.BatchListInput, request)
-        batch = delivery.batch_create(
-            hub_id=data["hub"],
-            commune_code=data["commune"],
-            planned_date=data["planned_date"],
-            carrier=data["carrier"],
-            carrier_name=data["carrier_name"],
-            device_codes=data["devices"],
-            actor=request.user,
-        )
+        batch = delivery.batch_create(actor=request.user, **data)
         return Response(BatchOut(batch).data, status=201)
 
 

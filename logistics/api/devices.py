@@ -78,8 +78,9 @@ def device_payload(device: Device, *, with_events: bool = True) -> dict:
 # --- devices -------------------------------------------------------------------------------
 
 
+# An input field whose service keyword differs names it as its `source`.
 class WalkInIn(serializers.Serializer):
-    hub = serializers.IntegerField()
+    hub = serializers.IntegerField(source="hub_id")
     brand = serializers.CharField(max_length=60)
     model = serializers.CharField(max_length=100)
     imei = serializers.CharField(max_length=20)
@@ -118,7 +119,6 @@ class DeviceListView(APIView):
         """A walk-in phone, registered and received on the spot."""
 
         data = valid_input(WalkInIn, request)
-        data["hub_id"] = data.pop("hub")
         device = bench.device_register_walk_in(actor=request.user, **data)
         return Response(device_payload(device), status=201)
 
@@ -162,7 +162,7 @@ def _step_schema(input_class):
 
 
 class DeviceReceiveInput(serializers.Serializer):
-    hub = serializers.IntegerField()
+    hub = serializers.IntegerField(source="hub_id")
     imei = serializers.CharField(max_length=20)
     condition = serializers.ChoiceField(
         choices=Device.Condition.choices, required=False, allow_blank=True, default=""
@@ -174,10 +174,6 @@ class DeviceReceiveInput(serializers.Serializer):
 class DeviceReceiveView(DeviceStepView):
     Input = DeviceReceiveInput
     service = staticmethod(bench.device_receive)
-
-    def arguments(self, device, data):
-        data["hub_id"] = data.pop("hub")
-        return data
 
 
 class DeviceWipeInput(serializers.Serializer):
@@ -273,7 +269,7 @@ class DeviceQAView(DeviceStepView):
 
 class DeviceRejectInput(serializers.Serializer):
     reason = serializers.ChoiceField(choices=Rejection.Reason.choices)
-    next = serializers.ChoiceField(choices=Rejection.Next.choices)
+    next = serializers.ChoiceField(choices=Rejection.Next.choices, source="next_step")
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -281,9 +277,6 @@ class DeviceRejectInput(serializers.Serializer):
 class DeviceRejectView(DeviceStepView):
     Input = DeviceRejectInput
     service = staticmethod(bench.device_reject)
-
-    def arguments(self, device, data):
-        return {"reason": data["reason"], "next_step": data["next"], "notes": data["notes"]}
 
 
 class LabelsView(APIView):

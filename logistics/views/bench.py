@@ -89,10 +89,8 @@ def _step_form(request, device: Device, step: str, data=None):
     return {"repair": RepairForm, "qa": QAForm, "reject": RejectForm}[step](data)
 
 
-def _take_step(step: str, form, device: Device, actor) -> str:
-    """Call the service of `step` with the form's arguments; the message to show when it worked."""
-    _to, service = STEPS[step]
-    result = service(device_id=device.id, actor=actor, **form.arguments())
+def _done(step: str, result) -> str:
+    """What the page says when `step` worked."""
     if step == "qa" and not result.passed:
         return _("Some checks failed: the phone stays in refurbishment.")
     return {
@@ -139,9 +137,10 @@ def device_action(request, code, action):
     if action not in STEPS:
         raise Http404
     form = _step_form(request, device, action, request.POST)
-    message = submitted(request, form, lambda _data: _take_step(action, form, device, request.user))
-    if message is not None:
-        messages.success(request, message)
+    _to, service = STEPS[action]
+    result = submitted(request, form, service, device_id=device.id, actor=request.user)
+    if result is not None:
+        messages.success(request, _done(action, result))
         return redirect("logistics:device", code=device.tracking_code)
     return _device_page(request, device, bound={action: form}, status=400)
 
@@ -152,11 +151,7 @@ def walk_in(request):
     form = WalkInForm(
         request.POST or None, hubs=hubs, initial={"supports_4g": True, "supports_volte": True}
     )
-    device = submitted(
-        request,
-        form,
-        lambda _data: bench.device_register_walk_in(actor=request.user, **form.arguments()),
-    )
+    device = submitted(request, form, bench.device_register_walk_in, actor=request.user)
     if device is not None:
         message = _("Registered as %(code)s. Print its label now.")
         messages.success(request, message % {"code": device.tracking_code})

@@ -43,19 +43,7 @@ def _batch_form(request, data=None):
 @coordinator_required
 def batches(request):
     form = _batch_form(request, request.POST or None)
-    batch = submitted(
-        request,
-        form,
-        lambda data: delivery.batch_create(
-            hub_id=data["hub"].id,
-            commune_code=data["commune"],
-            planned_date=data["planned_date"],
-            carrier=data["carrier"],
-            carrier_name=data["carrier_name"],
-            device_codes=data["devices"],
-            actor=request.user,
-        ),
-    )
+    batch = submitted(request, form, delivery.batch_create, actor=request.user)
     if batch is not None:
         messages.success(request, _("Batch planned."))
         return redirect("logistics:batch", batch_id=batch.id)
@@ -143,12 +131,10 @@ def handover_new(request, code):
     handover = submitted(
         request,
         form,
-        lambda data: delivery.handover_create(
-            device_id=device.id,
-            household_id=int(request.POST.get("household") or 0),
-            actor=request.user,
-            **data,
-        ),
+        delivery.handover_create,
+        device_id=device.id,
+        household_id=int(request.POST.get("household") or 0),
+        actor=request.user,
     )
     if handover is not None:
         messages.success(request, _("Handover recorded. Download the handover record."))
@@ -168,11 +154,7 @@ def handover_page(request, handover_id):
     if not hasattr(handover, "follow_up"):
         form = FollowUpForm(request.POST or None)
         follow_up = submitted(
-            request,
-            form,
-            lambda data: delivery.follow_up_record(
-                handover_id=handover.id, actor=request.user, **data
-            ),
+            request, form, delivery.follow_up_record, handover_id=handover.id, actor=request.user
         )
         if follow_up is not None:
             messages.success(request, _("Follow-up recorded."))

@@ -37,14 +37,14 @@ coordinator_required = staff_required(Role.COORDINATOR)
 field_staff_required = staff_required(Role.COORDINATOR, Role.OFFICER)
 
 
-def submitted(request, form, act):
-    """When `form` was posted and is valid, call `act(form.cleaned_data)` (a service) and return
-    what it returns; None when there is nothing to do or the service refused (its refusal is then
-    shown on the form's fields)."""
+def submitted(request, form, service, **known):
+    """When `form` was posted and is valid, call `service(**known, **form.arguments())` and
+    return what it returns; None when there is nothing to do or the service refused (its refusal
+    is then shown on the form's fields)."""
     if request.method != "POST" or not form.is_valid():
         return None
     try:
-        return act(form.cleaned_data)
+        return service(**known, **form.arguments())
     except ApplicationError as error:
         apply_to_form(form, error)
         return None

@@ -7,6 +7,7 @@ import itertools
 import pytest
 
 from tests.conftest import COMMUNE_A
+from tests.logistics.records import HOUSEHOLD
 
 _serial = itertools.count(100000)
 
@@ -51,16 +52,7 @@ def make_household(db, officer_a):
     from households.models import Household
 
     def make(*, commune=COMMUNE_A, status="verified", village=None, **fields):
-        values = {
-            "head_name": "Hồ Văn Phúc",
-            "cccd_last4": "4321",
-            "poverty_status": "poor",
-            "phone_situation": "none",
-            "coverage_4g": "good",
-            "school_age_children": 2,
-            "consent_processing": True,
-        }
-        values.update(fields)
+        values = {**HOUSEHOLD, "school_age_children": 2, **fields}
         return Household.objects.create(
             commune_id=commune, village=village, status=status, created_by=officer_a, **values
         )
@@ -96,11 +88,11 @@ def allocated(make_device, make_household, allocate, hubs, villages):
 
 
 @pytest.fixture
-def dispatched(allocated, coordinator_h):
-    """The allocated phone on a dispatched batch to commune A."""
+def planned(allocated, coordinator_h):
+    """The allocated phone on a planned batch to commune A."""
     from datetime import date
 
-    from logistics.services.delivery import batch_create, batch_dispatch
+    from logistics.services.delivery import batch_create
 
     device, household = allocated
     batch = batch_create(
@@ -112,7 +104,16 @@ def dispatched(allocated, coordinator_h):
         device_codes=[device.tracking_code],
         actor=coordinator_h,
     )
-    batch_dispatch(batch_id=batch.id, actor=coordinator_h)
+    return device, household, batch
+
+
+@pytest.fixture
+def dispatched(planned, coordinator_h):
+    """The allocated phone on a dispatched batch to commune A."""
+    from logistics.services.delivery import batch_dispatch
+
+    device, household, batch = planned
+    batch = batch_dispatch(batch_id=batch.id, actor=coordinator_h)
     device.refresh_from_db()
     return device, household, batch
 

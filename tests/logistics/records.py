@@ -5,6 +5,16 @@ from __future__ import annotations
 
 from tests.conftest import COMMUNE_A
 
+# A household's facts, for tests that need one (the conftest's make_household starts from these).
+HOUSEHOLD = {
+    "head_name": "Hồ Văn Phúc",
+    "cccd_last4": "4321",
+    "poverty_status": "poor",
+    "phone_situation": "none",
+    "coverage_4g": "good",
+    "consent_processing": True,
+}
+
 
 def evidence_of(device, to: str, actor, *, household=None) -> dict | None:
     """The evidence a move of `device` to `to` needs, made as a real record (None: no need)."""
@@ -19,14 +29,7 @@ def evidence_of(device, to: str, actor, *, household=None) -> dict | None:
         return {"qa_record": record.id}
     if to == "delivered":
         household = household or Household.objects.create(
-            commune_id=COMMUNE_A,
-            head_name="Hồ Văn Phúc",
-            cccd_last4="4321",
-            poverty_status="poor",
-            phone_situation="none",
-            coverage_4g="good",
-            consent_processing=True,
-            created_by=actor,
+            commune_id=COMMUNE_A, created_by=actor, **HOUSEHOLD
         )
         handover = Handover.objects.create(
             device=device,

@@ -10,7 +10,6 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from donations.lifecycle import device_transition
 from donations.models import DeviceEvent
 from households.models import HouseholdEvent
 from logistics.models import BatchItem, DeliveryBatch, FollowUp, Handover
@@ -241,15 +240,6 @@ def test_it_refuses_a_handover_to_a_household_that_is_not_the_allocated_one(
     assert device.status == "dispatched" and neighbour.status == "verified"
     assert not Handover.objects.exists()
     assert BatchItem.objects.get(batch=batch).outcome == "pending"
-
-
-def test_the_door_refuses_delivered_without_a_handover(coordinator_h, dispatched):
-    from core.errors import Conflict
-
-    device, _household, _batch = dispatched
-    with pytest.raises(Conflict) as caught:
-        device_transition(device_id=device.id, to="delivered", actor=coordinator_h)
-    assert caught.value.code == "evidence_missing"
 
 
 def test_a_photo_needs_consent_and_is_stripped_of_exif(api, officer_a, dispatched):

@@ -99,21 +99,11 @@ def test_the_batch_door_refuses_a_move_off_its_table_and_writes_nothing(
 
 
 def test_a_planned_batch_with_every_phone_taken_back_completes_without_leaving(
-    coordinator_h, allocated
+    coordinator_h, planned
 ):
-    from datetime import date
+    from logistics.services.delivery import batch_return_device
 
-    from logistics.services.delivery import batch_create, batch_return_device
-
-    device, household = allocated
-    batch = batch_create(
-        hub_id=device.hub_id,
-        commune_code=household.commune_id,
-        planned_date=date(2026, 12, 1),
-        carrier="post",
-        device_codes=[device.tracking_code],
-        actor=coordinator_h,
-    )
+    device, _household, batch = planned
     batch_return_device(batch_id=batch.id, device_id=device.id, actor=coordinator_h)
     assert moves(batch) == [("planned", "completed", coordinator_h.id)]
     device.refresh_from_db()
@@ -142,6 +132,7 @@ def test_ready_needs_a_passing_qa_record_of_that_phone(coordinator_h, hubs, make
         device=device, battery_health=40, passed=False, by=coordinator_h
     )
     for evidence in [
+        None,
         of_other,
         {"qa_record": failing.id},
         {"qa_record": 987654},
@@ -163,6 +154,7 @@ def test_wiped_needs_a_wipe_record_of_that_phone(coordinator_h, hubs, make_devic
     device = make_device(hub=hubs["H"], status="received")
     other = make_device(hub=hubs["H"], status="received")
     for evidence in [
+        None,
         evidence_of(other, "wiped", coordinator_h),
         {"wipe_record": "demo"},
         {"wipe_record": 987654},
@@ -181,6 +173,7 @@ def test_delivered_needs_a_handover_of_that_phone(
     device, household, _batch = dispatched
     other = make_device(hub=hubs["H"], status="dispatched")
     for evidence in [
+        None,
         evidence_of(other, "delivered", coordinator_h, household=make_household()),
         {"handover": "demo"},
         {"handover": 987654},
