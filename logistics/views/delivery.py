@@ -10,13 +10,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.scoping import scope_for
-from core.errors import ApplicationError
 from logistics import documents, selectors
 from logistics.forms import BatchForm, FollowUpForm, HandoverForm
 from logistics.lifecycle import BATCH
 from logistics.models import DeliveryBatch
 from logistics.services import delivery
-from logistics.views.shared import coordinator_required, field_staff_required, submitted
+from logistics.views.shared import (
+    coordinator_required,
+    field_staff_required,
+    pressed,
+    submitted,
+)
 from places.models import Commune
 
 
@@ -75,12 +79,8 @@ def batch_page(request, batch_id):
 @require_POST
 def batch_dispatch(request, batch_id):
     batch = selectors.batch_get_for_staff(request.user, batch_id)
-    try:
-        delivery.batch_dispatch(batch_id=batch.id, actor=request.user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Dispatched: the phones are on their way."))
+    done = _("Dispatched: the phones are on their way.")
+    pressed(request, done, delivery.batch_dispatch, batch_id=batch.id, actor=request.user)
     return redirect("logistics:batch", batch_id=batch.id)
 
 
@@ -89,12 +89,9 @@ def batch_dispatch(request, batch_id):
 def batch_return(request, batch_id, code):
     batch = selectors.batch_get_for_staff(request.user, batch_id)
     device = selectors.device_get_for_staff(request.user, code)
-    try:
-        delivery.batch_return_device(batch_id=batch.id, device_id=device.id, actor=request.user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Marked as returned to the hub."))
+    done = _("Marked as returned to the hub.")
+    service = delivery.batch_return_device
+    pressed(request, done, service, batch_id=batch.id, device_id=device.id, actor=request.user)
     return redirect("logistics:batch", batch_id=batch.id)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -48,3 +49,13 @@ def submitted(request, form, service, **known):
     except ApplicationError as error:
         apply_to_form(form, error)
         return None
+
+
+def pressed(request, done: str, service, **known) -> None:
+    """A button without a form: call `service(**known)`; say `done`, or the service's refusal."""
+    try:
+        service(**known)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
