@@ -20,7 +20,21 @@ from places.models import Commune, Hub
 User = settings.AUTH_USER_MODEL
 
 
-class Intake(models.Model):
+class BenchRecord(models.Model):
+    """A record of work on a phone: who did it (`actor`, never deleted while records point to
+    them) and when."""
+
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+
+class Intake(BenchRecord):
     """A phone arriving at a hub (also a phone coming back from a household)."""
 
     device = models.ForeignKey(
@@ -31,11 +45,8 @@ class Intake(models.Model):
     condition = models.CharField(_("condition"), max_length=10, choices=Device.Condition.choices)
     walk_in = models.BooleanField(_("walk-in without a pledge"), default=False)
     notes = models.TextField(_("notes"), blank=True)
-    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(BenchRecord.Meta):
         verbose_name = _("intake")
         verbose_name_plural = _("intakes")
 
@@ -43,7 +54,7 @@ class Intake(models.Model):
         return f"{self.device_id} @ {self.hub_id}"
 
 
-class Rejection(models.Model):
+class Rejection(BenchRecord):
     class Reason(models.TextChoices):
         NO_4G = "no_4g", _("No 4G or no VoLTE")
         LOCKED = "locked", _("Activation or FRP lock")
@@ -59,11 +70,8 @@ class Rejection(models.Model):
     reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
     next_step = models.CharField(_("next step"), max_length=8, choices=Next.choices)
     notes = models.TextField(_("notes"), blank=True)
-    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(BenchRecord.Meta):
         verbose_name = _("rejection")
         verbose_name_plural = _("rejections")
 
@@ -107,7 +115,7 @@ class WipeRecord(models.Model):
         return f"{self.device_id}: {self.method}"
 
 
-class RepairRecord(models.Model):
+class RepairRecord(BenchRecord):
     device = models.ForeignKey(
         Device, on_delete=models.CASCADE, related_name="repairs", verbose_name=_("device")
     )
@@ -115,11 +123,8 @@ class RepairRecord(models.Model):
     parts = models.CharField(_("parts"), max_length=255, blank=True)
     cost_vnd = models.PositiveBigIntegerField(_("cost (VND)"), default=0)
     booked_to_fund = models.BooleanField(_("booked against the fund"), default=False)
-    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(BenchRecord.Meta):
         verbose_name = _("repair")
         verbose_name_plural = _("repairs")
 
@@ -146,7 +151,7 @@ QA_SETUP = {
 }
 
 
-class QARecord(models.Model):
+class QARecord(BenchRecord):
     device = models.ForeignKey(
         Device, on_delete=models.CASCADE, related_name="qa_records", verbose_name=_("device")
     )
@@ -157,11 +162,8 @@ class QARecord(models.Model):
     passed = models.BooleanField(_("passed"), default=False)
     failures = models.JSONField(_("failures"), default=list)
     notes = models.TextField(_("notes"), blank=True)
-    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(BenchRecord.Meta):
         verbose_name = _("QA record")
         verbose_name_plural = _("QA records")
 
@@ -327,7 +329,7 @@ class Handover(models.Model):
         return f"#{self.pk} {self.device_id} → {self.household_id}"
 
 
-class FollowUp(models.Model):
+class FollowUp(BenchRecord):
     handover = models.OneToOneField(
         Handover, on_delete=models.CASCADE, related_name="follow_up", verbose_name=_("handover")
     )
@@ -335,10 +337,8 @@ class FollowUp(models.Model):
     problems = models.TextField(_("problems"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     send_back = models.BooleanField(_("phone sent back to the hub"), default=False)
-    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
+    class Meta:  # no ordering of its own: one per handover
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
 

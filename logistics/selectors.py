@@ -70,11 +70,11 @@ def device_detail(device: Device) -> dict:
         )
     return {
         "events": events,
-        "intakes": list(device.intakes.select_related("hub", "by")),
+        "intakes": list(device.intakes.select_related("hub", "actor")),
         "wipes": list(device.wipe_records.select_related("operator")),
-        "repairs": list(device.repairs.select_related("by")),
-        "qa": list(device.qa_records.select_related("by")),
-        "rejections": list(device.rejections.select_related("by")),
+        "repairs": list(device.repairs.select_related("actor")),
+        "qa": list(device.qa_records.select_related("actor")),
+        "rejections": list(device.rejections.select_related("actor")),
         "sim": getattr(device, "sim", None) if hasattr(device, "sim") else None,
         "handovers": list(device.handovers.select_related("household", "recorded_by")),
         "allocation": allocation,

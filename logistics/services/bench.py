@@ -124,7 +124,7 @@ def device_receive(
                 condition=device.condition,
                 walk_in=walk_in,
                 notes=notes,
-                by=actor,
+                actor=actor,
             )
             device = move_device(device, S.RECEIVED, actor, {"intake": intake.id, "hub": hub_id})
     except IntegrityError:
@@ -201,7 +201,7 @@ def device_reject(*, device_id: int, reason: str, next_step: str, notes: str = "
     with transaction.atomic():
         lock_for_move(device_id, S.REJECTED)
         rejection = Rejection.objects.create(
-            device_id=device_id, reason=reason, next_step=next_step, notes=notes, by=actor
+            device_id=device_id, reason=reason, next_step=next_step, notes=notes, actor=actor
         )
         move_device(device, S.REJECTED, actor, {"rejection": rejection.id, "reason": reason})
         final = S.RECYCLED if next_step == Rejection.Next.RECYCLE else S.RETURNED_TO_DONOR
@@ -286,7 +286,7 @@ def repair_record_create(
             parts=parts.strip(),
             cost_vnd=cost_vnd,
             booked_to_fund=bool(book_to_fund and cost_vnd),
-            by=actor,
+            actor=actor,
         )
         if record.booked_to_fund:
             donation_services.ledger_spend(
@@ -347,7 +347,7 @@ def qa_record_create(
             passed=not failures,
             failures=failures,
             notes=notes,
-            by=actor,
+            actor=actor,
         )
         if sim:
             sim_record(device_id=device.id, **sim, actor=actor)

@@ -308,7 +308,7 @@ def follow_up_record(
             problems=problems.strip(),
             notes=notes.strip(),
             send_back=send_back,
-            by=actor,
+            actor=actor,
         )
         device = handover.device
         if may_move(device.status, S.FOLLOWED_UP):

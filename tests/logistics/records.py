@@ -25,7 +25,7 @@ def evidence_of(device, to: str, actor, *, household=None) -> dict | None:
         record = WipeRecord.objects.create(device=device, method="factory_reset", operator=actor)
         return {"wipe_record": record.id}
     if to == "ready":
-        record = QARecord.objects.create(device=device, battery_health=90, passed=True, by=actor)
+        record = QARecord.objects.create(device=device, battery_health=90, passed=True, actor=actor)
         return {"qa_record": record.id}
     if to == "delivered":
         household = household or Household.objects.create(

@@ -43,7 +43,7 @@ def test_it_receives_a_pledged_phone_with_its_imei_and_hub(api, coordinator_h, h
         "fair",
     )
     intake = Intake.objects.get(device=device)
-    assert intake.by == coordinator_h and not intake.walk_in
+    assert intake.actor == coordinator_h and not intake.walk_in
     event = DeviceEvent.objects.get(device=device)
     assert (event.old_status, event.new_status, event.data["intake"]) == (
         "pledged",

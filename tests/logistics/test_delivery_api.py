@@ -345,7 +345,7 @@ def test_a_follow_up_records_the_phone_in_use(api, officer_a, dispatched):
     )
     assert response.status_code == 201, response.content
     assert response.json()["device_status"] == "followed_up"
-    assert FollowUp.objects.get(handover=handover).by == officer_a
+    assert FollowUp.objects.get(handover=handover).actor == officer_a
     again = api.as_user(officer_a).post(
         f"/api/v1/handovers/{handover.id}/follow-up/", {"in_use": True}, format="json"
     )

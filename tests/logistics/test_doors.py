@@ -129,7 +129,7 @@ def test_ready_needs_a_passing_qa_record_of_that_phone(coordinator_h, hubs, make
     other = make_device(hub=hubs["H"], status="refurbishing")
     of_other = evidence_of(other, "ready", coordinator_h)
     failing = QARecord.objects.create(
-        device=device, battery_health=40, passed=False, by=coordinator_h
+        device=device, battery_health=40, passed=False, actor=coordinator_h
     )
     for evidence in [
         None,
