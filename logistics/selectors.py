@@ -23,6 +23,8 @@ from logistics.models import BatchItem, DeliveryBatch, Handover
 from matching.models import Allocation
 from places.models import Hub
 
+S = Device.Status
+
 
 def _unassigned_pledged(user) -> Q:
     """Pledged phones with no hub yet (or pledged to one of the user's hubs)."""
@@ -175,7 +177,7 @@ def batch_items(batch: DeliveryBatch) -> list[BatchItem]:
 def batch_candidates(user) -> QuerySet:
     """Phones at the user's hubs that may go on a batch: the device's table lets them be
     dispatched, they are promised to a household (a live allocation) and on no open batch."""
-    may_leave = [s for s in Device.Status.values if may_move(s, Device.Status.DISPATCHED)]
+    may_leave = [s for s in S.values if may_move(s, S.DISPATCHED)]
     return (
         devices_for_staff(user)
         .filter(status__in=may_leave, allocations__is_live=True)
@@ -202,12 +204,13 @@ def handover_get_for_staff(user, handover_id: int) -> Handover:
 
 
 def devices_awaiting_handover(user) -> QuerySet:
-    """Dispatched (or allocated) phones whose household is in the user's reach."""
+    """Phones on their way to a household in the user's reach: the device's table lets them be
+    dispatched (allocated, still at the hub) or delivered (dispatched)."""
     scope = scope_for(user)
-    qs = Device.objects.filter(
-        status__in=[Device.Status.DISPATCHED, Device.Status.ALLOCATED],
-        allocations__is_live=True,
-    ).select_related("hub")
+    on_the_way = [s for s in S.values if may_move(s, S.DISPATCHED) or may_move(s, S.DELIVERED)]
+    qs = Device.objects.filter(status__in=on_the_way, allocations__is_live=True).select_related(
+        "hub"
+    )
     if not scope.is_admin:
         qs = qs.filter(
             Q(allocations__household__commune__in=scope.communes(Role.OFFICER))
