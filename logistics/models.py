@@ -1,9 +1,10 @@
 """The evidence a phone gathers at a hub and on the way to a household.
 
-Each record is written by a service in logistics/services.py, which then moves the device through
-its one door (donations.lifecycle.device_transition) with the record's id as evidence:
-wipe record → wiped, passing QA record → ready, handover → delivered (logistics/lifecycle.py checks
-that the record is of that device). A delivery batch moves through its own door, `BATCH`."""
+Each record is written by a service in logistics/services/ (bench, delivery), which then moves
+the device through its one door (donations.lifecycle.device_transition) with the record's id as
+evidence: wipe record → wiped, passing QA record → ready, handover → delivered (logistics/
+lifecycle.py checks that the record is of that device). A delivery batch moves through its own
+door, `BATCH`."""
 
 from __future__ import annotations
 
