@@ -183,3 +183,30 @@ def test_delivered_needs_a_handover_of_that_phone(
     device_transition(device_id=device.id, to="delivered", actor=coordinator_h, evidence=proof)
     device.refresh_from_db()
     assert device.status == "delivered"
+
+
+# --- the bench asks the device's table -------------------------------------------------------
+
+
+def test_the_bench_offers_and_takes_the_steps_the_device_table_allows(
+    api, client, coordinator_h, hubs, make_device
+):
+    """A ready phone found faulty may be repaired (ready → refurbishing is in the table), then
+    needs a passing QA again; it may not be wiped again (ready → wiped is not)."""
+    from tests.logistics.test_bench_api import step
+
+    device = make_device(hub=hubs["H"], status="ready")
+    client.force_login(coordinator_h)
+    page = client.get(f"/kho/thiet-bi/{device.tracking_code}/").content.decode()
+    assert "/repair/" in page and "/reject/" in page
+    assert "/wipe/" not in page and "/qa/" not in page and "/receive/" not in page
+    refused = step(api, coordinator_h, device, "wipe", {"method": "tool", "accounts_removed": True})
+    assert_error(refused, 409, "invalid_transition", "allowed")
+    repaired = step(api, coordinator_h, device, "repair", {"description": "Thay loa"})
+    assert repaired.status_code == 200, repaired.content
+    event = DeviceEvent.objects.get(device=device)
+    assert (event.old_status, event.new_status, event.actor) == (
+        "ready",
+        "refurbishing",
+        coordinator_h,
+    )
