@@ -23,7 +23,7 @@ from logistics.forms import (
     WipeForm,
 )
 from logistics.services import bench
-from logistics.views.shared import coordinator_required, submitted
+from logistics.views.shared import coordinator_required, form_page, submitted
 
 S = Device.Status
 
@@ -156,9 +156,7 @@ def walk_in(request):
         message = _("Registered as %(code)s. Print its label now.")
         messages.success(request, message % {"code": device.tracking_code})
         return redirect("logistics:device", code=device.tracking_code)
-    return render(
-        request, "logistics/walk_in.html", {"form": form}, status=400 if form.errors else 200
-    )
+    return form_page(request, "logistics/walk_in.html", form)
 
 
 @coordinator_required

@@ -18,6 +18,7 @@ from logistics.services import delivery
 from logistics.views.shared import (
     coordinator_required,
     field_staff_required,
+    form_page,
     pressed,
     submitted,
 )
@@ -51,12 +52,8 @@ def batches(request):
     if batch is not None:
         messages.success(request, _("Batch planned."))
         return redirect("logistics:batch", batch_id=batch.id)
-    return render(
-        request,
-        "logistics/batches.html",
-        {"form": form, "batches": selectors.batches_for_staff(request.user)[:100]},
-        status=400 if form.errors else 200,
-    )
+    batches = selectors.batches_for_staff(request.user)[:100]
+    return form_page(request, "logistics/batches.html", form, batches=batches)
 
 
 @field_staff_required
@@ -136,11 +133,8 @@ def handover_new(request, code):
     if handover is not None:
         messages.success(request, _("Handover recorded. Download the handover record."))
         return redirect("logistics:handover", handover_id=handover.id)
-    return render(
-        request,
-        "logistics/handover_new.html",
-        {"form": form, "device": device, "household": household},
-        status=400 if form.errors else 200,
+    return form_page(
+        request, "logistics/handover_new.html", form, device=device, household=household
     )
 
 
@@ -156,12 +150,7 @@ def handover_page(request, handover_id):
         if follow_up is not None:
             messages.success(request, _("Follow-up recorded."))
             return redirect("logistics:handover", handover_id=handover.id)
-    return render(
-        request,
-        "logistics/handover.html",
-        {"handover": handover, "form": form},
-        status=400 if form is not None and form.errors else 200,
-    )
+    return form_page(request, "logistics/handover.html", form, handover=handover)
 
 
 @field_staff_required

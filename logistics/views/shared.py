@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import render
 
 from accounts.models import Role
 from accounts.scoping import scope_for
@@ -59,3 +60,9 @@ def pressed(request, done: str, service, **known) -> None:
         messages.error(request, error.message)
     else:
         messages.success(request, done)
+
+
+def form_page(request, template: str, form, **context):
+    """A page with its form: 400 when the form came back with errors (or none is offered)."""
+    status = 400 if form is not None and form.errors else 200
+    return render(request, template, {"form": form, **context}, status=status)
