@@ -1,8 +1,9 @@
 """Demo donors of every kind, their pledges, phones in several states, and gifts.
 
-Evidence ids here ("demo") stand in for the wipe, QA and handover records that logistics makes."""
+A phone goes past `received` only with its records (wipe, QA, handover), which logistics keeps:
+this demo names the stage each such phone should reach in `ctx["device_walks"]`, and the
+logistics demo (which runs later) takes it there through the real services."""
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -11,7 +12,6 @@ from donations.models import Donor, Gift
 from donations.services.donors import donor_for
 from donations.services.gifts import gift_transition
 from donations.services.ledger import ledger_spend
-from donations.services.outcomes import device_outcome_record
 from donations.services.pledges import pledge_create
 
 PHONE = {"supports_4g": True, "supports_volte": True, "has_nfc": True, "os": "android"}
@@ -67,14 +67,8 @@ def _donor_user(email, name, language):
     return user
 
 
-def _walk(device, states, actor):
-    evidence = {
-        "wiped": {"wipe_record": "demo"},
-        "ready": {"qa_record": "demo"},
-        "delivered": {"handover": "demo"},
-    }
-    for state in states:
-        device_transition(device_id=device.id, to=state, actor=actor, evidence=evidence.get(state))
+def _receive(device, actor):
+    device_transition(device_id=device.id, to="received", actor=actor)
 
 
 def _load_donors(first_user) -> tuple[list, list]:
@@ -134,34 +128,20 @@ def load(ctx: dict) -> None:
     )
 
     new_phones = list(batch.devices.order_by("id"))
-    for device in new_phones[:3]:
-        _walk(device, ["received", "wiped", "ready"], coordinator)
-    for device in new_phones[3:5]:
-        _walk(device, ["received"], coordinator)
-    delivered = new_phones[5]
-    _walk(
-        delivered,
-        ["received", "wiped", "ready", "allocated", "dispatched", "delivered"],
-        coordinator,
-    )
-    device_outcome_record(
-        device_id=delivered.id,
-        commune_code="19588",
-        household_kind="student",
-        delivered_at=timezone.now(),
-        story="Hai em học sinh đã vào được lớp học trực tuyến.",
-        actor=coordinator,
-    )
     used_phones = list(used.devices.order_by("id"))
-    _walk(used_phones[0], ["received", "wiped", "refurbishing"], coordinator)
-    _walk(used_phones[1], ["received"], coordinator)
+    walks = [(device, "ready") for device in new_phones[:3]]
+    walks += [(new_phones[5], "delivered"), (used_phones[0], "refurbishing")]
+    ctx["device_walks"] = walks  # taken there by logistics/demo.py, with their records
+    for device in new_phones[3:5]:
+        _receive(device, coordinator)
+    _receive(used_phones[1], coordinator)
     device_transition(
         device_id=used_phones[1].id,
         to="rejected",
         actor=coordinator,
         evidence={"reason": "Màn hình vỡ, không sửa được", "next": "recycle"},
     )
-    _walk(next(iter(home.devices.all())), ["received"], coordinator)
+    _receive(next(iter(home.devices.all())), coordinator)
 
     _load_gifts(donors)
     ledger_spend(

@@ -2,41 +2,47 @@
 
 from django.urls import path
 
-from logistics import api
+from logistics.api import delivery, devices
 
 urlpatterns = [
-    path("devices/", api.DeviceListView.as_view(), name="logistics-devices"),
-    path("devices/<str:code>/", api.DeviceDetailView.as_view(), name="logistics-device"),
-    path("devices/<str:code>/receive/", api.DeviceReceiveView.as_view(), name="logistics-receive"),
-    path("devices/<str:code>/wipe/", api.DeviceWipeView.as_view(), name="logistics-wipe"),
-    path("devices/<str:code>/repair/", api.DeviceRepairView.as_view(), name="logistics-repair"),
-    path("devices/<str:code>/qa/", api.DeviceQAView.as_view(), name="logistics-qa"),
-    path("devices/<str:code>/reject/", api.DeviceRejectView.as_view(), name="logistics-reject"),
-    path("labels.pdf", api.LabelsView.as_view(), name="logistics-labels"),
-    path("batches/", api.BatchListView.as_view(), name="logistics-batches"),
-    path("batches/<int:batch_id>/", api.BatchDetailView.as_view(), name="logistics-batch"),
+    path("devices/", devices.DeviceListView.as_view(), name="logistics-devices"),
+    path("devices/<str:code>/", devices.DeviceDetailView.as_view(), name="logistics-device"),
+    path(
+        "devices/<str:code>/receive/",
+        devices.DeviceReceiveView.as_view(),
+        name="logistics-receive",
+    ),
+    path("devices/<str:code>/wipe/", devices.DeviceWipeView.as_view(), name="logistics-wipe"),
+    path("devices/<str:code>/repair/", devices.DeviceRepairView.as_view(), name="logistics-repair"),
+    path("devices/<str:code>/qa/", devices.DeviceQAView.as_view(), name="logistics-qa"),
+    path("devices/<str:code>/reject/", devices.DeviceRejectView.as_view(), name="logistics-reject"),
+    path("labels.pdf", devices.LabelsView.as_view(), name="logistics-labels"),
+    path("batches/", delivery.BatchListView.as_view(), name="logistics-batches"),
+    path("batches/<int:batch_id>/", delivery.BatchDetailView.as_view(), name="logistics-batch"),
     path(
         "batches/<int:batch_id>/dispatch/",
-        api.BatchDispatchView.as_view(),
+        delivery.BatchDispatchView.as_view(),
         name="logistics-batch-dispatch",
     ),
     path(
         "batches/<int:batch_id>/manifest.pdf",
-        api.BatchManifestView.as_view(),
+        delivery.BatchManifestView.as_view(),
         name="logistics-batch-manifest",
     ),
-    path("handovers/", api.HandoverCreateView.as_view(), name="logistics-handovers"),
+    path("handovers/", delivery.HandoverCreateView.as_view(), name="logistics-handovers"),
     path(
-        "handovers/<int:handover_id>/", api.HandoverDetailView.as_view(), name="logistics-handover"
+        "handovers/<int:handover_id>/",
+        delivery.HandoverDetailView.as_view(),
+        name="logistics-handover",
     ),
     path(
         "handovers/<int:handover_id>/receipt.pdf",
-        api.HandoverReceiptView.as_view(),
+        delivery.HandoverReceiptView.as_view(),
         name="logistics-handover-receipt",
     ),
     path(
         "handovers/<int:handover_id>/follow-up/",
-        api.FollowUpView.as_view(),
+        delivery.FollowUpView.as_view(),
         name="logistics-follow-up",
     ),
 ]

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class LogisticsConfig(AppConfig):
     name = "logistics"
     verbose_name = _("Logistics")
+
+    def ready(self) -> None:
+        # Logistics keeps the wipe, QA and handover records, so it proves them for the device's door.
+        from logistics.lifecycle import register_evidence_checks
+
+        register_evidence_checks()

@@ -15,8 +15,8 @@ from donations.lifecycle import device_transition
 from donations.models import Device, Donor, Pledge
 from households.lifecycle import household_transition
 from households.models import Household
-from logistics import services
 from logistics.models import Handover, Intake
+from logistics.services import bench, delivery
 from matching.models import Allocation
 
 MARK = "demo:logistics"
@@ -64,33 +64,33 @@ SETUP = {
 
 def _imei(rng) -> str:
     while True:
-        first = "35" + "".join(str(rng.randrange(10)) for _ in range(12))
-        for check in range(10):
-            if services.imei_is_valid(first + str(check)):
-                imei = first + str(check)
-                break
+        imei = bench.imei_complete("35" + "".join(str(rng.randrange(10)) for _ in range(12)))
         if not Device.objects.filter(imei=imei).exists():
             return imei
 
 
-def load(ctx: dict) -> None:
-    if Intake.objects.filter(notes=MARK).exists():
-        return
-    coordinator = ctx.get("accounts", {}).get(COORDINATOR) or User.objects.get(email=COORDINATOR)
-    officer = ctx.get("accounts", {}).get(OFFICER) or User.objects.get(email=OFFICER)
-    hub = ctx["hubs"]["19333"]
-    rng = ctx["rng"]
-    donor, _ = Donor.objects.get_or_create(
-        email="csr@viettech.example.vn",
-        defaults={"name": "Công ty TNHH Viettech Quảng Trị", "kind": Donor.Kind.BUSINESS},
-    )
-    pledge = Pledge.objects.create(donor=donor, hub=hub)
-    counter = iter(range(1000))
+class _Hub:
+    """The Đông Hà hub's coordinator and officer, and the real services that take a phone to a
+    stage, each with its records (intake, wipe, repair, QA, allocation, batch, handover)."""
 
-    def phone(stage: str) -> Device:
-        brand, model, os = PHONES[next(counter) % len(PHONES)]
+    def __init__(self, ctx: dict):
+        accounts = ctx.get("accounts", {})
+        self.coordinator = accounts.get(COORDINATOR) or User.objects.get(email=COORDINATOR)
+        self.officer = accounts.get(OFFICER) or User.objects.get(email=OFFICER)
+        self.hub = ctx["hubs"]["19333"]
+        self.rng = ctx["rng"]
+        self.heads = iter(HEADS)
+        self.counter = iter(range(1000))
+        donor, _ = Donor.objects.get_or_create(
+            email="csr@viettech.example.vn",
+            defaults={"name": "Công ty TNHH Viettech Quảng Trị", "kind": Donor.Kind.BUSINESS},
+        )
+        self.pledge = Pledge.objects.create(donor=donor, hub=self.hub)
+
+    def phone(self, stage: str) -> Device:
+        brand, model, os = PHONES[next(self.counter) % len(PHONES)]
         device = Device.objects.create(
-            pledge=pledge,
+            pledge=self.pledge,
             brand=brand,
             model=model,
             os=os,
@@ -99,128 +99,137 @@ def load(ctx: dict) -> None:
             has_nfc=True,
             condition="good",
         )
+        return self.advance(device, stage)
+
+    def advance(self, device: Device, stage: str) -> Device:
+        """Take a pledged phone to `stage` (up to ready, or a rejection) at the hub."""
         if stage == "pledged":
             return device
-        services.device_receive(
-            device_id=device.id, hub_id=hub.id, imei=_imei(rng), notes=MARK, actor=coordinator
+        actor = self.coordinator
+        bench.device_receive(
+            device_id=device.id, hub_id=self.hub.id, imei=_imei(self.rng), notes=MARK, actor=actor
         )
-        if stage == "received":
-            return device
         device.refresh_from_db()
         if stage in ("recycled", "returned_to_donor"):
-            services.device_reject(
+            bench.device_reject(
                 device_id=device.id,
                 reason="locked" if stage == "recycled" else "no_4g",
                 next_step="recycle" if stage == "recycled" else "return",
-                actor=coordinator,
+                actor=actor,
             )
+        if stage in ("received", "recycled", "returned_to_donor"):
             return device
-        services.wipe_record_create(
+        bench.wipe_record_create(
             device_id=device.id,
             method="factory_reset",
-            accounts={k: True for k in services.wipe_accounts_required(device)},
-            actor=coordinator,
+            accounts={k: True for k in bench.wipe_accounts_required(device)},
+            actor=actor,
         )
-        if stage == "wiped":
-            return device
         if stage == "refurbishing":
-            services.repair_record_create(
+            bench.repair_record_create(
                 device_id=device.id,
                 description="Thay màn hình",
                 parts="Màn hình 6,5 inch",
                 cost_vnd=450_000,
-                actor=coordinator,
+                actor=actor,
             )
+        if stage in ("wiped", "refurbishing"):
             return device
-        services.qa_record_create(
+        expires = timezone.localdate() + timedelta(days=self.rng.randrange(10, 200))
+        bench.qa_record_create(
             device_id=device.id,
             checks=PASS,
-            battery_health=85 + rng.randrange(12),
+            battery_health=85 + self.rng.randrange(12),
             nfc=True,
             setup=SETUP,
-            sim={
-                "carrier": "viettel",
-                "plan_expires": timezone.localdate() + timedelta(days=rng.randrange(10, 200)),
-            },
-            actor=coordinator,
+            sim={"carrier": "viettel", "plan_expires": expires},
+            actor=actor,
         )
         device.refresh_from_db()
         return device
 
-    for stage in ["pledged", "pledged", "received", "received", "wiped", "wiped"]:
-        phone(stage)
-    phone("refurbishing")
-    phone("recycled")
-    phone("returned_to_donor")
-    for _ in range(3):
-        phone("ready")
-
-    heads = iter(HEADS)
-
-    def allocated() -> tuple[Device, Household]:
-        device = phone("ready")
+    def allocate(self, device: Device) -> tuple[Device, Household]:
+        """A ready phone allocated to a new verified household of Tà Rụt."""
         household = Household.objects.create(
             commune_id=COMMUNE,
-            head_name=next(heads),
-            cccd_last4=f"{rng.randrange(10000):04d}",
+            head_name=next(self.heads, HEADS[0]),
+            cccd_last4=f"{self.rng.randrange(10000):04d}",
             poverty_status="poor",
             phone_situation="none",
             coverage_4g="good",
-            school_age_children=rng.randrange(3),
+            school_age_children=self.rng.randrange(3),
             consent_processing=True,
             consent_share_story=True,
             status=Household.Status.VERIFIED,
-            created_by=officer,
+            created_by=self.officer,
             need="Cần điện thoại để cài VNeID và cho con học trực tuyến.",
         )
-        device_transition(device_id=device.id, to="allocated", actor=coordinator)
-        household_transition(household_id=household.id, to="allocated", actor=coordinator)
-        Allocation.objects.create(device=device, household=household, approved_by=coordinator)
+        actor = self.coordinator
+        device_transition(device_id=device.id, to="allocated", actor=actor)
+        household_transition(household_id=household.id, to="allocated", actor=actor)
+        Allocation.objects.create(device=device, household=household, approved_by=actor)
         return device, household
 
-    for _ in range(2):
-        allocated()
-    pairs = [allocated() for _ in range(6)]
-    today = timezone.localdate()
-    batch = services.batch_create(
-        hub_id=hub.id,
-        commune_code=COMMUNE,
-        planned_date=today,
-        carrier="officer",
-        carrier_name=officer.name,
-        device_codes=[d.tracking_code for d, _h in pairs],
-        actor=coordinator,
-    )
-    services.batch_dispatch(batch_id=batch.id, actor=coordinator)
-    handovers = []
-    for device, household in pairs[2:]:
-        handovers.append(
-            services.handover_create(
-                device_id=device.id,
-                household_id=household.id,
-                received_by=household.head_name,
-                recipient_cccd_last4=household.cccd_last4,
-                training_given=True,
-                story="Cả nhà đã gọi video được cho người thân ở xa.",
-                actor=officer,
-            )
+    def dispatch(self, pairs: list[tuple[Device, Household]]):
+        batch = delivery.batch_create(
+            hub_id=self.hub.id,
+            commune_code=COMMUNE,
+            planned_date=timezone.localdate(),
+            carrier="officer",
+            carrier_name=self.officer.name,
+            device_codes=[d.tracking_code for d, _h in pairs],
+            actor=self.coordinator,
         )
+        return delivery.batch_dispatch(batch_id=batch.id, actor=self.coordinator)
+
+    def hand_over(self, device: Device, household: Household) -> Handover:
+        return delivery.handover_create(
+            device_id=device.id,
+            household_id=household.id,
+            received_by=household.head_name,
+            recipient_cccd_last4=household.cccd_last4,
+            training_given=True,
+            story="Cả nhà đã gọi video được cho người thân ở xa.",
+            actor=self.officer,
+        )
+
+
+def load(ctx: dict) -> None:
+    if Intake.objects.filter(notes=MARK).exists():
+        return
+    hub = _Hub(ctx)
+    # The donors' phones the donations demo named: to their stage, with their records.
+    walks = ctx.pop("device_walks", [])
+    for device, stage in walks:
+        if stage != "delivered":
+            hub.advance(device, stage)
+    donated = [hub.allocate(hub.advance(d, "ready")) for d, stage in walks if stage == "delivered"]
+
+    for stage in ["pledged", "pledged", "received", "received", "wiped", "wiped"]:
+        hub.phone(stage)
+    for stage in ["refurbishing", "recycled", "returned_to_donor", "ready", "ready", "ready"]:
+        hub.phone(stage)
+    for _ in range(2):
+        hub.allocate(hub.phone("ready"))
+    pairs = [hub.allocate(hub.phone("ready")) for _ in range(6)]
+    batch = hub.dispatch(pairs + donated)
+    handovers = [hub.hand_over(device, household) for device, household in pairs[2:] + donated]
     # Two handovers a month old: one followed up, one due for its follow-up.
     Handover.objects.filter(id__in=[h.id for h in handovers[:2]]).update(
         at=timezone.now() - timedelta(days=35)
     )
-    services.follow_up_record(
+    delivery.follow_up_record(
         handover_id=handovers[0].id,
         in_use=True,
         notes="Dùng Zalo và VNeID hằng ngày.",
-        actor=officer,
+        actor=hub.officer,
     )
     # One came back with a fault: returned by the household, waiting to be received again.
-    services.follow_up_record(
+    delivery.follow_up_record(
         handover_id=handovers[3].id,
         in_use=False,
         problems="Loa ngoài không kêu.",
         send_back=True,
-        actor=officer,
+        actor=hub.officer,
     )
     ctx["logistics_batch"] = batch

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import segno
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
@@ -231,13 +232,81 @@ def manifest_pdf(batch, items) -> bytes:
 # --- the handover record -------------------------------------------------------------------
 
 
+def _receipt_parties(writer, handover) -> None:
+    """Party A (the programme, its hub) and party B (the household, who received)."""
+    device = handover.device
+    household = handover.household
+    writer.line(_("GIVING PARTY (Party A): programme Nối Sóng"), bold=True)
+    writer.line(
+        _("Represented by: %(name)s") % {"name": handover.recorded_by.get_full_name()},
+        indent=5 * mm,
+    )
+    if device.hub_id:
+        writer.line(_("Hub: %(hub)s") % {"hub": device.hub.name}, indent=5 * mm)
+    writer.gap(2 * mm)
+    writer.line(_("RECEIVING PARTY (Party B): the household"), bold=True)
+    writer.line(_("Head of household: %(name)s") % {"name": household.head_name}, indent=5 * mm)
+    place = household.commune.name
+    if household.village_id:
+        place = f"{household.village.name}, {place}"
+    writer.line(_("Address: %(place)s") % {"place": place}, indent=5 * mm)
+    writer.line(
+        _("Received by: %(name)s (%(relation)s), CCCD ending in %(last4)s")
+        % {
+            "name": handover.received_by,
+            "relation": handover.get_relation_display(),
+            "last4": handover.recipient_cccd_last4,
+        },
+        indent=5 * mm,
+    )
+
+
+def _receipt_phone(writer, handover) -> None:
+    """What is handed over: the phone, its IMEI and code, the SIM, the first lesson."""
+    device = handover.device
+    writer.line(_("Party A hands over to Party B:"), bold=True)
+    writer.line(
+        _("Smartphone: %(brand)s %(model)s") % {"brand": device.brand, "model": device.model},
+        indent=5 * mm,
+    )
+    writer.line(_("IMEI: %(imei)s") % {"imei": device.imei}, indent=5 * mm)
+    writer.line(_("Tracking code: %(code)s") % {"code": device.tracking_code}, indent=5 * mm)
+    writer.line(_("SIM: %(iccid)s") % {"iccid": handover.sim_iccid or _("none")}, indent=5 * mm)
+    writer.line(
+        _("First lesson on using the phone: %(given)s")
+        % {"given": _("given") if handover.training_given else _("not given")},
+        indent=5 * mm,
+    )
+
+
+def _receipt_signatures(pdf, y: float, handover) -> None:
+    """Both signature blocks; the recipient's drawn signature when there is one."""
+    pdf.setFont(BOLD, 11)
+    pdf.drawCentredString(55 * mm, y, _("PARTY A"))
+    pdf.drawCentredString(155 * mm, y, _("PARTY B"))
+    pdf.setFont(REGULAR, 9)
+    pdf.drawCentredString(55 * mm, y - 5 * mm, _("(signature, full name)"))
+    pdf.drawCentredString(155 * mm, y - 5 * mm, _("(signature, full name)"))
+    if handover.signature:
+        with handover.signature.open("rb") as handle:
+            pdf.drawImage(
+                ImageReader(io.BytesIO(handle.read())),
+                125 * mm,
+                y - 35 * mm,
+                60 * mm,
+                25 * mm,
+                preserveAspectRatio=True,
+                mask="auto",
+            )
+    pdf.drawCentredString(55 * mm, y - 42 * mm, handover.recorded_by.get_full_name())
+    pdf.drawCentredString(155 * mm, y - 42 * mm, handover.received_by)
+
+
 def receipt_pdf(handover) -> bytes:
     """The biên bản bàn giao, always in Vietnamese (the administration's document): both
     parties, the phone (model, IMEI, tracking code), date, place, and signature lines or the
     recipient's drawn signature."""
     with translation.override("vi"):
-        device = handover.device
-        household = handover.household
         pdf, buffer = _new_canvas(_("Handover record"))
         writer = _Writer(pdf)
         writer.centre(_("SOCIALIST REPUBLIC OF VIETNAM"), size=12, bold=True)
@@ -256,43 +325,9 @@ def receipt_pdf(handover) -> bytes:
             }
         )
         writer.gap(2 * mm)
-        writer.line(_("GIVING PARTY (Party A): programme Nối Sóng"), bold=True)
-        writer.line(
-            _("Represented by: %(name)s") % {"name": handover.recorded_by.get_full_name()},
-            indent=5 * mm,
-        )
-        if device.hub_id:
-            writer.line(_("Hub: %(hub)s") % {"hub": device.hub.name}, indent=5 * mm)
+        _receipt_parties(writer, handover)
         writer.gap(2 * mm)
-        writer.line(_("RECEIVING PARTY (Party B): the household"), bold=True)
-        writer.line(_("Head of household: %(name)s") % {"name": household.head_name}, indent=5 * mm)
-        place = household.commune.name
-        if household.village_id:
-            place = f"{household.village.name}, {place}"
-        writer.line(_("Address: %(place)s") % {"place": place}, indent=5 * mm)
-        writer.line(
-            _("Received by: %(name)s (%(relation)s), CCCD ending in %(last4)s")
-            % {
-                "name": handover.received_by,
-                "relation": handover.get_relation_display(),
-                "last4": handover.recipient_cccd_last4,
-            },
-            indent=5 * mm,
-        )
-        writer.gap(2 * mm)
-        writer.line(_("Party A hands over to Party B:"), bold=True)
-        writer.line(
-            _("Smartphone: %(brand)s %(model)s") % {"brand": device.brand, "model": device.model},
-            indent=5 * mm,
-        )
-        writer.line(_("IMEI: %(imei)s") % {"imei": device.imei}, indent=5 * mm)
-        writer.line(_("Tracking code: %(code)s") % {"code": device.tracking_code}, indent=5 * mm)
-        writer.line(_("SIM: %(iccid)s") % {"iccid": handover.sim_iccid or _("none")}, indent=5 * mm)
-        writer.line(
-            _("First lesson on using the phone: %(given)s")
-            % {"given": _("given") if handover.training_given else _("not given")},
-            indent=5 * mm,
-        )
+        _receipt_phone(writer, handover)
         writer.gap(2 * mm)
         writer.line(
             _(
@@ -303,26 +338,15 @@ def receipt_pdf(handover) -> bytes:
         )
         writer.line(_("This record is made in two copies; each party keeps one."), size=9)
         writer.gap(8 * mm)
-        y = writer.y
-        pdf.setFont(BOLD, 11)
-        pdf.drawCentredString(55 * mm, y, _("PARTY A"))
-        pdf.drawCentredString(155 * mm, y, _("PARTY B"))
-        pdf.setFont(REGULAR, 9)
-        pdf.drawCentredString(55 * mm, y - 5 * mm, _("(signature, full name)"))
-        pdf.drawCentredString(155 * mm, y - 5 * mm, _("(signature, full name)"))
-        if handover.signature:
-            with handover.signature.open("rb") as handle:
-                pdf.drawImage(
-                    ImageReader(io.BytesIO(handle.read())),
-                    125 * mm,
-                    y - 35 * mm,
-                    60 * mm,
-                    25 * mm,
-                    preserveAspectRatio=True,
-                    mask="auto",
-                )
-        pdf.drawCentredString(55 * mm, y - 42 * mm, handover.recorded_by.get_full_name())
-        pdf.drawCentredString(155 * mm, y - 42 * mm, handover.received_by)
+        _receipt_signatures(pdf, writer.y, handover)
         pdf.showPage()
         pdf.save()
     return buffer.getvalue()
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    """A PDF shown in the browser, never cached (it names people)."""
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

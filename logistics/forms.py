@@ -1,4 +1,5 @@
-"""Forms of the hub and handover pages. They only parse; the services check the rules."""
+"""Forms of the hub and handover pages. They only parse; the services check the rules. A form's
+`arguments()` are the keyword arguments of its service (logistics.services)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,21 @@ def _hub_field(hubs):
     return forms.ModelChoiceField(queryset=hubs, label=_("Hub"), empty_label=None)
 
 
-class ReceiveForm(forms.Form):
+class ServiceForm(forms.Form):
+    # A field whose service keyword differs: field name → keyword.
+    service_names: dict[str, str] = {}
+
+    def arguments(self) -> dict:
+        """The cleaned data as the service takes it: a chosen hub by its id, renamed fields."""
+        data = {}
+        for name, value in self.cleaned_data.items():
+            if name == "hub":
+                name, value = "hub_id", value.id
+            data[self.service_names.get(name, name)] = value
+        return data
+
+
+class ReceiveForm(ServiceForm):
     hub = forms.ModelChoiceField(queryset=None, label=_("Hub"), empty_label=None)
     imei = forms.CharField(
         label=_("IMEI"),
@@ -65,7 +80,7 @@ class WalkInForm(ReceiveForm):
     field_order = ["hub", "brand", "model", "os", "imei", "condition", "ram_gb", "storage_gb"]
 
 
-class WipeForm(forms.Form):
+class WipeForm(ServiceForm):
     method = forms.ChoiceField(label=_("Method"), choices=WipeRecord.Method.choices)
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -77,18 +92,23 @@ class WipeForm(forms.Form):
             self.fields[key] = forms.BooleanField(label=WIPE_ACCOUNTS[key], required=False)
         self.order_fields(["method", *required_accounts, "notes"])
 
-    def accounts(self) -> dict[str, bool]:
-        return {k: bool(self.cleaned_data.get(k)) for k in WIPE_ACCOUNTS if k in self.fields}
+    def arguments(self) -> dict:
+        accounts = {k: bool(self.cleaned_data.get(k)) for k in WIPE_ACCOUNTS if k in self.fields}
+        return {
+            "method": self.cleaned_data["method"],
+            "accounts": accounts,
+            "notes": self.cleaned_data["notes"],
+        }
 
 
-class RepairForm(forms.Form):
+class RepairForm(ServiceForm):
     description = forms.CharField(label=_("What was repaired"), max_length=255)
     parts = forms.CharField(label=_("Parts"), max_length=255, required=False)
     cost_vnd = forms.IntegerField(label=_("Cost (VND)"), min_value=0, initial=0)
     book_to_fund = forms.BooleanField(label=_("Pay from the fund"), required=False)
 
 
-class QAForm(forms.Form):
+class QAForm(ServiceForm):
     battery_health = forms.IntegerField(label=_("Battery health (%)"), min_value=0, max_value=100)
     nfc = forms.BooleanField(label=_("NFC works"), required=False)
     sim_iccid = forms.CharField(label=_("SIM ICCID (optional)"), max_length=30, required=False)
@@ -110,24 +130,27 @@ class QAForm(forms.Form):
             self.fields[key] = forms.BooleanField(label=label, required=False)
         self.order_fields([*QA_CHECKS, "battery_health", "nfc", *QA_SETUP])
 
-    def checks(self) -> dict[str, bool]:
-        return {k: bool(self.cleaned_data.get(k)) for k in QA_CHECKS}
-
-    def setup(self) -> dict[str, bool]:
-        return {k: bool(self.cleaned_data.get(k)) for k in QA_SETUP}
-
-    def sim(self) -> dict | None:
+    def arguments(self) -> dict:
         data = self.cleaned_data
-        if not (data.get("sim_iccid") or data.get("sim_carrier") or data.get("sim_plan_expires")):
-            return None
+        sim = None
+        if data.get("sim_iccid") or data.get("sim_carrier") or data.get("sim_plan_expires"):
+            sim = {
+                "iccid": data.get("sim_iccid", ""),
+                "carrier": data.get("sim_carrier", ""),
+                "plan_expires": data.get("sim_plan_expires"),
+            }
         return {
-            "iccid": data.get("sim_iccid", ""),
-            "carrier": data.get("sim_carrier", ""),
-            "plan_expires": data.get("sim_plan_expires"),
+            "checks": {k: bool(data.get(k)) for k in QA_CHECKS},
+            "battery_health": data["battery_health"],
+            "nfc": data["nfc"],
+            "setup": {k: bool(data.get(k)) for k in QA_SETUP},
+            "sim": sim,
+            "notes": data["notes"],
         }
 
 
-class RejectForm(forms.Form):
+class RejectForm(ServiceForm):
+    service_names = {"next": "next_step"}
     reason = forms.ChoiceField(label=_("Reason"), choices=Rejection.Reason.choices)
     next = forms.ChoiceField(label=_("Next step"), choices=Rejection.Next.choices)
     notes = forms.CharField(
@@ -135,7 +158,8 @@ class RejectForm(forms.Form):
     )
 
 
-class BatchForm(forms.Form):
+class BatchForm(ServiceForm):
+    service_names = {"commune": "commune_code", "devices": "device_codes"}
     hub = forms.ModelChoiceField(queryset=None, label=_("Hub"), empty_label=None)
     commune = forms.ChoiceField(label=_("Commune"))
     planned_date = forms.DateField(
@@ -154,7 +178,7 @@ class BatchForm(forms.Form):
         self.fields["devices"].choices = candidates
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(ServiceForm):
     received_by = forms.CharField(label=_("Received by (full name)"), max_length=150)
     relation = forms.ChoiceField(
         label=_("Relation to the head of household"), choices=Handover.Relation.choices
@@ -188,7 +212,7 @@ class HandoverForm(forms.Form):
             del self.fields["story"]
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(ServiceForm):
     in_use = forms.TypedChoiceField(
         label=_("Is the phone in use?"),
         choices=[("yes", _("Yes")), ("no", _("No"))],

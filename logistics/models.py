@@ -1,8 +1,10 @@
 """The evidence a phone gathers at a hub and on the way to a household.
 
-Each record is written by a service in logistics/services.py, which then moves the device through
-its one door (donations.lifecycle.device_transition) with the record's id as evidence:
-wipe record → wiped, passing QA record → ready, handover → delivered."""
+Each record is written by a service in logistics/services/ (bench, delivery), which then moves
+the device through its one door (donations.lifecycle.device_transition) with the record's id as
+evidence: wipe record → wiped, passing QA record → ready, handover → delivered (logistics/
+lifecycle.py checks that the record is of that device). A delivery batch moves through its own
+door, `BATCH`."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import StatusEvent
 from donations.models import Device
 from households.models import Household
 from places.models import Commune, Hub
@@ -18,7 +21,21 @@ from places.models import Commune, Hub
 User = settings.AUTH_USER_MODEL
 
 
-class Intake(models.Model):
+class BenchRecord(models.Model):
+    """A record of work on a phone: who did it (`actor`, never deleted while records point to
+    them) and when."""
+
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+
+class Intake(BenchRecord):
     """A phone arriving at a hub (also a phone coming back from a household)."""
 
     device = models.ForeignKey(
@@ -29,11 +46,8 @@ class Intake(models.Model):
     condition = models.CharField(_("condition"), max_length=10, choices=Device.Condition.choices)
     walk_in = models.BooleanField(_("walk-in without a pledge"), default=False)
     notes = models.TextField(_("notes"), blank=True)
-    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(BenchRecord.Meta):
         verbose_name = _("intake")
         verbose_name_plural = _("intakes")
 
@@ -41,7 +55,7 @@ class Intake(models.Model):
         return f"{self.device_id} @ {self.hub_id}"
 
 
-class Rejection(models.Model):
+class Rejection(BenchRecord):
     class Reason(models.TextChoices):
         NO_4G = "no_4g", _("No 4G or no VoLTE")
         LOCKED = "locked", _("Activation or FRP lock")
@@ -57,11 +71,8 @@ class Rejection(models.Model):
     reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
     next_step = models.CharField(_("next step"), max_length=8, choices=Next.choices)
     notes = models.TextField(_("notes"), blank=True)
-    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(BenchRecord.Meta):
         verbose_name = _("rejection")
         verbose_name_plural = _("rejections")
 
@@ -105,7 +116,7 @@ class WipeRecord(models.Model):
         return f"{self.device_id}: {self.method}"
 
 
-class RepairRecord(models.Model):
+class RepairRecord(BenchRecord):
     device = models.ForeignKey(
         Device, on_delete=models.CASCADE, related_name="repairs", verbose_name=_("device")
     )
@@ -113,11 +124,8 @@ class RepairRecord(models.Model):
     parts = models.CharField(_("parts"), max_length=255, blank=True)
     cost_vnd = models.PositiveBigIntegerField(_("cost (VND)"), default=0)
     booked_to_fund = models.BooleanField(_("booked against the fund"), default=False)
-    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(BenchRecord.Meta):
         verbose_name = _("repair")
         verbose_name_plural = _("repairs")
 
@@ -144,7 +152,7 @@ QA_SETUP = {
 }
 
 
-class QARecord(models.Model):
+class QARecord(BenchRecord):
     device = models.ForeignKey(
         Device, on_delete=models.CASCADE, related_name="qa_records", verbose_name=_("device")
     )
@@ -155,11 +163,8 @@ class QARecord(models.Model):
     passed = models.BooleanField(_("passed"), default=False)
     failures = models.JSONField(_("failures"), default=list)
     notes = models.TextField(_("notes"), blank=True)
-    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(BenchRecord.Meta):
         verbose_name = _("QA record")
         verbose_name_plural = _("QA records")
 
@@ -231,6 +236,21 @@ class DeliveryBatch(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.commune_id} {self.planned_date}"
+
+
+class DeliveryBatchEvent(StatusEvent):
+    """One row per status move of a batch: who, when, from, to (written by logistics.lifecycle)."""
+
+    batch = models.ForeignKey(
+        DeliveryBatch, on_delete=models.CASCADE, related_name="events", verbose_name=_("batch")
+    )
+
+    class Meta(StatusEvent.Meta):
+        verbose_name = _("batch event")
+        verbose_name_plural = _("batch events")
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}: {self.old_status} → {self.new_status}"
 
 
 class BatchItem(models.Model):
@@ -310,7 +330,7 @@ class Handover(models.Model):
         return f"#{self.pk} {self.device_id} → {self.household_id}"
 
 
-class FollowUp(models.Model):
+class FollowUp(BenchRecord):
     handover = models.OneToOneField(
         Handover, on_delete=models.CASCADE, related_name="follow_up", verbose_name=_("handover")
     )
@@ -318,10 +338,8 @@ class FollowUp(models.Model):
     problems = models.TextField(_("problems"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     send_back = models.BooleanField(_("phone sent back to the hub"), default=False)
-    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
+    class Meta:  # no ordering of its own: one per handover
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
 

@@ -10,7 +10,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from logistics.models import Handover, SimCard
@@ -32,11 +32,28 @@ def _coordinators_of(hub_id: int):
     ).distinct()
 
 
-def _mail(users, subject_and_body) -> int:
+# (subject, body) of each reminder, translated for each recipient in their language.
+FOLLOW_UP_DUE = (
+    _("Follow-up due: phone %(code)s"),
+    _(
+        "A month ago phone %(code)s was handed over in %(commune)s. Please visit the "
+        "household and record whether it is in use: %(link)s"
+    ),
+)
+PLAN_ENDING = (
+    _("Data plan ending: phone %(code)s"),
+    _(
+        "The data plan of the SIM in phone %(code)s ends on %(date)s. Top it up or "
+        "tell the household."
+    ),
+)
+
+
+def _mail(users, message: tuple, values: dict) -> int:
     sent = 0
     for user in users:
         with translation.override(user.language):
-            subject, body = subject_and_body()
+            subject, body = (str(part) % values for part in message)
         transaction.on_commit(lambda s=subject, b=body, to=user.email: send_mail(s, b, None, [to]))
         sent += 1
     return sent
@@ -57,23 +74,12 @@ def follow_up_reminders_send(*, now=None) -> int:
     )
     sent = 0
     for handover in due:
-        link = settings.SITE_URL + reverse("logistics:handover", args=[handover.id])
-
-        def message(handover=handover, link=link):
-            return (
-                _("Follow-up due: phone %(code)s") % {"code": handover.device.tracking_code},
-                _(
-                    "A month ago phone %(code)s was handed over in %(commune)s. Please visit the "
-                    "household and record whether it is in use: %(link)s"
-                )
-                % {
-                    "code": handover.device.tracking_code,
-                    "commune": handover.household.commune.name,
-                    "link": link,
-                },
-            )
-
-        sent += _mail(_officers_of(handover.household.commune_id), message)
+        values = {
+            "code": handover.device.tracking_code,
+            "commune": handover.household.commune.name,
+            "link": settings.SITE_URL + reverse("logistics:handover", args=[handover.id]),
+        }
+        sent += _mail(_officers_of(handover.household.commune_id), FOLLOW_UP_DUE, values)
         handover.follow_up_reminded_at = now
         handover.save(update_fields=["follow_up_reminded_at"])
     return sent
@@ -96,21 +102,8 @@ def sim_expiry_reminders_send(*, now=None) -> int:
     )
     sent = 0
     for sim in due:
-
-        def message(sim=sim):
-            return (
-                _("Data plan ending: phone %(code)s") % {"code": sim.device.tracking_code},
-                _(
-                    "The data plan of the SIM in phone %(code)s ends on %(date)s. Top it up or "
-                    "tell the household."
-                )
-                % {
-                    "code": sim.device.tracking_code,
-                    "date": sim.plan_expires.strftime("%d/%m/%Y"),
-                },
-            )
-
-        sent += _mail(_coordinators_of(sim.device.hub_id), message)
+        values = {"code": sim.device.tracking_code, "date": sim.plan_expires.strftime("%d/%m/%Y")}
+        sent += _mail(_coordinators_of(sim.device.hub_id), PLAN_ENDING, values)
         sim.reminded_at = now
         sim.save(update_fields=["reminded_at"])
     return sent

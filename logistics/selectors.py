@@ -16,11 +16,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.scoping import filter_by_commune, filter_by_hub, scope_for
-from core.errors import NotFound
+from core.errors import ApplicationError, NotFound
+from donations.lifecycle import may_move
 from donations.models import Device, DeviceEvent
 from logistics.models import BatchItem, DeliveryBatch, Handover
 from matching.models import Allocation
 from places.models import Hub
+
+S = Device.Status
 
 
 def _unassigned_pledged(user) -> Q:
@@ -69,11 +72,11 @@ def device_detail(device: Device) -> dict:
         )
     return {
         "events": events,
-        "intakes": list(device.intakes.select_related("hub", "by")),
+        "intakes": list(device.intakes.select_related("hub", "actor")),
         "wipes": list(device.wipe_records.select_related("operator")),
-        "repairs": list(device.repairs.select_related("by")),
-        "qa": list(device.qa_records.select_related("by")),
-        "rejections": list(device.rejections.select_related("by")),
+        "repairs": list(device.repairs.select_related("actor")),
+        "qa": list(device.qa_records.select_related("actor")),
+        "rejections": list(device.rejections.select_related("actor")),
         "sim": getattr(device, "sim", None) if hasattr(device, "sim") else None,
         "handovers": list(device.handovers.select_related("household", "recorded_by")),
         "allocation": allocation,
@@ -171,19 +174,14 @@ def batch_items(batch: DeliveryBatch) -> list[BatchItem]:
     return items
 
 
-def batch_candidates(user, *, hub_id: int, commune_code: str) -> QuerySet:
-    """Allocated phones at the hub whose household lives in the commune and that are on no
-    batch yet."""
+def batch_candidates(user) -> QuerySet:
+    """Phones at the user's hubs that may go on a batch: the device's table lets them be
+    dispatched, they are promised to a household (a live allocation) and on no open batch."""
+    may_leave = [s for s in S.values if may_move(s, S.DISPATCHED)]
     return (
-        filter_by_hub(Device.objects.all(), user)
-        .filter(
-            hub_id=hub_id,
-            status=Device.Status.ALLOCATED,
-            allocations__is_live=True,
-            allocations__household__commune_id=commune_code,
-        )
+        devices_for_staff(user)
+        .filter(status__in=may_leave, allocations__is_live=True)
         .exclude(batch_items__outcome=BatchItem.Outcome.PENDING)
-        .order_by("tracking_code")
     )
 
 
@@ -206,12 +204,13 @@ def handover_get_for_staff(user, handover_id: int) -> Handover:
 
 
 def devices_awaiting_handover(user) -> QuerySet:
-    """Dispatched (or allocated) phones whose household is in the user's reach."""
+    """Phones on their way to a household in the user's reach: the device's table lets them be
+    dispatched (allocated, still at the hub) or delivered (dispatched)."""
     scope = scope_for(user)
-    qs = Device.objects.filter(
-        status__in=[Device.Status.DISPATCHED, Device.Status.ALLOCATED],
-        allocations__is_live=True,
-    ).select_related("hub")
+    on_the_way = [s for s in S.values if may_move(s, S.DISPATCHED) or may_move(s, S.DELIVERED)]
+    qs = Device.objects.filter(status__in=on_the_way, allocations__is_live=True).select_related(
+        "hub"
+    )
     if not scope.is_admin:
         qs = qs.filter(
             Q(allocations__household__commune__in=scope.communes(Role.OFFICER))
@@ -255,6 +254,26 @@ def device_for_handover(user, code: str) -> tuple[Device, Allocation]:
     return device, allocation
 
 
+def labelled_devices(user, raw: str) -> list[Device]:
+    """The phones named in `raw` (codes split by commas or spaces), for a label sheet: all of
+    them among the user's, at most 300, in the order given."""
+    codes = [c.strip().upper() for c in (raw or "").replace(" ", ",").split(",") if c.strip()]
+    if not codes:
+        message = _("Name the phones: ?devices=NS-XXXXXX,NS-YYYYYY")
+        raise ApplicationError(message, fields={"devices": [message]})
+    if len(codes) > 300:
+        message = _("At most 300 labels at a time.")
+        raise ApplicationError(message, fields={"devices": [message]})
+    found = {d.tracking_code: d for d in devices_for_staff(user).filter(tracking_code__in=codes)}
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise NotFound(
+            _("Not among the phones at your hubs: %(codes)s") % {"codes": ", ".join(missing)},
+            fields={"devices": missing},
+        )
+    return [found[c] for c in dict.fromkeys(codes)]
+
+
 def business_donor_devices(user, donor_id: int) -> QuerySet:
     """Wiped phones of one donor at the user's hubs, for the donor's wipe certificate."""
     return (
@@ -293,6 +312,7 @@ __all__ = [
     "handover_get_for_staff",
     "handovers_for_staff",
     "hubs_for_staff",
+    "labelled_devices",
     "status_counts",
     "stuck_devices",
 ]

@@ -62,7 +62,8 @@ def world(personas, communes, villages, hubs) -> World:
     from households.models import HouseholdImport
     from households.services.editing import household_create, household_submit
     from households.services.verification import household_verify
-    from logistics.services import batch_create, batch_dispatch, device_receive, handover_create
+    from logistics.services.bench import device_receive
+    from logistics.services.delivery import batch_create, batch_dispatch, handover_create
     from matching.models import Allocation
     from matching.services import match_run_create
     from tests.donations.conftest import phone

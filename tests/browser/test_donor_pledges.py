@@ -40,10 +40,10 @@ def test_a_donor_follows_their_phone_to_the_family(
 ):
     from django.utils import timezone
 
-    from donations.lifecycle import device_transition
     from donations.services.outcomes import device_outcome_record
     from donations.services.pledges import pledge_create
     from tests.conftest import PASSWORD
+    from tests.logistics.records import walk
 
     pledge = pledge_create(
         actor=donor,
@@ -60,15 +60,8 @@ def test_a_donor_follows_their_phone_to_the_family(
         hub=hubs["H"].id,
     ).pledge
     device = pledge.devices.get()
-    for to, evidence in [
-        ("received", None),
-        ("wiped", {"wipe_record": 1}),
-        ("ready", {"qa_record": 2}),
-        ("allocated", None),
-        ("dispatched", None),
-        ("delivered", {"handover": 3}),
-    ]:
-        device_transition(device_id=device.id, to=to, actor=coordinator_h, evidence=evidence)
+    stages = ["received", "wiped", "ready", "allocated", "dispatched", "delivered"]
+    walk(device, stages, coordinator_h)
     device_outcome_record(
         device_id=device.id,
         commune_code="19588",

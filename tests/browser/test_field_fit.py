@@ -88,7 +88,7 @@ def field_data(communes, villages, hubs, officer_a, coordinator_h, admin_user):
     from donations.lifecycle import device_transition
     from households.lifecycle import household_transition
     from households.models import Household
-    from logistics.services import batch_create, batch_dispatch
+    from logistics.services.delivery import batch_create, batch_dispatch
     from matching.models import Allocation
     from tests.logistics.conftest import new_imei
     from tests.matching.factories import device_create, household_create

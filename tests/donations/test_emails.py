@@ -8,6 +8,7 @@ from donations.lifecycle import device_transition
 from donations.services.outcomes import device_outcome_record
 from tests.conftest import COMMUNE_A
 from tests.donations.conftest import pledge_body
+from tests.logistics.records import walk
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +33,7 @@ def test_milestones_email_the_donor_in_english(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         _move(device, "received", coordinator_h)
-        _move(device, "wiped", coordinator_h, {"wipe_record": 1})
-        _move(device, "ready", coordinator_h, {"qa_record": 2})
-        _move(device, "allocated", coordinator_h)
-        _move(device, "dispatched", coordinator_h)
-        _move(device, "delivered", coordinator_h, {"handover": 3})
+        walk(device, ["wiped", "ready", "allocated", "dispatched", "delivered"], coordinator_h)
         device_outcome_record(
             device_id=device.id,
             commune_code=COMMUNE_A,

@@ -15,6 +15,7 @@ from donations.models import DeviceOutcome, DevicePhoto, PledgeEvent
 from donations.services.outcomes import device_outcome_record
 from tests.conftest import COMMUNE_A, assert_error
 from tests.donations.conftest import jpeg_with_gps
+from tests.logistics.records import walk
 
 pytestmark = pytest.mark.django_db
 
@@ -141,15 +142,14 @@ def delivered(donor, make_pledge, coordinator_h, officer_a, villages, communes):
     )
     pledge = make_pledge(donor)
     device = pledge.devices.get()
-    for to, evidence in [
-        ("received", None),
-        ("wiped", {"wipe_record": 11}),
-        ("ready", {"qa_record": 12}),
-        ("allocated", {"household": household.id}),
-        ("dispatched", None),
-        ("delivered", {"handover": 13, "household": household.id, "recipient": "Hồ Văn Pả"}),
-    ]:
-        device_transition(device_id=device.id, to=to, actor=coordinator_h, evidence=evidence)
+    walk(device, ["received", "wiped", "ready"], coordinator_h)
+    device_transition(
+        device_id=device.id,
+        to="allocated",
+        actor=coordinator_h,
+        evidence={"household": household.id},
+    )
+    walk(device, ["dispatched", "delivered"], coordinator_h, household=household)
     photo = SimpleUploadedFile("handover.jpg", jpeg_with_gps((800, 600)), "image/jpeg")
     device_outcome_record(
         device_id=device.id,

@@ -7,24 +7,15 @@ import itertools
 import pytest
 
 from tests.conftest import COMMUNE_A
+from tests.logistics.records import HOUSEHOLD
 
 _serial = itertools.count(100000)
 
 
-def luhn_complete(first14: str) -> str:
-    total = 0
-    for index, char in enumerate(first14):
-        digit = int(char)
-        if index % 2 == 1:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return first14 + str((10 - total % 10) % 10)
-
-
 def new_imei() -> str:
-    return luhn_complete(f"35{next(_serial):06d}{next(_serial) % 1000000:06d}")
+    from logistics.services.bench import imei_complete
+
+    return imei_complete(f"35{next(_serial):06d}{next(_serial) % 1000000:06d}")
 
 
 @pytest.fixture
@@ -61,16 +52,7 @@ def make_household(db, officer_a):
     from households.models import Household
 
     def make(*, commune=COMMUNE_A, status="verified", village=None, **fields):
-        values = {
-            "head_name": "Hồ Văn Phúc",
-            "cccd_last4": "4321",
-            "poverty_status": "poor",
-            "phone_situation": "none",
-            "coverage_4g": "good",
-            "school_age_children": 2,
-            "consent_processing": True,
-        }
-        values.update(fields)
+        values = {**HOUSEHOLD, "school_age_children": 2, **fields}
         return Household.objects.create(
             commune_id=commune, village=village, status=status, created_by=officer_a, **values
         )
@@ -106,11 +88,11 @@ def allocated(make_device, make_household, allocate, hubs, villages):
 
 
 @pytest.fixture
-def dispatched(allocated, coordinator_h):
-    """The allocated phone on a dispatched batch to commune A."""
+def planned(allocated, coordinator_h):
+    """The allocated phone on a planned batch to commune A."""
     from datetime import date
 
-    from logistics.services import batch_create, batch_dispatch
+    from logistics.services.delivery import batch_create
 
     device, household = allocated
     batch = batch_create(
@@ -122,7 +104,16 @@ def dispatched(allocated, coordinator_h):
         device_codes=[device.tracking_code],
         actor=coordinator_h,
     )
-    batch_dispatch(batch_id=batch.id, actor=coordinator_h)
+    return device, household, batch
+
+
+@pytest.fixture
+def dispatched(planned, coordinator_h):
+    """The allocated phone on a dispatched batch to commune A."""
+    from logistics.services.delivery import batch_dispatch
+
+    device, household, batch = planned
+    batch = batch_dispatch(batch_id=batch.id, actor=coordinator_h)
     device.refresh_from_db()
     return device, household, batch
 

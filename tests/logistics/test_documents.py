@@ -9,7 +9,7 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
-from logistics.services import wipe_record_create
+from logistics.services.bench import wipe_record_create
 from tests.conftest import assert_error
 
 pytestmark = pytest.mark.django_db

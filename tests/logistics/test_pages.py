@@ -148,36 +148,24 @@ def test_the_pages_take_a_phone_through_the_bench(client, coordinator_h, hubs, m
 
 def test_a_walk_in_phone_is_registered_from_the_page(client, coordinator_h, hubs):
     client.force_login(coordinator_h)
-    response = client.post(
-        "/kho/tiep-nhan-may-le/",
-        {
-            "hub": hubs["H"].id,
-            "brand": "Oppo",
-            "model": "A58",
-            "os": "android",
-            "imei": new_imei(),
-            "condition": "good",
-            "ram_gb": "4",
-            "storage_gb": "128",
-            "supports_4g": "on",
-            "supports_volte": "on",
-        },
-    )
+    phone = {
+        "hub": hubs["H"].id,
+        "brand": "Oppo",
+        "model": "A58",
+        "os": "android",
+        "imei": new_imei(),
+        "condition": "good",
+        "ram_gb": "4",
+        "storage_gb": "128",
+        "supports_4g": "on",
+        "supports_volte": "on",
+    }
+    response = client.post("/kho/tiep-nhan-may-le/", phone)
     assert response.status_code == 302
     assert Intake.objects.get().walk_in
-    refused = client.post(
-        "/kho/tiep-nhan-may-le/",
-        {
-            "hub": hubs["H"].id,
-            "brand": "Nokia",
-            "model": "105",
-            "os": "other",
-            "imei": new_imei(),
-            "condition": "good",
-            "ram_gb": "0",
-            "storage_gb": "0",
-        },
-    )
+    old_phone = {**phone, "brand": "Nokia", "model": "105", "os": "other", "imei": new_imei()}
+    del old_phone["supports_4g"], old_phone["supports_volte"]  # unticked: no 4G, no VoLTE
+    refused = client.post("/kho/tiep-nhan-may-le/", {**old_phone, "ram_gb": "0", "storage_gb": "0"})
     assert refused.status_code == 400
     assert "4G và VoLTE" in refused.content.decode()
 
@@ -359,7 +347,7 @@ def test_the_batches_page_is_pinned(
 ):
     from datetime import date
 
-    from logistics.services import batch_create
+    from logistics.services.delivery import batch_create
 
     def add_batch():
         device = allocate(make_device(hub=hubs["H"], status="ready"), make_household())

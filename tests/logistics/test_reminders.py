@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=False)
 
 
 def _handover(dispatched, officer_a, *, days_ago):
-    from logistics.services import handover_create
+    from logistics.services.delivery import handover_create
 
     device, household, _batch = dispatched
     handover = handover_create(

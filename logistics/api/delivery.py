@@ -1,0 +1,229 @@
+"""The delivery API of API.md ("Devices and logistics"): batches (plan, dispatch, manifest),
+handovers (with the receipt) and follow-ups. Thin views over logistics.delivery.delivery."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api import Pagination
+from logistics import documents, selectors
+from logistics.api.shared import FIELD_STAFF, HUB_STAFF, page_of, valid_input
+from logistics.models import DeliveryBatch, Handover
+from logistics.services import delivery
+
+# --- batches -------------------------------------------------------------------------------
+
+
+class BatchOut(serializers.ModelSerializer):
+    hub = serializers.IntegerField(source="hub_id")
+    commune = serializers.CharField(source="commune_id")
+    devices = serializers.SerializerMethodField()
+    manifest_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DeliveryBatch
+        fields = [
+            "id",
+            "hub",
+            "commune",
+            "planned_date",
+            "carrier",
+            "carrier_name",
+            "status",
+            "devices",
+            "manifest_url",
+            "dispatched_at",
+            "completed_at",
+        ]
+
+    def get_devices(self, batch) -> list[dict]:
+        return [
+            {"tracking_code": item.device.tracking_code, "outcome": item.outcome}
+            for item in batch.items.select_related("device").order_by("id")
+        ]
+
+    def get_manifest_url(self, batch) -> str:
+        return reverse("api:logistics-batch-manifest", args=[batch.id])
+
+
+class BatchListOut(BatchOut):
+    def get_devices(self, batch) -> list[dict]:
+        return [
+            {"tracking_code": item.device.tracking_code, "outcome": item.outcome}
+            for item in batch.items.all()
+        ]
+
+
+class BatchListView(APIView):
+    permission_classes = FIELD_STAFF  # the officer who carries a batch reads it
+
+    class BatchListInput(serializers.Serializer):
+        hub = serializers.IntegerField(source="hub_id")
+        commune = serializers.CharField(max_length=5, source="commune_code")
+        planned_date = serializers.DateField()
+        carrier = serializers.ChoiceField(choices=DeliveryBatch.Carrier.choices, default="officer")
+        carrier_name = serializers.CharField(required=False, allow_blank=True, default="")
+        devices = serializers.ListField(
+            child=serializers.CharField(max_length=12), min_length=1, source="device_codes"
+        )
+
+    @extend_schema(
+        operation_id="v1_batches_list",
+        responses=page_of(BatchListOut, "PaginatedBatchListOutList"),
+    )
+    def get(self, request):
+        qs = selectors.batches_for_staff(request.user).prefetch_related("items__device")
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(BatchListOut(page, many=True).data)
+
+    @extend_schema(request=BatchListInput, responses={201: BatchOut})
+    def post(self, request):
+        data = valid_input(self.BatchListInput, request)
+        batch = delivery.batch_create(actor=request.user, **data)
+        return Response(BatchOut(batch).data, status=201)
+
+
+class BatchDetailView(APIView):
+    permission_classes = FIELD_STAFF  # the officer who carries a batch reads it
+
+    @extend_schema(responses=BatchOut)
+    def get(self, request, batch_id):
+        return Response(BatchOut(selectors.batch_get_for_staff(request.user, batch_id)).data)
+
+
+class BatchDispatchView(APIView):
+    permission_classes = HUB_STAFF
+
+    @extend_schema(request=None, responses=BatchOut)
+    def post(self, request, batch_id):
+        batch = selectors.batch_get_for_staff(request.user, batch_id)
+        batch = delivery.batch_dispatch(batch_id=batch.id, actor=request.user)
+        return Response(BatchOut(batch).data)
+
+
+class BatchManifestView(APIView):
+    permission_classes = FIELD_STAFF  # the officer who carries a batch reads it
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, batch_id):
+        batch = selectors.batch_get_for_staff(request.user, batch_id)
+        content = documents.manifest_pdf(batch, selectors.batch_items(batch))
+        return documents.pdf_response(content, f"manifest-{batch.id}.pdf")
+
+
+# --- handovers -----------------------------------------------------------------------------
+
+
+class HandoverOut(serializers.ModelSerializer):
+    device = serializers.CharField(source="device.tracking_code")
+    household = serializers.IntegerField(source="household_id")
+    receipt_url = serializers.SerializerMethodField()
+    device_status = serializers.CharField(source="device.status")
+
+    class Meta:
+        model = Handover
+        fields = [
+            "id",
+            "device",
+            "device_status",
+            "household",
+            "received_by",
+            "relation",
+            "recipient_cccd_last4",
+            "training_given",
+            "sim_iccid",
+            "place",
+            "at",
+            "receipt_url",
+        ]
+
+    def get_receipt_url(self, handover) -> str:
+        return reverse("api:logistics-handover-receipt", args=[handover.id])
+
+
+class HandoverCreateView(APIView):
+    permission_classes = FIELD_STAFF
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    class HandoverCreateInput(serializers.Serializer):
+        device = serializers.CharField(max_length=12)
+        household = serializers.IntegerField()
+        received_by = serializers.CharField(max_length=150)
+        relation = serializers.ChoiceField(choices=Handover.Relation.choices, default="head")
+        recipient_cccd_last4 = serializers.CharField(max_length=4)
+        training_given = serializers.BooleanField(default=False)
+        sim_iccid = serializers.CharField(required=False, allow_blank=True, default="")
+        place = serializers.CharField(required=False, allow_blank=True, default="")
+        story = serializers.CharField(required=False, allow_blank=True, default="")
+        photo = serializers.FileField(required=False, allow_null=True, default=None)
+        signature = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(request=HandoverCreateInput, responses={201: HandoverOut})
+    def post(self, request):
+        data = valid_input(self.HandoverCreateInput, request)
+        device, _allocation = selectors.device_for_handover(request.user, data.pop("device"))
+        handover = delivery.handover_create(
+            device_id=device.id,
+            household_id=data.pop("household"),
+            actor=request.user,
+            **data,
+        )
+        return Response(HandoverOut(handover).data, status=201)
+
+
+class HandoverDetailView(APIView):
+    permission_classes = FIELD_STAFF
+
+    @extend_schema(responses=HandoverOut)
+    def get(self, request, handover_id):
+        return Response(
+            HandoverOut(selectors.handover_get_for_staff(request.user, handover_id)).data
+        )
+
+
+class HandoverReceiptView(APIView):
+    permission_classes = FIELD_STAFF
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, handover_id):
+        handover = selectors.handover_get_for_staff(request.user, handover_id)
+        return documents.pdf_response(
+            documents.receipt_pdf(handover), f"bien-ban-{handover.id}.pdf"
+        )
+
+
+class FollowUpView(APIView):
+    permission_classes = FIELD_STAFF
+
+    class FollowUpInput(serializers.Serializer):
+        in_use = serializers.BooleanField()
+        problems = serializers.CharField(required=False, allow_blank=True, default="")
+        notes = serializers.CharField(required=False, allow_blank=True, default="")
+        send_back = serializers.BooleanField(default=False)
+
+    @extend_schema(request=FollowUpInput, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request, handover_id):
+        handover = selectors.handover_get_for_staff(request.user, handover_id)
+        data = valid_input(self.FollowUpInput, request)
+        follow_up = delivery.follow_up_record(handover_id=handover.id, actor=request.user, **data)
+        handover.device.refresh_from_db()
+        return Response(
+            {
+                "id": follow_up.id,
+                "handover": handover.id,
+                "in_use": follow_up.in_use,
+                "problems": follow_up.problems,
+                "notes": follow_up.notes,
+                "send_back": follow_up.send_back,
+                "device_status": handover.device.status,
+                "at": follow_up.at,
+            },
+            status=201,
+        )

@@ -1,0 +1,32 @@
+"""What the logistics API views share: who may call them, the input check, the page schema."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+
+from core.permissions import roles_required
+
+# Roles are checked before input, so a donor gets 403, not a validation error.
+HUB_STAFF = [IsAuthenticated, roles_required("coordinator")]
+FIELD_STAFF = [IsAuthenticated, roles_required("coordinator", "officer")]
+
+
+def page_of(serializer_class, name: str):
+    """The schema of core.api.Pagination's page around `serializer_class` rows."""
+    return inline_serializer(
+        name=name,
+        fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+        },
+    )
+
+
+def valid_input(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)

@@ -1,0 +1,163 @@
+"""Delivery pages: batches (plan, dispatch, return a phone, the carrier's manifest) for
+coordinators, and handovers and follow-ups for officers and coordinators."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.scoping import scope_for
+from logistics import documents, selectors
+from logistics.forms import BatchForm, FollowUpForm, HandoverForm
+from logistics.lifecycle import BATCH
+from logistics.models import DeliveryBatch
+from logistics.services import delivery
+from logistics.views.shared import (
+    coordinator_required,
+    field_staff_required,
+    form_page,
+    pressed,
+    submitted,
+)
+from places.models import Commune
+
+
+def _batch_form(request, data=None):
+    hubs = selectors.hubs_for_staff(request.user)
+    communes = Commune.objects.filter(served_by__in=hubs).distinct().order_by("name")
+    devices = (
+        selectors.batch_candidates(request.user)
+        .values_list("tracking_code", "brand", "model", "allocations__household__commune__name")
+        .order_by("allocations__household__commune__name", "tracking_code")
+    )
+    candidates = [
+        (code, f"{code} · {brand} {model} · {commune}") for code, brand, model, commune in devices
+    ]
+    return BatchForm(
+        data,
+        hubs=hubs,
+        communes=communes,
+        candidates=candidates,
+        initial={"planned_date": timezone.localdate()},
+    )
+
+
+@coordinator_required
+def batches(request):
+    form = _batch_form(request, request.POST or None)
+    batch = submitted(request, form, delivery.batch_create, actor=request.user)
+    if batch is not None:
+        messages.success(request, _("Batch planned."))
+        return redirect("logistics:batch", batch_id=batch.id)
+    batches = selectors.batches_for_staff(request.user)[:100]
+    return form_page(request, "logistics/batches.html", form, batches=batches)
+
+
+@field_staff_required
+def batch_page(request, batch_id):
+    batch = selectors.batch_get_for_staff(request.user, batch_id)
+    scope = scope_for(request.user)
+    return render(
+        request,
+        "logistics/batch.html",
+        {
+            "batch": batch,
+            "items": selectors.batch_items(batch),
+            "may_dispatch": BATCH.may_move(batch.status, DeliveryBatch.Status.DISPATCHED)
+            and scope.covers_hub(batch.hub_id),
+        },
+    )
+
+
+@coordinator_required
+@require_POST
+def batch_dispatch(request, batch_id):
+    batch = selectors.batch_get_for_staff(request.user, batch_id)
+    done = _("Dispatched: the phones are on their way.")
+    pressed(request, done, delivery.batch_dispatch, batch_id=batch.id, actor=request.user)
+    return redirect("logistics:batch", batch_id=batch.id)
+
+
+@coordinator_required
+@require_POST
+def batch_return(request, batch_id, code):
+    batch = selectors.batch_get_for_staff(request.user, batch_id)
+    device = selectors.device_get_for_staff(request.user, code)
+    done = _("Marked as returned to the hub.")
+    service = delivery.batch_return_device
+    pressed(request, done, service, batch_id=batch.id, device_id=device.id, actor=request.user)
+    return redirect("logistics:batch", batch_id=batch.id)
+
+
+@field_staff_required
+def batch_manifest(request, batch_id):
+    batch = selectors.batch_get_for_staff(request.user, batch_id)
+    return documents.pdf_response(
+        documents.manifest_pdf(batch, selectors.batch_items(batch)), f"manifest-{batch.id}.pdf"
+    )
+
+
+@field_staff_required
+def handovers(request):
+    return render(
+        request,
+        "logistics/handovers.html",
+        {
+            "awaiting": selectors.devices_awaiting_handover(request.user)[:100],
+            "due": selectors.follow_ups_due(request.user)[:100],
+            "recent": selectors.handovers_for_staff(request.user)[:30],
+        },
+    )
+
+
+@field_staff_required
+def handover_new(request, code):
+    device, allocation = selectors.device_for_handover(request.user, code)
+    if allocation is None:
+        messages.error(request, _("This phone is not allocated to a household."))
+        return redirect("logistics:handovers")
+    household = allocation.household
+    form = HandoverForm(request.POST or None, request.FILES or None, household=household)
+    # The form's fields are the service's (story and photo only with the household's consent).
+    handover = submitted(
+        request,
+        form,
+        delivery.handover_create,
+        device_id=device.id,
+        household_id=int(request.POST.get("household") or 0),
+        actor=request.user,
+    )
+    if handover is not None:
+        messages.success(request, _("Handover recorded. Download the handover record."))
+        return redirect("logistics:handover", handover_id=handover.id)
+    return form_page(
+        request, "logistics/handover_new.html", form, device=device, household=household
+    )
+
+
+@field_staff_required
+def handover_page(request, handover_id):
+    handover = selectors.handover_get_for_staff(request.user, handover_id)
+    form = None
+    if not hasattr(handover, "follow_up"):
+        form = FollowUpForm(request.POST or None)
+        follow_up = submitted(
+            request, form, delivery.follow_up_record, handover_id=handover.id, actor=request.user
+        )
+        if follow_up is not None:
+            messages.success(request, _("Follow-up recorded."))
+            return redirect("logistics:handover", handover_id=handover.id)
+    return form_page(request, "logistics/handover.html", form, handover=handover)
+
+
+@field_staff_required
+def handover_receipt(request, handover_id):
+    handover = selectors.handover_get_for_staff(request.user, handover_id)
+    response = documents.pdf_response(
+        documents.receipt_pdf(handover), f"bien-ban-{handover.id}.pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="bien-ban-ban-giao-{handover.id}.pdf"'
+    return response

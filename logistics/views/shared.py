@@ -1,0 +1,68 @@
+"""What the logistics pages share: who may open them, and how a posted form meets its service."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+
+from accounts.models import Role
+from accounts.scoping import scope_for
+from core.errors import ApplicationError, NotFound, apply_to_form
+
+
+def staff_required(*roles):
+    """Signed-in staff with one of `roles` (others get 403); a NotFound of a service is a 404."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not scope_for(request.user).has_role(*roles):
+                raise PermissionDenied
+            try:
+                return view(request, *args, **kwargs)
+            except NotFound as error:
+                raise Http404(error.message) from None
+
+        return wrapper
+
+    return decorator
+
+
+coordinator_required = staff_required(Role.COORDINATOR)
+# Officers and coordinators (batches they carry, handovers and follow-ups).
+field_staff_required = staff_required(Role.COORDINATOR, Role.OFFICER)
+
+
+def submitted(request, form, service, **known):
+    """When `form` was posted and is valid, call `service(**known, **form.arguments())` and
+    return what it returns; None when there is nothing to do or the service refused (its refusal
+    is then shown on the form's fields)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return service(**known, **form.arguments())
+    except ApplicationError as error:
+        apply_to_form(form, error)
+        return None
+
+
+def pressed(request, done: str, service, **known) -> None:
+    """A button without a form: call `service(**known)`; say `done`, or the service's refusal."""
+    try:
+        service(**known)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+
+
+def form_page(request, template: str, form, **context):
+    """A page with its form: 400 when the form came back with errors (or none is offered)."""
+    status = 400 if form is not None and form.errors else 200
+    return render(request, template, {"form": form, **context}, status=status)
