@@ -31,6 +31,22 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
 
+def paginated(request, view, rows, serializer_class) -> Response:
+    """One page of `rows` by the view's `pagination_class` (core.api.Pagination), rendered by
+    `serializer_class`. A view that declares `pagination_class` and answers
+    `serializer_class(many=True)` in its schema gets the paginated schema from drf-spectacular."""
+    paginator = view.pagination_class()
+    page = paginator.paginate_queryset(rows, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+
+def validated(serializer_class, request) -> dict:
+    """The request body as `serializer_class` checks it (400 naming the fields otherwise)."""
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return data.validated_data
+
+
 def error_response(code: str, message: str, status_code: int, fields=None) -> Response:
     body = {"error": {"code": code, "message": str(message), "fields": fields or {}}}
     return Response(body, status=status_code)

@@ -4,10 +4,8 @@ a form, call a service or a selector, render; the rules live in households/servi
 from __future__ import annotations
 
 import json
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -16,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import staff_required
 from accounts.models import Role
 from accounts.scoping import scope_for
-from core.errors import ApplicationError, Conflict, Forbidden, NotFound, apply_to_form
+from core.errors import ApplicationError, Conflict, Forbidden, apply_to_form
 from households import selectors
 from households.excel.export import xlsx_response
 from households.forms import (
@@ -38,26 +37,6 @@ from places.models import Commune
 STAFF = (Role.OFFICER, Role.VERIFIER)
 
 
-def staff_only(*roles):
-    """Signed-in staff with one of `roles`; the public is sent to sign in, others get 403."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not scope_for(request.user).has_role(*roles):
-                raise PermissionDenied
-            try:
-                return view(request, *args, **kwargs)
-            except NotFound as error:
-                raise Http404(error.message) from None
-
-        return wrapper
-
-    return decorator
-
-
 def _apply(form, error: ApplicationError) -> None:
     error.fields = {FIELD_ALIASES.get(k, k): v for k, v in error.fields.items()}
     apply_to_form(form, error)
@@ -71,7 +50,7 @@ def _visible_communes(user):
     return communes.filter(code__in=scope.communes(*STAFF))
 
 
-@staff_only(*STAFF)
+@staff_required(*STAFF)
 def household_list(request):
     communes = list(_visible_communes(request.user))
     filters = FilterForm(request.GET or None, communes=communes)
@@ -98,7 +77,7 @@ def household_list(request):
     )
 
 
-@staff_only(Role.OFFICER)
+@staff_required(Role.OFFICER)
 def household_create(request):
     form = HouseholdForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -112,7 +91,7 @@ def household_create(request):
     return render(request, "households/form.html", {"form": form, "household": None})
 
 
-@staff_only(Role.OFFICER)
+@staff_required(Role.OFFICER)
 def household_edit(request, pk: int):
     household = selectors.household_get(user=request.user, household_id=pk)
     try:
@@ -161,7 +140,7 @@ def _detail_context(request, household: Household, **extra) -> dict:
     }
 
 
-@staff_only(*STAFF)
+@staff_required(*STAFF)
 def household_detail(request, pk: int):
     household = selectors.household_get(user=request.user, household_id=pk)
     privacy.accesses_record(
@@ -180,7 +159,7 @@ def _action_failed(request, pk: int, error: ApplicationError, **forms):
 
 
 @require_POST
-@staff_only(Role.OFFICER)
+@staff_required(Role.OFFICER)
 def household_submit(request, pk: int):
     try:
         editing.household_submit(household_id=pk, actor=request.user)
@@ -191,7 +170,7 @@ def household_submit(request, pk: int):
 
 
 @require_POST
-@staff_only(Role.VERIFIER)
+@staff_required(Role.VERIFIER)
 def household_decide(request, pk: int):
     form = DecisionForm(request.POST)
     form.is_valid()
@@ -222,7 +201,7 @@ def household_decide(request, pk: int):
     return redirect("households:queue")
 
 
-@staff_only(Role.OFFICER)
+@staff_required(Role.OFFICER)
 def household_consent(request, pk: int):
     household = selectors.household_get(user=request.user, household_id=pk)
     form = ConsentForm(
@@ -288,18 +267,18 @@ def _erasing_act(request, pk: int, act: str):
 
 
 @require_POST
-@staff_only(Role.OFFICER)
+@staff_required(Role.OFFICER)
 def household_withdraw(request, pk: int):
     return _erasing_act(request, pk, "withdraw")
 
 
 @require_POST
-@staff_only(*STAFF)
+@staff_required(*STAFF)
 def household_anonymise(request, pk: int):
     return _erasing_act(request, pk, "anonymise")
 
 
-@staff_only(*STAFF)
+@staff_required(*STAFF)
 def household_personal_data(request, pk: int):
     selectors.household_get(user=request.user, household_id=pk)
     data = privacy.household_export_personal_data(household_id=pk, actor=request.user)
@@ -310,14 +289,14 @@ def household_personal_data(request, pk: int):
     return response
 
 
-@staff_only(Role.VERIFIER)
+@staff_required(Role.VERIFIER)
 def verification_queue(request):
     households = selectors.verification_queue(user=request.user, commune=request.GET.get("commune"))
     page = Paginator(households, 50).get_page(request.GET.get("page"))
     return render(request, "households/queue.html", {"page": page})
 
 
-@staff_only(Role.OFFICER)
+@staff_required(Role.OFFICER)
 def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     report = batch = None
@@ -339,7 +318,7 @@ def import_upload(request):
 
 
 @require_POST
-@staff_only(Role.OFFICER)
+@staff_required(Role.OFFICER)
 def import_commit(request, pk: int):
     try:
         report = imports.household_import_commit(actor=request.user, import_id=pk)
@@ -361,14 +340,14 @@ def import_commit(request, pk: int):
     return redirect(f"{redirect('households:list').url}?status=draft")
 
 
-@staff_only(Role.OFFICER)
+@staff_required(Role.OFFICER)
 def import_template(request):
     from households.excel.template import build_template
 
     return xlsx_response(build_template(user=request.user), "mau-nhap-ho-gia-dinh.xlsx")
 
 
-@staff_only(*STAFF)
+@staff_required(*STAFF)
 def commune_export(request, code: str):
     if not scope_for(request.user).covers_commune(code, *STAFF):
         raise Http404

@@ -7,28 +7,12 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import IdField, Pagination
+from core.api import IdField, Pagination, paginated, validated
 from matching import selectors, services
 from matching.models import MatchRun, Proposal
 
 # The two helpers below are API plumbing every app repeats (the input check in accounts too):
 # they belong in core/api.py.
-
-
-def paginated(request, view, rows, serializer_class) -> Response:
-    """One page of `rows` by the view's `pagination_class` (core.api.Pagination), rendered by
-    `serializer_class`. A view that declares `pagination_class` and answers
-    `serializer_class(many=True)` in its schema gets the paginated schema from drf-spectacular."""
-    paginator = view.pagination_class()
-    page = paginator.paginate_queryset(rows, request, view=view)
-    return paginator.get_paginated_response(serializer_class(page, many=True).data)
-
-
-def validated(serializer_class, request) -> dict:
-    """The request body as `serializer_class` checks it (400 naming the fields otherwise)."""
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return data.validated_data
 
 
 class MatchRunOutput(serializers.ModelSerializer):

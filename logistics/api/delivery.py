@@ -11,9 +11,9 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import Pagination
+from core.api import Pagination, validated
 from logistics import documents, selectors
-from logistics.api.shared import FIELD_STAFF, HUB_STAFF, page_of, valid_input
+from logistics.api.shared import FIELD_STAFF, HUB_STAFF, page_of
 from logistics.models import DeliveryBatch, Handover
 from logistics.services import delivery
 
@@ -85,7 +85,7 @@ class BatchListView(APIView):
 
     @extend_schema(request=BatchListInput, responses={201: BatchOut})
     def post(self, request):
-        data = valid_input(self.BatchListInput, request)
+        data = validated(self.BatchListInput, request)
         batch = delivery.batch_create(actor=request.user, **data)
         return Response(BatchOut(batch).data, status=201)
 
@@ -167,7 +167,7 @@ class HandoverCreateView(APIView):
 
     @extend_schema(request=HandoverCreateInput, responses={201: HandoverOut})
     def post(self, request):
-        data = valid_input(self.HandoverCreateInput, request)
+        data = validated(self.HandoverCreateInput, request)
         device, _allocation = selectors.device_for_handover(request.user, data.pop("device"))
         handover = delivery.handover_create(
             device_id=device.id,
@@ -211,7 +211,7 @@ class FollowUpView(APIView):
     @extend_schema(request=FollowUpInput, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, handover_id):
         handover = selectors.handover_get_for_staff(request.user, handover_id)
-        data = valid_input(self.FollowUpInput, request)
+        data = validated(self.FollowUpInput, request)
         follow_up = delivery.follow_up_record(handover_id=handover.id, actor=request.user, **data)
         handover.device.refresh_from_db()
         return Response(

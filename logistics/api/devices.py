@@ -10,12 +10,12 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import Pagination
+from core.api import Pagination, validated
 from core.errors import ApplicationError
 from donations.lifecycle import allowed_moves
 from donations.models import Device
 from logistics import documents, selectors
-from logistics.api.shared import HUB_STAFF, page_of, valid_input
+from logistics.api.shared import HUB_STAFF, page_of
 from logistics.models import QA_CHECKS, QA_SETUP, WIPE_ACCOUNTS, Rejection, WipeRecord
 from logistics.services import bench
 
@@ -118,7 +118,7 @@ class DeviceListView(APIView):
     def post(self, request):
         """A walk-in phone, registered and received on the spot."""
 
-        data = valid_input(WalkInIn, request)
+        data = validated(WalkInIn, request)
         device = bench.device_register_walk_in(actor=request.user, **data)
         return Response(device_payload(device), status=201)
 
@@ -148,7 +148,7 @@ class DeviceStepView(APIView):
 
     def post(self, request, code):
         device = selectors.device_get_for_staff(request.user, code)
-        data = valid_input(self.Input, request)
+        data = validated(self.Input, request)
         arguments = self.arguments(device, data)
         result = self.service(device_id=device.id, actor=request.user, **arguments)
         device.refresh_from_db()

@@ -1,4 +1,5 @@
-"""What the logistics API views share: who may call them, the input check, the page schema."""
+"""What the logistics API views share: who may call them and the page schema (the input check is
+core.api.validated)."""
 
 from __future__ import annotations
 
@@ -24,9 +25,3 @@ def page_of(serializer_class, name: str):
             "results": serializer_class(many=True),
         },
     )
-
-
-def valid_input(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)

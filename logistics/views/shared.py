@@ -1,38 +1,14 @@
-"""What the logistics pages share: who may open them, and how a posted form meets its service."""
+"""What the logistics pages share: who may open them (accounts.decorators), and how a posted
+form meets its service."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import render
 
+from accounts.decorators import staff_required
 from accounts.models import Role
-from accounts.scoping import scope_for
-from core.errors import ApplicationError, NotFound, apply_to_form
-
-
-def staff_required(*roles):
-    """Signed-in staff with one of `roles` (others get 403); a NotFound of a service is a 404."""
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not scope_for(request.user).has_role(*roles):
-                raise PermissionDenied
-            try:
-                return view(request, *args, **kwargs)
-            except NotFound as error:
-                raise Http404(error.message) from None
-
-        return wrapper
-
-    return decorator
-
+from core.errors import ApplicationError, apply_to_form
 
 coordinator_required = staff_required(Role.COORDINATOR)
 # Officers and coordinators (batches they carry, handovers and follow-ups).
