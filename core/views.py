@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from core.cache import cache_ok as cache_check
+
 
 def _wants_json(request) -> bool:
     return request.path.startswith("/api/")
@@ -58,10 +60,14 @@ def _broker_ok() -> tuple[bool, str]:
 def healthz(request):
     db_ok, db_detail = _database_ok()
     broker_ok, broker_detail = _broker_ok()
+    cache_ok, cache_detail = cache_check()
+    # The site works with the cache down (rate limits and public numbers fall back to this
+    # process), so a broken cache is reported but does not make the instance unhealthy.
     ok = db_ok and broker_ok
     body = {
-        "status": "ok" if ok else "error",
+        "status": ("ok" if cache_ok else "degraded") if ok else "error",
         "database": {"ok": db_ok, "detail": db_detail},
         "broker": {"ok": broker_ok, "detail": broker_detail},
+        "cache": {"ok": cache_ok, "detail": cache_detail},
     }
     return JsonResponse(body, status=200 if ok else 503)

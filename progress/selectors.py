@@ -41,11 +41,15 @@ further index is needed.
 
 from __future__ import annotations
 
+import logging
+import time
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from core.cache import CACHE_ERRORS
 from donations.models import Device, DeviceOutcome, Donor, Gift
 from households.models import Household
 from places.models import Commune
@@ -53,6 +57,8 @@ from places.models import Commune
 STATS_CACHE_KEY = "progress:stats:v1"
 HONOUR_CACHE_KEY = "progress:honour:v1"
 LOCK_SECONDS = 30  # longest a recomputation may hold the lock
+log = logging.getLogger("noisong.progress")
+_local_copies: dict[str, tuple[float, object]] = {}  # with the cache down: key → (until, value)
 
 HOUSEHOLD_VERIFIED = ("verified", "allocated", "served")
 HOUSEHOLD_WAITING = ("verified",)
@@ -148,7 +154,20 @@ def _cached(key: str, compute):
 
     No stampede when the figure expires under load (a campaign launch): a stale copy is kept ten
     times longer, and while one request recomputes (it holds a short lock taken with
-    `cache.add`), the others get the stale copy instead of running the same aggregates."""
+    `cache.add`), the others get the stale copy instead of running the same aggregates.
+    With the cache down, a copy kept in this process for as long serves instead (logged)."""
+    try:
+        return _cached_shared(key, compute)
+    except CACHE_ERRORS as error:
+        log.warning("public numbers kept in-process, the cache failed: %r", error)
+        until, value = _local_copies.get(key, (0.0, None))
+        if value is None or until <= time.monotonic():
+            value = compute()
+            _local_copies[key] = (time.monotonic() + cache_seconds(), value)
+        return value
+
+
+def _cached_shared(key: str, compute):
     value = cache.get(key)
     if value is not None:
         return value
