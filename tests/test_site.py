@@ -125,3 +125,9 @@ def test_an_unknown_page_is_a_friendly_404_in_vietnamese(client):
     response = client.get("/khong-co-trang-nay/")
     assert response.status_code == 404
     assert "Không tìm thấy trang" in response.content.decode()
+
+
+def test_persistent_database_connections_are_health_checked(settings):
+    """Resilience (issue 13, finding 4): a connection the database dropped is reopened at the
+    next request's start instead of costing it a 500."""
+    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
