@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import AccountEvent, Role, RoleAssignment, User
 from accounts.scoping import forget_scope
 from core.errors import ApplicationError, Conflict
+from core.outbox import owe
 from places.models import Commune, Hub
 
 
@@ -151,9 +152,7 @@ def staff_create(
         data={"roles": _roles_snapshot(user), "invited": not password},
     )
     if not password:
-        from accounts.tasks import send_invitation
-
-        transaction.on_commit(lambda: send_invitation.delay(user.id))
+        owe("accounts.tasks.send_invitation", user.id, key=f"invitation:{user.id}")
     return user
 
 

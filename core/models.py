@@ -37,3 +37,37 @@ class StatusEvent(Event):
 
     class Meta(Event.Meta):
         abstract = True
+
+
+class OutboxMessage(models.Model):
+    """A message the system owes someone (a donor's email, a staff invitation, later an SMS),
+    written in the same transaction as the change that causes it. core/outbox.py sends it after
+    the commit, retries with back-off, marks it sent once, and keeps what failed for staff: no
+    request waits on the broker, and nothing owed is lost when the broker or the mail server is
+    down."""
+
+    task = models.CharField(_("task"), max_length=200)  # dotted path to a function or Celery task
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    key = models.CharField(_("key"), max_length=200, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    due_at = models.DateTimeField(_("due"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("given up"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        verbose_name = _("owed message")
+        verbose_name_plural = _("owed messages")
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                name="outbox_due",
+                condition=models.Q(sent_at__isnull=True, failed_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        state = "sent" if self.sent_at else "failed" if self.failed_at else "due"
+        return f"{self.task}{tuple(self.args)} {state}"

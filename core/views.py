@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from core.cache import cache_ok as cache_check
+from core.outbox import backlog as outbox_backlog
 
 
 def _wants_json(request) -> bool:
@@ -69,5 +70,6 @@ def healthz(request):
         "database": {"ok": db_ok, "detail": db_detail},
         "broker": {"ok": broker_ok, "detail": broker_detail},
         "cache": {"ok": cache_ok, "detail": cache_detail},
+        "outbox": outbox_backlog() if db_ok else None,
     }
     return JsonResponse(body, status=200 if ok else 503)

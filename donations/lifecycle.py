@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.lifecycle import Lifecycle
+from core.outbox import owe
 from donations.models import Device, DeviceEvent
 
 S = Device.Status
@@ -73,7 +74,5 @@ def device_transition(
     device = DEVICE.move(obj_id=device_id, to=to, actor=actor, evidence=evidence, reason=reason)
     event = device.last_event
     if event is not None and device.pledge_id and to in DONOR_MILESTONES:
-        from donations.tasks import email_device_milestone
-
-        transaction.on_commit(lambda: email_device_milestone.delay(event.id))
+        owe("donations.tasks.email_device_milestone", event.id, key=f"device-milestone:{event.id}")
     return device

@@ -374,6 +374,8 @@ LOGISTICS_MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 LOGISTICS_MAX_UPLOAD_PIXELS = 40_000_000
 CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    # Messages owed to people (core/outbox.py): sent within seconds, retried with back-off.
+    "outbox-send-due": {"task": "core.tasks.outbox_send_due", "schedule": 5},
     "logistics-follow-up-reminders": {
         "task": "logistics.tasks.send_follow_up_reminders",
         "schedule": 6 * 60 * 60,
