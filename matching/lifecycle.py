@@ -3,6 +3,7 @@ proposal's, a table with one place that changes it.
 
     queued → running → proposed → approved | partially_approved | discarded
     running → failed;  partially_approved → approved | discarded
+    queued → discarded;  running → discarded (only a stuck run: its worker's lease ran out)
 
 Every run status change goes through `RUN` and writes one MatchRunEvent with from and to. A run
 also records acts that leave its status as it was (rejecting one proposal of many): one event
@@ -29,8 +30,10 @@ S = MatchRun.Status
 Kind = MatchRunEvent.Kind
 
 ALLOWED: dict[str, set[str]] = {
-    S.QUEUED: {S.RUNNING},
-    S.RUNNING: {S.PROPOSED, S.FAILED},
+    # A queued run may be discarded; a running one only once its worker is gone (the service
+    # checks the lease), else it is failed by the sweep when its lease runs out.
+    S.QUEUED: {S.RUNNING, S.DISCARDED},
+    S.RUNNING: {S.PROPOSED, S.FAILED, S.DISCARDED},
     # Decisions settle the run by what its proposals became (matching.services).
     S.PROPOSED: {S.APPROVED, S.PARTIALLY_APPROVED, S.DISCARDED},
     S.PARTIALLY_APPROVED: {S.APPROVED, S.DISCARDED},

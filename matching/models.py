@@ -53,6 +53,9 @@ class MatchRun(models.Model):
     message = models.TextField(_("message"), blank=True)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     progress_note = models.CharField(_("progress note"), max_length=200, blank=True)
+    # While running, the worker holds the run until this time and renews it at each step; a run
+    # whose lease ran out lost its worker (matching.services.match_runs_expire fails it).
+    lease_until = models.DateTimeField(_("held by its worker until"), null=True, blank=True)
     timings = models.JSONField(_("timings (s)"), default=dict, blank=True)
     statistics = models.JSONField(_("statistics"), default=dict, blank=True)
     coverage = models.JSONField(_("coverage per commune"), default=list, blank=True)
@@ -75,7 +78,16 @@ class MatchRun(models.Model):
 
     @property
     def is_working(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING) and not self.is_stuck
+
+    @property
+    def is_stuck(self) -> bool:
+        """Running, but its worker stopped renewing the lease (killed, out of memory...)."""
+        return (
+            self.status == self.Status.RUNNING
+            and self.lease_until is not None
+            and self.lease_until < timezone.now()
+        )
 
 
 class MatchRunEvent(StatusEvent):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from time import perf_counter
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from accounts.scoping import scope_for
 from core.errors import ApplicationError, Conflict, Forbidden
+from core.outbox import owe
 from donations.lifecycle import device_transition
 from donations.models import Device
 from households.lifecycle import household_transition
@@ -103,40 +105,87 @@ def match_run_create(*, actor, hub_ids: list[int] | None = None, seed=None) -> M
         )
         run.hubs.set(hubs)
         run_created(run, actor=actor, data={"hubs": sorted(h.id for h in hubs)})
-    from matching.tasks import match_run_execute_task
-
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            # Queued through the outbox, written with the run: a broker that is down cannot turn
+            # the created run into a 500, and the run is queued as soon as the broker is back.
+            owe("matching.tasks.match_run_enqueue", run.id, key=f"match-run:{run.id}")
     if settings.CELERY_TASK_ALWAYS_EAGER:
         # Eager (embedded mode, tests): run now, so the caller gets the finished run back.
+        from matching.tasks import match_run_execute_task
+
         match_run_execute_task.delay(run.id)
-    else:
-        transaction.on_commit(lambda: match_run_execute_task.delay(run.id))
     run.refresh_from_db()
     return run
 
 
+def _lease() -> datetime:
+    return timezone.now() + timedelta(seconds=settings.MATCHING_RUN_LEASE_SECONDS)
+
+
 def _progress(run: MatchRun, percent: int, note: str) -> None:
-    """Save how far the engine is (not a status move: no event, no door)."""
-    run.progress, run.progress_note = percent, note
-    run.save(update_fields=["progress", "progress_note"])
+    """Save how far the engine is, and renew the worker's lease (not a status move: no event)."""
+    run.progress, run.progress_note, run.lease_until = percent, note, _lease()
+    run.save(update_fields=["progress", "progress_note", "lease_until"])
 
 
 def _start(run_id: int) -> MatchRun | None:
-    """queued → running, or None when the run is not queued (a redelivered task)."""
+    """queued → running with a lease; or take over a running run whose lease ran out (its worker
+    died and the broker gave the task back); None when another worker holds the run or it is
+    settled already (a redelivered task changes nothing then)."""
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().get(id=run_id)
-        if run.status != MatchRun.Status.QUEUED:
+        starting = {
+            "started_at": timezone.now(),
+            "progress": 5,
+            "progress_note": _("Loading phones and households"),
+            "lease_until": _lease(),
+        }
+        if run.status == MatchRun.Status.QUEUED:
+            return run_transition(
+                run_id=run.id,
+                to=MatchRun.Status.RUNNING,
+                kind=MatchRunEvent.Kind.STARTED,
+                actor=None,
+                also=starting,
+            )
+        if not run.is_stuck:
             return None
+        MatchRun.objects.filter(id=run.id).update(**starting)
         return run_transition(
             run_id=run.id,
             to=MatchRun.Status.RUNNING,
             kind=MatchRunEvent.Kind.STARTED,
             actor=None,
-            also={
-                "started_at": timezone.now(),
-                "progress": 5,
-                "progress_note": _("Loading phones and households"),
-            },
+            data={"taken_over": True, "lease_ran_out": run.lease_until.isoformat()},
         )
+
+
+def match_runs_expire() -> list[int]:
+    """Fail every running run whose worker's lease ran out (with the reason), so no run stays
+    "running" for ever; the runs failed."""
+    failed = []
+    stuck = MatchRun.objects.filter(
+        status=MatchRun.Status.RUNNING, lease_until__lt=timezone.now()
+    ).values_list("id", flat=True)
+    for run_id in list(stuck):
+        with transaction.atomic():
+            run = MatchRun.objects.select_for_update().get(id=run_id)
+            if not run.is_stuck:
+                continue  # renewed or settled meanwhile
+            reason = _("The worker running it stopped (no sign of life since %(at)s).") % {
+                "at": timezone.localtime(run.lease_until).strftime("%H:%M:%S %d/%m/%Y")
+            }
+            run_transition(
+                run_id=run.id,
+                to=MatchRun.Status.FAILED,
+                kind=MatchRunEvent.Kind.FAILED,
+                actor=None,
+                reason=reason,
+                data={"error": "lease expired"},
+                also={"message": reason, "finished_at": timezone.now(), "lease_until": None},
+            )
+            failed.append(run.id)
+    return failed
 
 
 def match_run_execute(*, run_id: int) -> MatchRun:
@@ -168,7 +217,7 @@ def match_run_execute(*, run_id: int) -> MatchRun:
                 kind=MatchRunEvent.Kind.EXECUTED,
                 actor=None,
                 data={"proposals": written, "timings": timings},
-                also=_outcome_fields(loaded, result, written, timings),
+                also={**_outcome_fields(loaded, result, written, timings), "lease_until": None},
             )
     except Exception as error:
         log.exception("matching run %s failed", run.id)
@@ -181,6 +230,7 @@ def match_run_execute(*, run_id: int) -> MatchRun:
             also={
                 "message": _("The run failed: %(error)s") % {"error": error},
                 "finished_at": timezone.now(),
+                "lease_until": None,
             },
         )
     # The write includes the commit: PostgreSQL checks the deferred foreign keys there.
@@ -434,6 +484,11 @@ def match_run_discard(*, run_id: int, actor, reason: str = "") -> MatchRun:
         if run.status == MatchRun.Status.DISCARDED:
             return run
         RUN.check_move(run.status, MatchRun.Status.DISCARDED)
+        if run.status == MatchRun.Status.RUNNING and not run.is_stuck:
+            raise Conflict(
+                _("This run is still working: wait for its proposals, then discard them."),
+                code="run_working",
+            )
         note = reason.strip() or _("The run was discarded.")
         proposals_supersede(run.proposals.all(), actor=actor, reason=note)
         return run_transition(

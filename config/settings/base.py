@@ -160,7 +160,12 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or None
+# A task is acknowledged when it finished, not when it started, and a task whose worker died
+# (SIGKILL, out of memory) is given back to the broker for another worker: nothing is lost with a
+# worker. Tasks must therefore be safe to run twice (a matching run takes over its own expired
+# lease; the outbox locks each message). One task at a time per worker process.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -350,6 +355,9 @@ MATCHING_POLICY = {
 }
 MATCHING_TRANSFER_COSTS: dict = {}  # {"<hub id>-<hub id>": points} overrides the default
 MATCHING_PROPOSALS_PER_PAGE = 50
+# How long a worker holds a running run without a sign of life (each step renews it). A run whose
+# lease ran out is failed by the sweep (beat, every minute) or taken over by a redelivered task.
+MATCHING_RUN_LEASE_SECONDS = int(env("MATCHING_RUN_LEASE_SECONDS", "300"))
 # (end of matching settings)
 
 
@@ -376,6 +384,7 @@ CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     # Messages owed to people (core/outbox.py): sent within seconds, retried with back-off.
     "outbox-send-due": {"task": "core.tasks.outbox_send_due", "schedule": 5},
+    "matching-runs-expire": {"task": "matching.tasks.match_runs_expire_task", "schedule": 60},
     "logistics-follow-up-reminders": {
         "task": "logistics.tasks.send_follow_up_reminders",
         "schedule": 6 * 60 * 60,

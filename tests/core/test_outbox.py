@@ -90,9 +90,12 @@ def test_the_same_key_is_owed_once(db):
 
 
 def test_a_change_rolled_back_owes_nothing(communes, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            invite("rolled.back@test.vn")
-            raise RuntimeError
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        invite("rolled.back@test.vn")
+        raise RuntimeError
     assert callbacks == []
     assert not OutboxMessage.objects.exists() and mail.outbox == []
