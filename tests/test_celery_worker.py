@@ -15,28 +15,36 @@ pytestmark = pytest.mark.broker
     not settings.TEST_BROKER_URL, reason="no CELERY_BROKER_URL configured (CI sets one)"
 )
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_sends_the_invitation(personas, communes):
+def test_a_real_worker_sends_the_invitation(personas, communes, settings):
+    """The invitation is owed in the outbox with the account; the worker, woken as beat wakes it
+    every few seconds, sends it through Redis, once."""
     from celery.contrib.testing.worker import start_worker
 
     from accounts.services import staff_create
     from config.celery import app
+    from core.models import OutboxMessage
+    from core.tasks import outbox_send_due
 
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # the outbox leaves the sending to the worker
     old = (app.conf.task_always_eager, app.conf.broker_url)
     app.conf.task_always_eager = False
     app.conf.broker_url = settings.TEST_BROKER_URL
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            # No password: the service queues the invitation on commit, through Redis.
+            # No password: the service owes the invitation (an outbox row, no broker call).
             user = staff_create(
                 email="invited@test.vn",
                 name="Người Được Mời",
                 roles=[{"role": "verifier", "communes": ["19588"]}],
                 actor=None,
             )
+            assert mail.outbox == []
+            outbox_send_due.delay()  # what beat does every few seconds
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline and not mail.outbox:
                 time.sleep(0.1)
     finally:
         app.conf.task_always_eager, app.conf.broker_url = old
     assert [m.to for m in mail.outbox] == [["invited@test.vn"]]
+    assert OutboxMessage.objects.get(key=f"invitation:{user.id}").sent_at is not None
     assert AccountEvent.objects.filter(user=user, action="invited").count() == 1
