@@ -188,3 +188,13 @@ def test_a_deeply_nested_json_body_is_a_400_not_a_500(api, communes, path, depth
 def test_a_body_nested_within_the_bound_still_reaches_the_serializer(api, communes):
     response = api.post("/api/v1/pledges/", data=_nested(32), content_type="application/json")
     assert_error(response, 400, "invalid")
+
+
+def test_drfs_own_field_messages_speak_vietnamese_inside_a_vietnamese_error(api, communes):
+    """Issue 13, finding 9: "Ensure this field has no more than 150 characters" stayed English."""
+    response = api.post("/api/v1/pledges/", pledge_body(public_name="x" * 500), format="json")
+    error = assert_error(response, 400, "invalid", "public_name")
+    message = error["fields"]["public_name"][0]
+    assert message.startswith("Trường này không được quá ") and message.endswith(" ký tự.")
+    response = api.post("/api/v1/pledges/", {"devices": "x"}, format="json")
+    assert "Cần một danh sách" in assert_error(response, 400, "invalid")["fields"]["devices"][0]
