@@ -1,7 +1,7 @@
 """API edge fuzzing (security review, "keep them closed"): for every operation that takes a JSON
 body, a body the server would accept is built from the served OpenAPI schema and the world of the
 access matrix, then each field in turn is pushed to the edges the review found: integers at and
-past 2^63, strings one past their declared length, and the body nested past the parser's bound.
+past 2^63, strings one past their declared length (5,000 characters where none is declared), and the body nested past the parser's bound.
 No answer may be a server error.
 
 schemathesis (tests/test_api_fuzz.py) draws requests from the schema's declared ranges, so it never
@@ -64,7 +64,7 @@ def _sample(schema: dict, node: dict, name: str, known: dict):
 
 
 def _edges(schema: dict, node: dict, body, path=()):
-    """(path, value) pairs: each integer field at the edges, each bounded string one past it."""
+    """(path, value) pairs: each integer field at the edges, each string past its length."""
     node = _resolve(schema, node)
     if node.get("type") == "object" and isinstance(body, dict):
         for key, sub in node.get("properties", {}).items():
@@ -74,8 +74,9 @@ def _edges(schema: dict, node: dict, body, path=()):
     elif node.get("type") == "integer":
         for value in EDGE_INTEGERS:
             yield path, value
-    elif node.get("type") == "string" and "maxLength" in node and "enum" not in node:
-        yield path, "đ" * (node["maxLength"] + 1)
+    elif node.get("type") == "string" and "enum" not in node and "format" not in node:
+        # One past the declared length; where none is declared, longer than any column.
+        yield path, "đ" * (node["maxLength"] + 1 if "maxLength" in node else 5000)
 
 
 def _set(body, path, value):
