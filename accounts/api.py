@@ -45,7 +45,7 @@ class UserOutput(serializers.ModelSerializer):
 
 
 class TokenInput(serializers.Serializer):
-    username = serializers.CharField(help_text="The account's email address.")
+    username = serializers.CharField(max_length=254, help_text="The account's email address.")
     password = serializers.CharField(style={"input_type": "password"})
 
 

@@ -3,6 +3,7 @@ selector, render. Officers and verifiers of a commune only; everyone else sees n
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -55,15 +56,26 @@ def input_field(f: HouseholdField) -> serializers.Field:
     """The API field of a declared household field, by its kind. Types only; the rules (CCCD
     shape, counts, scope) are the service's, so they match the pages."""
     options = API_OPTIONS.get(f.name, {})
+    column = _column_length(f.name)
     if f.kind == Kind.COUNT:
         return serializers.IntegerField(**{"default": 0, **options})
     if f.kind in (Kind.VILLAGE, Kind.YEAR):
         return serializers.IntegerField(required=False, allow_null=True)
     if f.kind == Kind.OPTIONAL_TEXT:
-        return serializers.CharField(required=False, allow_blank=True, default="")
+        return serializers.CharField(
+            required=False, allow_blank=True, default="", max_length=column
+        )
     if f.kind == Kind.MULTI:
-        return serializers.ListField(child=serializers.CharField(), default=list)
-    return serializers.CharField(**options)  # commune, text, CCCD and choices
+        return serializers.ListField(child=serializers.CharField(max_length=40), default=list)
+    # commune, text, CCCD and choices: bounded as their column is (a longer text is a 400)
+    return serializers.CharField(**{"max_length": column, **options})
+
+
+def _column_length(name: str) -> int | None:
+    try:
+        return getattr(Household._meta.get_field(name), "max_length", None)
+    except FieldDoesNotExist:
+        return None
 
 
 HouseholdInput = type(
@@ -253,7 +265,7 @@ WithdrawRequest = inline_serializer(
     "WithdrawConsent",
     {
         "method": serializers.ChoiceField(choices=ConsentRecord.Method.choices),
-        "witness_name": serializers.CharField(required=False, allow_blank=True),
+        "witness_name": serializers.CharField(max_length=150, required=False, allow_blank=True),
     },
 )
 
@@ -271,7 +283,9 @@ class WithdrawInput(serializers.Serializer):
     method = serializers.ChoiceField(
         choices=ConsentRecord.Method.choices, required=False, allow_blank=True, default=""
     )
-    witness_name = serializers.CharField(required=False, allow_blank=True, default="")
+    witness_name = serializers.CharField(
+        max_length=150, required=False, allow_blank=True, default=""
+    )
 
 
 @extend_schema(request=WithdrawRequest, responses=HouseholdOutput)

@@ -68,7 +68,9 @@ class BatchListView(APIView):
         commune = serializers.CharField(max_length=5, source="commune_code")
         planned_date = serializers.DateField()
         carrier = serializers.ChoiceField(choices=DeliveryBatch.Carrier.choices, default="officer")
-        carrier_name = serializers.CharField(required=False, allow_blank=True, default="")
+        carrier_name = serializers.CharField(
+            max_length=150, required=False, allow_blank=True, default=""
+        )
         devices = serializers.ListField(
             child=serializers.CharField(max_length=12), min_length=1, source="device_codes"
         )
@@ -159,8 +161,10 @@ class HandoverCreateView(APIView):
         relation = serializers.ChoiceField(choices=Handover.Relation.choices, default="head")
         recipient_cccd_last4 = serializers.CharField(max_length=4)
         training_given = serializers.BooleanField(default=False)
-        sim_iccid = serializers.CharField(required=False, allow_blank=True, default="")
-        place = serializers.CharField(required=False, allow_blank=True, default="")
+        sim_iccid = serializers.CharField(
+            max_length=22, required=False, allow_blank=True, default=""
+        )
+        place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
         story = serializers.CharField(required=False, allow_blank=True, default="")
         photo = serializers.FileField(required=False, allow_null=True, default=None)
         signature = serializers.CharField(required=False, allow_blank=True, default="")

@@ -233,7 +233,7 @@ class SetupIn(serializers.Serializer):
 
 
 class SimIn(serializers.Serializer):
-    iccid = serializers.CharField(required=False, allow_blank=True, default="")
+    iccid = serializers.CharField(max_length=22, required=False, allow_blank=True, default="")
     # A plain string (checked by the service): viettel | vinaphone | mobifone | other.
     carrier = serializers.CharField(required=False, allow_blank=True, default="", max_length=12)
     plan_expires = serializers.DateField(required=False, allow_null=True, default=None)
