@@ -302,3 +302,18 @@ def test_a_bank_gift_with_a_donors_email_waits_for_the_owner(
     assert gift.donor_id == established.id
     assert list(gift_list_for_donor(user=donor)) == [gift]
     assert gift.events.filter(source="claim", actor=donor).exists()
+
+
+def test_a_card_gift_with_a_donors_email_waits_for_the_owner_too(
+    api, donor, established, fake_stripe
+):
+    before = _profile(established)
+    body = {"amount": 2500, "currency": "USD", "purpose": "sim", "name": "Kẻ Mạo Danh"}
+    known = api.post("/api/v1/gifts/checkout/", {**body, "email": "donor@test.vn"}, format="json")
+    new = api.post("/api/v1/gifts/checkout/", {**body, "email": "new@example.org"}, format="json")
+    assert known.status_code == new.status_code == 201, known.content
+    assert _shape(known.json()) == _shape(new.json())
+    gift = Gift.objects.get(id=known.json()["id"])
+    assert gift.donor.user_id is None and gift.donor.claim.account == donor
+    assert _profile(established) == before
+    assert not gift_list_for_donor(user=donor).exists()
