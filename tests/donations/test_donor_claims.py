@@ -81,6 +81,14 @@ def _shape(value):
     return type(value).__name__
 
 
+def _assert_refused(client, link, status, words):
+    """The link refused, on the page and on the button, with `words` in the message."""
+    for method in (client.get, client.post):
+        refused = method(link)
+        assert refused.status_code == status
+        assert words in refused.content.decode()
+
+
 def _assert_untouched(established, before, donor, client, pledge):
     assert _profile(established) == before
     assert pledge.donor_id != established.id
@@ -174,10 +182,7 @@ def test_a_link_followed_by_another_account_is_refused_and_changes_nothing(
     holder = pledge.donor_id
     link = _link(mail.outbox[0])
     client.force_login(other_donor)
-    for method in (client.get, client.post):
-        refused = method(link)
-        assert refused.status_code == 403
-        assert "địa chỉ email khác" in refused.content.decode()
+    _assert_refused(client, link, 403, "địa chỉ email khác")
     pledge.refresh_from_db()
     assert pledge.donor_id == holder
     assert not Donor.objects.filter(user=other_donor).exists()
@@ -197,10 +202,7 @@ def test_a_used_link_is_refused_the_second_time(
     client.force_login(donor)
     assert client.post(link).status_code == 302
     events = PledgeEvent.objects.count()
-    for method in (client.get, client.post):
-        again = method(link)
-        assert again.status_code == 409
-        assert "đã được dùng" in again.content.decode()
+    _assert_refused(client, link, 409, "đã được dùng")
     assert PledgeEvent.objects.count() == events
     assert Pledge.objects.get(id=response.json()["id"]).donor_id == established.id
 
@@ -217,10 +219,7 @@ def test_an_expired_link_is_refused(
     pledge = Pledge.objects.get(id=response.json()["id"])
     holder = pledge.donor_id
     client.force_login(donor)
-    for method in (client.get, client.post):
-        refused = method(link)
-        assert refused.status_code == 410
-        assert "hết hạn" in refused.content.decode()
+    _assert_refused(client, link, 410, "hết hạn")
     pledge.refresh_from_db()
     assert pledge.donor_id == holder
     assert DonorClaim.objects.get(donor_id=holder).confirmed_at is None
