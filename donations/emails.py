@@ -15,7 +15,9 @@ from donations.models import DeviceEvent, DeviceOutcome, Gift, Pledge
 def _send(donor, template: str, context: dict) -> None:
     if not donor.email:
         return
-    with translation.override(donor.language or "vi"):
+    # A claim's email speaks the language of the account it goes to, not the visitor's.
+    language = (context.get("account") or donor).language
+    with translation.override(language or "vi"):
         context = {
             "donor": donor,
             "site_url": settings.SITE_URL,
@@ -25,6 +27,21 @@ def _send(donor, template: str, context: dict) -> None:
         subject = render_to_string(f"donations/emails/{template}_subject.txt", context)
         body = render_to_string(f"donations/emails/{template}.txt", context)
     EmailMultiAlternatives(" ".join(subject.split()), body, to=[donor.email]).send()
+
+
+def _claim(donor) -> dict:
+    """For a donor row waiting for its account's owner (an unconfirmed DonorClaim): the account
+    and the one-time link that confirms the pledge or gift is theirs; else nothing."""
+    from donations.services.claims import donor_claim_link, donor_claim_open_for
+
+    claim = donor_claim_open_for(donor)
+    if claim is None:
+        return {}
+    return {
+        "account": claim.account,
+        "claim_link": donor_claim_link(claim),
+        "claim_days": settings.DONATIONS_CLAIM_LINK_MAX_AGE // (24 * 3600),
+    }
 
 
 def _track_url(code: str) -> str:
@@ -37,8 +54,9 @@ def pledge_received(*, pledge_id: int) -> None:
         .prefetch_related("devices")
         .get(id=pledge_id)
     )
+    claim = _claim(pledge.donor)
+    user = claim["account"] if claim else pledge.donor.user
     link = ""
-    user = pledge.donor.user
     if user is not None and not user.has_usable_password():
         from accounts.emails import password_set_link
 
@@ -57,6 +75,7 @@ def pledge_received(*, pledge_id: int) -> None:
             "devices": devices,
             "sign_in_link": link,
             "post_hubs": post_hubs,
+            **claim,
         },
     )
 
@@ -92,7 +111,11 @@ def gift_paid(*, gift_id: int) -> None:
     _send(
         gift.donor,
         "gift_paid",
-        {"gift": gift, "amount": money.format_amount(gift.amount, gift.currency)},
+        {
+            "gift": gift,
+            "amount": money.format_amount(gift.amount, gift.currency),
+            **_claim(gift.donor),
+        },
     )
 
 

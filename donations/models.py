@@ -72,6 +72,44 @@ class Donor(models.Model):
         return self.name
 
 
+class DonorClaim(models.Model):
+    """A pledge or a gift made without signing in, naming the email of an existing account: an
+    email typed by a visitor proves nothing, so the act is kept on a donor row of its own
+    (`donor`: no account, no public name, off the honour roll) until the account's owner, signed
+    in, follows the one-time link emailed to that address (services.donors.donor_claim_confirm).
+    Then its pledges and gifts move to the account's donor row; its profile is left as it was."""
+
+    donor = models.OneToOneField(
+        Donor, on_delete=models.CASCADE, related_name="claim", verbose_name=_("donor as typed")
+    )
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="donor_claims",
+        verbose_name=_("account of that email"),
+    )
+    # What the visitor typed for the donor's profile (public name, home commune): kept for the
+    # record, applied to nobody.
+    typed = models.JSONField(_("typed profile"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+
+    class Meta:
+        verbose_name = _("unconfirmed donor claim")
+        verbose_name_plural = _("unconfirmed donor claims")
+
+    def __str__(self) -> str:
+        return f"{self.donor.email} ({self.created_at:%Y-%m-%d})"
+
+
 class Pledge(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -263,6 +301,7 @@ class PledgeEvent(StatusEvent):
         UPDATED = "updated", _("updated")
         CANCELLED = "cancelled", _("cancelled")
         PHOTO_ADDED = "photo_added", _("photo added")
+        CLAIMED = "claimed", _("confirmed by the account's owner")
 
     pledge = models.ForeignKey(
         Pledge, on_delete=models.CASCADE, related_name="events", verbose_name=_("pledge")

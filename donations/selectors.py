@@ -82,6 +82,19 @@ def gift_list_for_donor(*, user) -> QuerySet[Gift]:
     )
 
 
+def claim_held(*, claim) -> dict:
+    """What an unconfirmed claim holds, for its owner's confirmation page: the claim, its pledges
+    with their phones, its gifts."""
+    pledges = Pledge.objects.filter(donor_id=claim.donor_id).select_related("hub")
+    return {
+        "claim": claim,
+        "pledges": list(
+            pledges.prefetch_related(Prefetch("devices", queryset=Device.objects.order_by("id")))
+        ),
+        "gifts": list(Gift.objects.filter(donor_id=claim.donor_id).order_by("created_at", "id")),
+    }
+
+
 def device_public(*, tracking_code: str) -> Device:
     """A device by its code, for the public page: the events' statuses and times and the
     consented outcome only (callers must not show event data: it may name records)."""

@@ -20,6 +20,7 @@ from core.errors import ApplicationError, NotFound, apply_to_form
 from donations import money, selectors, stripe_client, vietqr
 from donations.forms import GiftForm, PhotoForm, PledgeEditForm, PledgeForm, StatementForm
 from donations.models import Gift
+from donations.services.claims import donor_claim_confirm, donor_claim_get
 from donations.services.gifts import gift_checkout_start, gift_vietqr_create, stripe_webhook_receive
 from donations.services.photos import device_photo_add
 from donations.services.pledges import pledge_cancel as cancel_pledge  # the view has the name
@@ -233,6 +234,23 @@ def pledge_cancel(request, pledge_id: int):
     else:
         messages.success(request, _("Your pledge is cancelled. Thank you for thinking of us."))
     return redirect("donations:pledge", pledge_id)
+
+
+@login_required
+def claim_confirm(request, token: str):
+    """The link emailed to the address an anonymous pledge or gift named: the account's owner,
+    signed in, sees what was given in their address's name and confirms it is theirs."""
+    try:
+        claim = donor_claim_get(token=token, actor=request.user)
+        if request.method == "POST":
+            donor_claim_confirm(token=token, actor=request.user)
+            messages.success(request, _("Thank you! It is now among your donations."))
+            return redirect("donations:mine")
+    except ApplicationError as error:
+        return render(
+            request, "donations/claim_refused.html", {"message": error.message}, status=error.status
+        )
+    return render(request, "donations/claim_confirm.html", selectors.claim_held(claim=claim))
 
 
 def _staff_handles(user, device) -> bool:

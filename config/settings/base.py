@@ -311,6 +311,8 @@ DONATIONS_MIN_OS_VERSION = {"android": 10, "ios": 15}
 # Where refused phones are pointed: our own page on recycling, or a partner's address.
 DONATIONS_RECYCLING_URL = env("DONATIONS_RECYCLING_URL", "/tai-che/")
 DONATIONS_MAX_BATCH = 500  # identical new phones in one pledge line
+# How long the link confirming "this pledge is mine" works, from the email (services/claims.py).
+DONATIONS_CLAIM_LINK_MAX_AGE = 7 * 24 * 3600
 DONATIONS_PHOTOS_PER_DEVICE = 5
 DONATIONS_PHOTO_MAX_BYTES = 10 * 1024 * 1024
 DONATIONS_PHOTO_MAX_PIXELS = 40_000_000

@@ -1,4 +1,9 @@
-"""Donors: the donor row behind a pledge or a gift, and the account made for a new email."""
+"""Donors: the donor row behind a pledge or a gift, and the account made for a new email.
+
+An email typed by someone not signed in proves nothing. When it is the address of an existing
+account (a donor, a business, a member of staff), the pledge or gift goes on a donor row of its
+own with an unconfirmed DonorClaim: the account's donor row and profile are not touched, and the
+act is not theirs until the owner confirms it (services.claims)."""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from donations.models import Donor
+from donations.models import Donor, DonorClaim
 from donations.services.errors import field_error
 from places.models import Commune
 
@@ -28,6 +33,8 @@ def _clean_email(email: str, field: str = "email") -> str:
 class DonorResult:
     donor: Donor
     new_account: bool = False
+    # Set when the email belongs to an existing account: the act waits for its owner.
+    claim: DonorClaim | None = None
 
 
 def donor_for(
@@ -42,8 +49,11 @@ def donor_for(
     home_commune: str | None = None,
 ) -> DonorResult:
     """The donor behind a pledge or gift. Signed in (`actor`): the actor's donor row (made on
-    first use). Not signed in: the donor of that email; a new email gets an account without a
-    password, whose owner sets one through the link in the confirmation email."""
+    first use), whose public name and home commune the actor may change. Not signed in: a new
+    email gets an account without a password, whose owner sets one through the link in the
+    confirmation email, and a donor row with the profile given; the email of an existing account
+    gets a donor row of its own with an unconfirmed claim (see the module's docstring), so the
+    account's donor row and profile stay as they are, whatever was typed."""
     kind = kind or Donor.Kind.INDIVIDUAL
     if kind not in Donor.Kind.values:
         raise field_error(
@@ -65,7 +75,10 @@ def donor_for(
     if actor is not None and actor.is_authenticated:
         result = DonorResult(donor=_donor_of_account(actor, name=name, **details))
     else:
-        result = _donor_of_email(name, email, **details)
+        typed = {"public_name": (public_name or "").strip()[:150], "home_commune": home_commune}
+        result, made = _donor_of_email(name, email, typed=typed, **details)
+        if not made:
+            return result  # a row that was there already: its profile is not the visitor's
     donor = result.donor
     changed = []
     if public_name is not None and public_name.strip() != donor.public_name:
@@ -93,24 +106,25 @@ def _donor_of_account(account, *, name: str, kind: str, country: str, language: 
     return donor
 
 
-def _donor_of_email(name: str, email: str, *, kind: str, country: str, language: str):
+def _donor_of_email(name: str, email: str, *, typed: dict, kind: str, country: str, language: str):
+    """(the donor for `email`, whether its row was made now). See donor_for."""
     name = (name or "").strip()
     if not name:
         raise field_error(_("Tell us your name."), "donor_required", "donor.name")
     email = _clean_email(email, "donor.email")
-    # The account and its donor row in one query (an account may have no donor row yet).
-    account = User.objects.select_related("donor").filter(email__iexact=email).first()
-    new_account = account is None
-    if new_account:
-        account = User.objects.create_user(email=email, password=None, name=name, language=language)
-    donor = None if new_account else getattr(account, "donor", None)
-    if donor is None:
-        donor = Donor.objects.filter(email__iexact=email, user__isnull=True).first()
-        if donor is not None:
-            donor.user = account
-            donor.save(update_fields=["user"])
-    if donor is None:
-        donor = Donor.objects.create(
-            user=account, name=name, email=email, kind=kind, country=country, language=language
-        )
-    return DonorResult(donor=donor, new_account=new_account)
+    account = User.objects.filter(email__iexact=email).first()
+    details = {"name": name, "email": email, "kind": kind, "country": country, "language": language}
+    if account is not None:
+        donor = Donor.objects.create(**details)
+        claim = DonorClaim.objects.create(donor=donor, account=account, typed=typed)
+        return DonorResult(donor=donor, claim=claim), False
+    account = User.objects.create_user(email=email, password=None, name=name, language=language)
+    # A donor row left without an account (its account was deleted) goes to the new account
+    # as it is; the rows of unconfirmed claims stay apart.
+    donor = Donor.objects.filter(email__iexact=email, user__isnull=True, claim__isnull=True).first()
+    if donor is not None:
+        donor.user = account
+        donor.save(update_fields=["user"])
+        return DonorResult(donor=donor, new_account=True), False
+    donor = Donor.objects.create(user=account, **details)
+    return DonorResult(donor=donor, new_account=True), True

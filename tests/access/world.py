@@ -7,6 +7,8 @@ apps' services (model rows only where a service needs a matching run that is not
 - pledge: `donor`'s pledge of one phone (post); other_pledge: `other_donor`'s;
 - device_k: a phone received at hub K; device_h: the delivered phone of hub H;
 - gift: `donor`'s VietQR gift; an Excel import of officer A;
+- claim: a VietQR gift made without signing in naming `donor`'s email, waiting for the donor to
+  confirm it (claim_token: its link's token);
 - match_run: a run at hub H with one proposal (a second phone for household_a2 of commune A).
 
 SECRETS lists the personal data that must never reach a donor or the public.
@@ -45,6 +47,8 @@ class World:
     village_a: object
     village_b: object
     personas: dict
+    claim: object
+    claim_token: str
 
     @property
     def secrets(self) -> list[str]:
@@ -55,7 +59,8 @@ class World:
 @pytest.fixture
 def world(personas, communes, villages, hubs) -> World:
     from donations.lifecycle import device_transition
-    from donations.models import Device
+    from donations.models import Device, DonorClaim
+    from donations.services.claims import donor_claim_token
     from donations.services.gifts import gift_vietqr_create
     from donations.services.pledges import pledge_create
     from households.lifecycle import household_transition
@@ -140,6 +145,11 @@ def world(personas, communes, villages, hubs) -> World:
     match_run = match_run_create(actor=coordinator_h, hub_ids=[hubs["H"].id], seed=7)
     proposal = match_run.proposals.get()
 
+    claimed = gift_vietqr_create(
+        actor=None, amount=200000, email=donor.email, name="Khách", language="vi"
+    )
+    claim = DonorClaim.objects.get(donor=claimed.donor)
+
     device_h.refresh_from_db()
     device_k = Device.objects.get(id=device_k.id)
     return World(
@@ -159,4 +169,6 @@ def world(personas, communes, villages, hubs) -> World:
         village_a=villages["A"],
         village_b=villages["B"],
         personas=personas,
+        claim=claim,
+        claim_token=donor_claim_token(claim),
     )

@@ -97,3 +97,40 @@ def test_a_donor_gives_by_bank_transfer_and_sees_the_vietqr_code(live_server, pa
     assert page.locator(".qr img").evaluate("img => img.naturalWidth") > 100  # the PNG loaded
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     screenshot(page, "vietqr")
+
+
+def test_an_owner_confirms_a_pledge_made_in_their_address_name(
+    live_server, page, communes, hubs, donor
+):
+    """The email's link, opened on a phone: sign in, see what was given, say it is yours."""
+    import re
+
+    from django.core import mail
+
+    from donations.emails import pledge_received
+    from donations.models import Pledge
+    from donations.services.pledges import pledge_create
+    from tests.conftest import PASSWORD
+
+    device = {"brand": "Oppo", "model": "A78", "supports_4g": True, "supports_volte": True}
+    pledge = pledge_create(
+        actor=None,
+        donor={"name": "Ai Đó", "email": donor.email},
+        devices=[{**device, "condition": "good"}],
+        dropoff="post",
+    ).pledge
+    pledge_received(pledge_id=pledge.id)
+    link = re.search(r"/cua-toi/xac-nhan/[^/\s]+/", mail.outbox[-1].body).group(0)
+    page.goto(live_server.url + link)
+    page.fill("input[name=username]", donor.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url("**" + link)
+    code = pledge.devices.get().tracking_code
+    assert code in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    screenshot(page, "claim-confirm")
+    page.get_by_role("button", name="Đúng, đây là của tôi").click()
+    page.wait_for_url("**/cua-toi/")
+    assert code in page.content()
+    assert Pledge.objects.get(id=pledge.id).donor.user == donor
