@@ -52,6 +52,19 @@ class RandomName:
         return isinstance(other, RandomName) and other.folder == self.folder
 
 
+def private_image_field(verbose_name, folder: str, **options):
+    """An ImageField of personal pictures: the private storage, random names under `folder`."""
+    from django.db import models
+
+    return models.ImageField(
+        verbose_name,
+        storage=private_storage,
+        upload_to=RandomName(folder),
+        max_length=200,
+        **options,
+    )
+
+
 def private_file_response(field_file, *, download_name: str | None = None) -> FileResponse:
     """The file's bytes, never cached by a shared cache, or 404 when there is none. Call it only
     after the view has checked that the user may see the object the file belongs to."""

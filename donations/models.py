@@ -14,7 +14,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.media import RandomName, private_storage
+from core.media import RandomName, private_image_field
 from core.models import StatusEvent
 from places.models import Commune, Hub
 
@@ -286,19 +286,8 @@ class DevicePhoto(models.Model):
     )
     # Before review a donor's photo may show a home, people, an IMEI sticker: private storage,
     # served only to the pledge's donor and to staff (donations.views.pledge_photo and others).
-    image = models.ImageField(
-        _("photo"),
-        storage=private_storage,
-        upload_to=RandomName("device-photos"),
-        max_length=200,
-    )
-    thumbnail = models.ImageField(
-        _("thumbnail"),
-        storage=private_storage,
-        upload_to=RandomName("device-thumbs"),
-        max_length=200,
-        blank=True,
-    )
+    image = private_image_field(_("photo"), "device-photos")
+    thumbnail = private_image_field(_("thumbnail"), "device-thumbs", blank=True)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.media import RandomName, private_storage
+from core.media import private_image_field
 from core.models import StatusEvent
 from donations.models import Device
 from households.models import Household
@@ -317,20 +317,8 @@ class Handover(models.Model):
     story = models.TextField(_("short anonymised story"), blank=True)
     # Personal files: private storage, random names, served by views that check the handover's
     # scope (logistics.views.delivery.handover_file, the API's HandoverFileView).
-    photo = models.ImageField(
-        _("photo"),
-        storage=private_storage,
-        upload_to=RandomName("handovers/photos"),
-        max_length=200,
-        blank=True,
-    )
-    signature = models.ImageField(
-        _("signature"),
-        storage=private_storage,
-        upload_to=RandomName("handovers/signatures"),
-        max_length=200,
-        blank=True,
-    )
+    photo = private_image_field(_("photo"), "handovers/photos", blank=True)
+    signature = private_image_field(_("signature"), "handovers/signatures", blank=True)
     recorded_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )

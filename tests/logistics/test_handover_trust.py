@@ -208,19 +208,20 @@ def test_the_api_names_the_serving_urls_not_files(signed):
     assert "/media/" not in str(body)
 
 
-@pytest.mark.parametrize(
-    ("persona", "status"),
-    [
-        ("officer_a", 200),  # the officer of the household's commune
-        ("coordinator_h", 200),  # a coordinator of the phone's hub
-        ("admin", 200),
-        ("officer_b", 404),  # another commune's officer
-        ("coordinator_k", 404),  # another hub's coordinator
-        ("donor", 403),
-        ("other_donor", 403),
-        ("verifier", 403),
-    ],
-)
+# Who gets a handover's files: the staff who may see the handover; others by scope or by role.
+WHO_SEES = [
+    ("officer_a", 200),  # the officer of the household's commune
+    ("coordinator_h", 200),  # a coordinator of the phone's hub
+    ("admin", 200),
+    ("officer_b", 404),  # another commune's officer
+    ("coordinator_k", 404),  # another hub's coordinator
+    ("donor", 403),
+    ("other_donor", 403),
+    ("verifier", 403),
+]
+
+
+@pytest.mark.parametrize(("persona", "status"), WHO_SEES)
 def test_the_api_serves_the_signature_and_photo_to_who_may_see_the_handover(
     api, personas, signed, persona, status
 ):
@@ -250,17 +251,7 @@ def test_anonymous_gets_no_handover_file(client, signed):
         assert response["Location"].startswith(reverse("accounts:login"))
 
 
-@pytest.mark.parametrize(
-    ("persona", "status"),
-    [
-        ("officer_a", 200),
-        ("coordinator_h", 200),
-        ("admin", 200),
-        ("officer_b", 404),
-        ("coordinator_k", 404),
-        ("donor", 403),
-    ],
-)
+@pytest.mark.parametrize(("persona", "status"), WHO_SEES)
 def test_the_pages_serve_the_files_to_who_may_see_the_handover(
     client, personas, signed, persona, status
 ):
@@ -278,12 +269,7 @@ def test_the_pages_serve_the_files_to_who_may_see_the_handover(
 
 
 def test_a_handover_without_files_answers_404(api, officer_a, dispatched):
-    device, household, _batch = dispatched
-    body = (
-        api.as_user(officer_a)
-        .post("/api/v1/handovers/", handover_body(device, household), format="multipart")
-        .json()
-    )
+    body = _hand_over(api, officer_a, dispatched)
     assert body["signature_url"] is None and body["photo_url"] is None
     handover_id = body["id"]
     response = api.as_user(officer_a).get(f"/api/v1/handovers/{handover_id}/signature/")
@@ -298,6 +284,16 @@ def test_the_receipt_reads_the_private_signature(api, officer_a, signed):
 
 
 # --- the data migration: files written before, moved out of MEDIA_ROOT -------------------------
+
+
+def _hand_over(api, user, dispatched) -> dict:
+    """The dispatched phone handed over through the API with no photo or signature: its body."""
+    device, household, _batch = dispatched
+    response = api.as_user(user).post(
+        "/api/v1/handovers/", handover_body(device, household), format="multipart"
+    )
+    assert response.status_code == 201, response.content
+    return response.json()
 
 
 def _historical_apps(app: str, migration: str):
@@ -316,12 +312,7 @@ def test_the_migration_moves_old_public_files_into_the_private_storage(
     from django.core.files.base import ContentFile
     from django.core.files.storage import storages
 
-    device, household, _batch = dispatched
-    body = (
-        api.as_user(officer_a)
-        .post("/api/v1/handovers/", handover_body(device, household), format="multipart")
-        .json()
-    )
+    body = _hand_over(api, officer_a, dispatched)
     # As before the fix: the drawn signature in MEDIA_ROOT under its guessable name.
     public = storages["default"]
     png = base64.b64decode(_signature_data_url().split(",", 1)[1])
