@@ -52,6 +52,19 @@ class RandomName:
         return isinstance(other, RandomName) and other.folder == self.folder
 
 
+def private_image_field(verbose_name, folder: str, **options):
+    """An ImageField of personal pictures: the private storage, random names under `folder`."""
+    from django.db import models
+
+    return models.ImageField(
+        verbose_name,
+        storage=private_storage,
+        upload_to=RandomName(folder),
+        max_length=200,
+        **options,
+    )
+
+
 def private_file_response(field_file, *, download_name: str | None = None) -> FileResponse:
     """The file's bytes, never cached by a shared cache, or 404 when there is none. Call it only
     after the view has checked that the user may see the object the file belongs to."""
@@ -67,3 +80,39 @@ def private_file_response(field_file, *, download_name: str | None = None) -> Fi
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def move_to_private(model, field_name: str, folder: str, *, keep_public: bool = False) -> int:
+    """For data migrations: each file of `model.field_name` still in the public storage
+    (MEDIA_ROOT) is copied into the field's storage (the private one) under a new random name in
+    `folder`, the row is updated, and the public copy is deleted once the migration's transaction
+    commits (a failed migration loses no file). `keep_public`: the file stays public (a consented
+    photo) and only a name that is not random yet is renamed. Returns how many moved; a row whose
+    file is nowhere is left as it is, and running it again moves nothing twice."""
+    from django.core.files import File
+    from django.db import transaction
+
+    public = storages["default"]
+    target = public if keep_public else model._meta.get_field(field_name).storage
+    random_name = RandomName(folder)
+    moved = 0
+    rows = model._default_manager.exclude(**{field_name: ""}).values_list("pk", field_name)
+    for pk, old in rows.iterator():
+        if keep_public and _is_random(old, random_name.folder):
+            continue
+        if not keep_public and target.exists(old):
+            continue  # already private
+        if not public.exists(old):
+            continue
+        with public.open(old, "rb") as handle:
+            new = target.save(random_name(None, old), File(handle))
+        model._default_manager.filter(pk=pk).update(**{field_name: new})
+        transaction.on_commit(lambda old=old: public.delete(old))
+        moved += 1
+    return moved
+
+
+def _is_random(name: str, folder: str) -> bool:
+    head, _, base = name.rpartition("/")
+    stem = posixpath.splitext(base)[0]
+    return head == folder and len(stem) == 32 and all(c in "0123456789abcdef" for c in stem)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from core.media import private_file_response
 from core.permissions import roles_required
 from donations import money, selectors
 from donations.models import Device, Donor, Gift, Pledge
@@ -111,7 +113,7 @@ class DeviceOutput(serializers.Serializer):
     photos = serializers.SerializerMethodField()
 
     def get_photos(self, device) -> list[str]:
-        return [p.image.url for p in device.photo_list]
+        return [photo_url(p, device.pledge_id) for p in device.photo_list]
 
 
 class PledgeOutput(serializers.Serializer):
@@ -227,6 +229,24 @@ class OwnPledge(IsAuthenticated):
         return True
 
 
+def photo_url(photo, pledge_id: int) -> str:
+    """Where the donor fetches a photo of their phone (a private file): the serving view."""
+    return reverse("api:pledge-photo", args=[pledge_id, photo.id])
+
+
+class PledgePhoto(APIView):
+    """A photo of the donor's own phone; `?size=thumb` for its thumbnail."""
+
+    permission_classes = [OwnPledge]
+
+    @extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY})
+    def get(self, request, pledge_id: int, photo_id: int):
+        photo = selectors.device_photo_for_donor(
+            user=request.user, pledge_id=pledge_id, photo_id=photo_id
+        )
+        return private_file_response(photo.file_of_size(request.query_params.get("size", "")))
+
+
 class PledgePhotos(APIView):
     permission_classes = [OwnPledge]
     parser_classes = [MultiPartParser, FormParser]
@@ -245,7 +265,7 @@ class PledgePhotos(APIView):
             {
                 "id": photo.id,
                 "device": photo.device.tracking_code,
-                "url": photo.image.url,
+                "url": photo_url(photo, pledge_id),
                 "width": photo.width,
                 "height": photo.height,
             },

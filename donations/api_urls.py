@@ -9,6 +9,11 @@ urlpatterns = [
     path("pledges/<int:pledge_id>/", api.PledgeDetail.as_view(), name="pledge"),
     path("pledges/<int:pledge_id>/cancel/", api.PledgeCancel.as_view(), name="pledge-cancel"),
     path("pledges/<int:pledge_id>/photos/", api.PledgePhotos.as_view(), name="pledge-photos"),
+    path(
+        "pledges/<int:pledge_id>/photos/<int:photo_id>/",
+        api.PledgePhoto.as_view(),
+        name="pledge-photo",
+    ),
     path("track/<str:tracking_code>/", api.Track.as_view(), name="track"),
     path("gifts/", api.GiftList.as_view(), name="gifts"),
     path("gifts/checkout/", api.GiftCheckout.as_view(), name="gift-checkout"),

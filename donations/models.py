@@ -14,6 +14,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.media import RandomName, private_image_field
 from core.models import StatusEvent
 from places.models import Commune, Hub
 
@@ -322,8 +323,10 @@ class DevicePhoto(models.Model):
     device = models.ForeignKey(
         Device, on_delete=models.CASCADE, related_name="photos", verbose_name=_("device")
     )
-    image = models.ImageField(_("photo"), upload_to="device-photos/", max_length=200)
-    thumbnail = models.ImageField(_("thumbnail"), upload_to="device-thumbs/", blank=True)
+    # Before review a donor's photo may show a home, people, an IMEI sticker: private storage,
+    # served only to the pledge's donor and to staff (donations.views.pledge_photo and others).
+    image = private_image_field(_("photo"), "device-photos")
+    thumbnail = private_image_field(_("thumbnail"), "device-thumbs", blank=True)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(
@@ -342,6 +345,10 @@ class DevicePhoto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device_id}: {self.image.name}"
+
+    def file_of_size(self, size: str = ""):
+        """The file a serving view answers with: the thumbnail for `?size=thumb` once made."""
+        return self.thumbnail if size == "thumb" and self.thumbnail else self.image
 
 
 class DeviceOutcome(models.Model):
@@ -363,7 +370,10 @@ class DeviceOutcome(models.Model):
     household_kind = models.CharField(_("household"), max_length=12, choices=HouseholdKind.choices)
     delivered_at = models.DateTimeField(_("delivered"))
     story = models.TextField(_("story (consented)"), blank=True)
-    photo = models.ImageField(_("photo (consented)"), upload_to="outcomes/", blank=True)
+    # Consented and published on the donor's tracking page: a public URL, a random name.
+    photo = models.ImageField(
+        _("photo (consented)"), upload_to=RandomName("outcomes"), max_length=200, blank=True
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

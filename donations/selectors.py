@@ -11,6 +11,7 @@ from donations.models import (
     Device,
     DeviceEvent,
     DeviceOutcome,
+    DevicePhoto,
     Gift,
     LedgerAttribution,
     LedgerEntry,
@@ -60,6 +61,18 @@ def pledge_get_for_donor(*, user, pledge_id: int) -> Pledge:
     if pledge is None:
         raise NotFound(_("No such pledge among yours."))
     return pledge
+
+
+def device_photo_for_donor(*, user, pledge_id: int, photo_id: int) -> DevicePhoto:
+    """A photo of a phone of the signed-in donor's own pledge (a private file), or 404."""
+    photo = None
+    if user.is_authenticated:
+        photo = DevicePhoto.objects.filter(
+            id=photo_id, device__pledge_id=pledge_id, device__pledge__donor__user=user
+        ).first()
+    if photo is None:
+        raise NotFound(_("No such photo among yours."))
+    return photo
 
 
 def gift_list_for_donor(*, user) -> QuerySet[Gift]:

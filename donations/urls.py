@@ -15,6 +15,11 @@ urlpatterns = [
     path("cua-toi/cam-ket/<int:pledge_id>/", views.pledge_detail, name="pledge"),
     path("cua-toi/cam-ket/<int:pledge_id>/huy/", views.pledge_cancel, name="pledge_cancel"),
     path("cua-toi/xac-nhan/<str:token>/", views.claim_confirm, name="claim_confirm"),
+    path(
+        "cua-toi/cam-ket/<int:pledge_id>/anh/<int:photo_id>/",
+        views.pledge_photo,
+        name="pledge_photo",
+    ),
     path("t/", views.track_lookup, name="track_lookup"),
     path("t/<str:code>", views.track, name="track"),
     path("ung-ho/", views.gift_new, name="gift_new"),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.scoping import scope_for
 from core import ratelimit
 from core.errors import ApplicationError, NotFound, apply_to_form
+from core.media import private_file_response
 from donations import money, selectors, stripe_client, vietqr
 from donations.forms import GiftForm, PhotoForm, PledgeEditForm, PledgeForm, StatementForm
 from donations.models import Gift
@@ -221,6 +222,18 @@ def pledge_detail(request, pledge_id: int):
             "photo_form": photo_form,
         },
     )
+
+
+@login_required
+def pledge_photo(request, pledge_id: int, photo_id: int):
+    """A photo of the donor's own phone (a private file); `?size=thumb` for its thumbnail."""
+    try:
+        photo = selectors.device_photo_for_donor(
+            user=request.user, pledge_id=pledge_id, photo_id=photo_id
+        )
+    except NotFound:
+        raise Http404 from None
+    return private_file_response(photo.file_of_size(request.GET.get("size", "")))
 
 
 @login_required

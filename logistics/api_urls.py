@@ -41,6 +41,18 @@ urlpatterns = [
         name="logistics-handover-receipt",
     ),
     path(
+        "handovers/<int:handover_id>/photo/",
+        delivery.HandoverFileView.as_view(),
+        {"field": "photo"},
+        name="logistics-handover-photo",
+    ),
+    path(
+        "handovers/<int:handover_id>/signature/",
+        delivery.HandoverFileView.as_view(),
+        {"field": "signature"},
+        name="logistics-handover-signature",
+    ),
+    path(
         "handovers/<int:handover_id>/follow-up/",
         delivery.FollowUpView.as_view(),
         name="logistics-follow-up",

@@ -203,9 +203,17 @@ class HandoverForm(ServiceForm):
         label=_("Photo"), required=False, widget=forms.FileInput(attrs={"accept": "image/*"})
     )
     signature = forms.CharField(required=False, widget=forms.HiddenInput)
+    cccd_override_reason = forms.CharField(
+        label=_("CCCD digits do not match: why hand over anyway (coordinators only)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
-    def __init__(self, *args, household, **kwargs):
+    def __init__(self, *args, household, may_override: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not may_override:
+            del self.fields["cccd_override_reason"]
         if not household.consent_share_photo:
             del self.fields["photo"]
         if not household.consent_share_story:

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.media import private_image_field
 from core.models import StatusEvent
 from donations.models import Device
 from households.models import Household
@@ -307,12 +308,17 @@ class Handover(models.Model):
         _("relation to the head"), max_length=8, choices=Relation.choices, default=Relation.HEAD
     )
     recipient_cccd_last4 = models.CharField(_("recipient's CCCD, last 4 digits"), max_length=4)
+    cccd_override_reason = models.TextField(
+        _("why a coordinator accepted CCCD digits that do not match"), blank=True
+    )
     training_given = models.BooleanField(_("first lesson given"), default=False)
     sim_iccid = models.CharField(_("SIM ICCID"), max_length=22, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
     story = models.TextField(_("short anonymised story"), blank=True)
-    photo = models.ImageField(_("photo"), upload_to="handovers/photos/", blank=True)
-    signature = models.ImageField(_("signature"), upload_to="handovers/signatures/", blank=True)
+    # Personal files: private storage, random names, served by views that check the handover's
+    # scope (logistics.views.delivery.handover_file, the API's HandoverFileView).
+    photo = private_image_field(_("photo"), "handovers/photos", blank=True)
+    signature = private_image_field(_("signature"), "handovers/signatures", blank=True)
     recorded_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )

@@ -18,7 +18,7 @@ from accounts.models import Role
 from accounts.scoping import filter_by_commune, filter_by_hub, scope_for
 from core.errors import ApplicationError, NotFound
 from donations.lifecycle import may_move
-from donations.models import Device, DeviceEvent
+from donations.models import Device, DeviceEvent, DevicePhoto
 from logistics.models import BatchItem, DeliveryBatch, Handover
 from matching.models import Allocation
 from places.models import Hub
@@ -79,9 +79,19 @@ def device_detail(device: Device) -> dict:
         "rejections": list(device.rejections.select_related("actor")),
         "sim": getattr(device, "sim", None) if hasattr(device, "sim") else None,
         "handovers": list(device.handovers.select_related("household", "recorded_by")),
+        "photos": list(device.photos.all()),  # the donor's (private files: device_photo serves)
         "allocation": allocation,
         "batches": list(BatchItem.objects.filter(device=device).select_related("batch__commune")),
     }
+
+
+def device_photo_for_staff(user, code: str, photo_id: int) -> DevicePhoto:
+    """A donor's photo of a phone among the user's (a private file), or 404."""
+    device = device_get_for_staff(user, code)
+    photo = DevicePhoto.objects.filter(device=device, id=photo_id).first()
+    if photo is None:
+        raise NotFound(_("No such photo of this phone."))
+    return photo
 
 
 def hubs_for_staff(user) -> QuerySet:
@@ -196,6 +206,10 @@ def handovers_for_staff(user) -> QuerySet:
     )
 
 
+# The private files of a handover, by the name the URLs use.
+HANDOVER_FILES = {"photo": "photo", "signature": "signature"}
+
+
 def handover_get_for_staff(user, handover_id: int) -> Handover:
     handover = handovers_for_staff(user).filter(id=handover_id).first()
     if handover is None:
@@ -295,6 +309,7 @@ def batches_this_week(user, *, today=None) -> QuerySet:
 
 
 __all__ = [
+    "HANDOVER_FILES",
     "batch_candidates",
     "batch_get_for_staff",
     "batch_items",
@@ -305,6 +320,7 @@ __all__ = [
     "device_detail",
     "device_for_handover",
     "device_get_for_staff",
+    "device_photo_for_staff",
     "devices_awaiting_handover",
     "devices_for_staff",
     "filter_by_commune",

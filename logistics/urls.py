@@ -18,6 +18,7 @@ urlpatterns = [
         bench.device_wipe_certificate,
         name="device_wipe_certificate",
     ),
+    path("kho/thiet-bi/<str:code>/anh/<int:photo_id>/", bench.device_photo, name="device_photo"),
     path("kho/thiet-bi/<str:code>/<slug:action>/", bench.device_action, name="device_action"),
     path(
         "kho/nha-tai-tro/<int:donor_id>/chung-nhan-xoa-du-lieu.pdf",
@@ -33,4 +34,16 @@ urlpatterns = [
     path("ban-giao/moi/<str:code>/", delivery.handover_new, name="handover_new"),
     path("ban-giao/<int:handover_id>/", delivery.handover_page, name="handover"),
     path("ban-giao/<int:handover_id>/bien-ban.pdf", delivery.handover_receipt, name="receipt"),
+    path(
+        "ban-giao/<int:handover_id>/anh/",
+        delivery.handover_file,
+        {"field": "photo"},
+        name="handover_photo",
+    ),
+    path(
+        "ban-giao/<int:handover_id>/chu-ky/",
+        delivery.handover_file,
+        {"field": "signature"},
+        name="handover_signature",
+    ),
 ]

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import Pagination, validated
+from core.media import private_file_response
 from logistics import documents, selectors
 from logistics.api.shared import FIELD_STAFF, HUB_STAFF, page_of
 from logistics.models import DeliveryBatch, Handover
@@ -127,6 +128,8 @@ class HandoverOut(serializers.ModelSerializer):
     device = serializers.CharField(source="device.tracking_code")
     household = serializers.IntegerField(source="household_id")
     receipt_url = serializers.SerializerMethodField()
+    photo_url = serializers.SerializerMethodField()
+    signature_url = serializers.SerializerMethodField()
     device_status = serializers.CharField(source="device.status")
 
     class Meta:
@@ -139,15 +142,29 @@ class HandoverOut(serializers.ModelSerializer):
             "received_by",
             "relation",
             "recipient_cccd_last4",
+            "cccd_override_reason",
             "training_given",
             "sim_iccid",
             "place",
             "at",
             "receipt_url",
+            "photo_url",
+            "signature_url",
         ]
 
     def get_receipt_url(self, handover) -> str:
         return reverse("api:logistics-handover-receipt", args=[handover.id])
+
+    # The private files are named by the views that serve them (never a storage URL).
+    def get_photo_url(self, handover) -> str | None:
+        return (
+            reverse("api:logistics-handover-photo", args=[handover.id]) if handover.photo else None
+        )
+
+    def get_signature_url(self, handover) -> str | None:
+        if not handover.signature:
+            return None
+        return reverse("api:logistics-handover-signature", args=[handover.id])
 
 
 class HandoverCreateView(APIView):
@@ -168,6 +185,9 @@ class HandoverCreateView(APIView):
         story = serializers.CharField(required=False, allow_blank=True, default="")
         photo = serializers.FileField(required=False, allow_null=True, default=None)
         signature = serializers.CharField(required=False, allow_blank=True, default="")
+        cccd_override_reason = serializers.CharField(
+            required=False, allow_blank=True, default="", max_length=1000
+        )
 
     @extend_schema(request=HandoverCreateInput, responses={201: HandoverOut})
     def post(self, request):
@@ -201,6 +221,17 @@ class HandoverReceiptView(APIView):
         return documents.pdf_response(
             documents.receipt_pdf(handover), f"bien-ban-{handover.id}.pdf"
         )
+
+
+class HandoverFileView(APIView):
+    """The handover's photo or drawn signature, to the staff who may see the handover."""
+
+    permission_classes = FIELD_STAFF
+
+    @extend_schema(responses={(200, "image/*"): OpenApiTypes.BINARY})
+    def get(self, request, handover_id, field):
+        handover = selectors.handover_get_for_staff(request.user, handover_id)
+        return private_file_response(getattr(handover, selectors.HANDOVER_FILES[field]))
 
 
 class FollowUpView(APIView):

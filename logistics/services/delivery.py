@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.scoping import scope_for
-from core.errors import ApplicationError, Conflict, NotFound
+from core.errors import ApplicationError, Conflict, Forbidden, NotFound
 from donations.images import clean_image
 from donations.lifecycle import may_move
 from donations.models import Device
@@ -188,6 +188,35 @@ def _check_handover_input(
         raise ApplicationError(next(iter(errors.values()))[0], code="invalid", fields=errors)
 
 
+def _check_cccd(actor, device: Device, household: Household, last4: str, override: str) -> str:
+    """The recipient's CCCD digits must be the household's (the last four it keeps beside the
+    hash of the full number). A mismatch is refused unless a coordinator of the phone's hub (or
+    an admin) records why: the reason returned is stored on the handover and its events."""
+    if household.cccd_last4 and last4 == household.cccd_last4:
+        return ""
+    if not override:
+        if household.cccd_last4:
+            message = _(
+                "These are not the last 4 digits of this household's CCCD. Check the "
+                "recipient's card; only a hub coordinator can record the handover anyway, "
+                "with a reason."
+            )
+        else:
+            message = _(
+                "This household has no CCCD on record to compare with; only a hub coordinator "
+                "can record the handover, with a reason."
+            )
+        raise ApplicationError(
+            message, code="cccd_mismatch", fields={"recipient_cccd_last4": [message]}
+        )
+    if not scope_for(actor).covers_hub(device.hub_id or 0):
+        message = _("Only a coordinator of the phone's hub can override a CCCD mismatch.")
+        raise Forbidden(
+            message, code="cccd_override_forbidden", fields={"cccd_override_reason": [message]}
+        )
+    return override
+
+
 def _handover_parties(actor, device_id: int, household_id: int) -> tuple[Device, Household]:
     """The phone and the household it was allocated to, both among the actor's."""
     device = Device.objects.filter(id=device_id).first()
@@ -217,16 +246,21 @@ def handover_create(
     story: str = "",
     photo=None,
     signature: str = "",
+    cccd_override_reason: str = "",
     actor,
 ) -> Handover:
     """The phone reaches its household. Only the household it was allocated to; the officer of
     that commune or a coordinator of the phone's hub records it. Device → delivered (with this
-    handover as evidence), household → served, the donor's anonymised outcome is recorded."""
+    handover as evidence), household → served, the donor's anonymised outcome is recorded.
+    The recipient's CCCD digits must match the household's, unless a coordinator overrides
+    with `cccd_override_reason` (kept on the handover and on both events)."""
     device, household = _handover_parties(actor, device_id, household_id)
     last4 = (recipient_cccd_last4 or "").strip()
     _check_handover_input(
         household, received_by=received_by, relation=relation, last4=last4, photo=photo
     )
+    override = _check_cccd(actor, device, household, last4, (cccd_override_reason or "").strip())
+    audit = {"cccd_override": override} if override else {}
     photo_file = clean_image(photo, field="photo") if photo is not None else None
     signature_file = image_from_data_url(signature, field="signature")
     iccid = _clean_iccid(sim_iccid)
@@ -248,6 +282,7 @@ def handover_create(
             sim_iccid=iccid,
             place=place.strip() or household.commune.name,
             story=story.strip() if household.consent_share_story else "",
+            cccd_override_reason=override,
             recorded_by=actor,
         )
         if photo_file is not None:
@@ -255,12 +290,12 @@ def handover_create(
         if signature_file is not None:
             handover.signature.save(signature_file.name, signature_file, save=False)
         handover.save()
-        move_device(device, S.DELIVERED, actor, {"handover": handover.id})
+        move_device(device, S.DELIVERED, actor, {"handover": handover.id, **audit})
         household_transition(
             household_id=household.id,
             to=Household.Status.SERVED,
             actor=actor,
-            data={"handover": handover.id, "device": device.tracking_code},
+            data={"handover": handover.id, "device": device.tracking_code, **audit},
         )
         if iccid:
             SimCard.objects.update_or_create(device=device, defaults={"iccid": iccid})

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError, NotFound
+from core.media import private_file_response
 from donations.lifecycle import allowed_moves, may_move
 from donations.models import Device, Donor
 from logistics import documents, selectors
@@ -128,6 +129,13 @@ def _device_page(request, device, *, bound=None, status=200):
 def device_page(request, code):
     device = selectors.device_get_for_staff(request.user, code)
     return _device_page(request, device)
+
+
+@coordinator_required
+def device_photo(request, code, photo_id):
+    """The donor's photo of a phone at the user's hubs (a private file); `?size=thumb`."""
+    photo = selectors.device_photo_for_staff(request.user, code, photo_id)
+    return private_file_response(photo.file_of_size(request.GET.get("size", "")))
 
 
 @coordinator_required

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.scoping import scope_for
+from core.media import private_file_response
 from logistics import documents, selectors
 from logistics.forms import BatchForm, FollowUpForm, HandoverForm
 from logistics.lifecycle import BATCH
@@ -120,7 +121,12 @@ def handover_new(request, code):
         messages.error(request, _("This phone is not allocated to a household."))
         return redirect("logistics:handovers")
     household = allocation.household
-    form = HandoverForm(request.POST or None, request.FILES or None, household=household)
+    form = HandoverForm(
+        request.POST or None,
+        request.FILES or None,
+        household=household,
+        may_override=scope_for(request.user).covers_hub(device.hub_id or 0),
+    )
     # The form's fields are the service's (story and photo only with the household's consent).
     handover = submitted(
         request,
@@ -161,3 +167,10 @@ def handover_receipt(request, handover_id):
     )
     response["Content-Disposition"] = f'attachment; filename="bien-ban-ban-giao-{handover.id}.pdf"'
     return response
+
+
+@field_staff_required
+def handover_file(request, handover_id, field):
+    """The handover's photo or drawn signature (private files), to the staff who may see it."""
+    handover = selectors.handover_get_for_staff(request.user, handover_id)
+    return private_file_response(getattr(handover, selectors.HANDOVER_FILES[field]))

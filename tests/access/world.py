@@ -2,9 +2,10 @@
 apps' services (model rows only where a service needs a matching run that is not ours to fake).
 
 - household_a: commune A (Tà Rụt), village "Bản A Vao", verified, allocated, dispatched and
-  handed over a phone of hub H (so a batch and a handover exist);
+  handed over a phone of hub H (so a batch and a handover, with a drawn signature, exist);
 - household_b: commune B (Hướng Phùng), village "Bản Cheng", submitted, waiting for the verifier;
-- pledge: `donor`'s pledge of one phone (post); other_pledge: `other_donor`'s;
+- pledge: `donor`'s pledge of one phone (post), with the donor's photo of it (a private file);
+  other_pledge: `other_donor`'s;
 - device_k: a phone received at hub K; device_h: the delivered phone of hub H;
 - gift: `donor`'s VietQR gift; an Excel import of officer A;
 - claim: a VietQR gift made without signing in naming `donor`'s email, waiting for the donor to
@@ -39,6 +40,7 @@ class World:
     device_k: object
     batch: object
     handover: object
+    photo: object
     gift: object
     household_import: object
     match_run: object
@@ -56,12 +58,27 @@ class World:
         return [*names, CCCD_A[-4:], CCCD_B[-4:], CCCD_A2[-4:]]
 
 
+def _signature() -> str:
+    """A drawn signature as the handover form sends it (a PNG data URL)."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGBA", (60, 20), (0, 0, 0, 255)).save(out, "PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
 @pytest.fixture
 def world(personas, communes, villages, hubs) -> World:
+    from django.core.files.base import ContentFile
+
     from donations.lifecycle import device_transition
     from donations.models import Device, DonorClaim
     from donations.services.claims import donor_claim_token
     from donations.services.gifts import gift_vietqr_create
+    from donations.services.photos import device_photo_add
     from donations.services.pledges import pledge_create
     from households.lifecycle import household_transition
     from households.models import HouseholdImport
@@ -71,7 +88,7 @@ def world(personas, communes, villages, hubs) -> World:
     from logistics.services.delivery import batch_create, batch_dispatch, handover_create
     from matching.models import Allocation
     from matching.services import match_run_create
-    from tests.donations.conftest import phone
+    from tests.donations.conftest import jpeg_with_gps, phone
     from tests.households.conftest import household_data
     from tests.logistics.conftest import new_imei
 
@@ -118,7 +135,14 @@ def world(personas, communes, villages, hubs) -> World:
         household_id=household_a.id,
         received_by=HEAD_A,
         recipient_cccd_last4=CCCD_A[-4:],
+        signature=_signature(),
         actor=officer_a,
+    )
+    photo = device_photo_add(
+        pledge_id=pledge.id,
+        tracking_code=device_h.tracking_code,
+        image=ContentFile(jpeg_with_gps(size=(64, 48)), name="anh.jpg"),
+        actor=donor,
     )
 
     device_k = other_pledge.devices.get()
@@ -161,6 +185,7 @@ def world(personas, communes, villages, hubs) -> World:
         device_k=device_k,
         batch=batch,
         handover=handover,
+        photo=photo,
         gift=gift,
         household_import=household_import,
         match_run=match_run,

@@ -368,7 +368,8 @@ def coordinator_delivers(page, live_server, coordinator_h, devices, households):
         page.locator(f"a[href$='/ban-giao/moi/{device.tracking_code}/']").click()
         page.get_by_label("Người nhận (họ và tên)").fill(f"Hồ Văn Nhận {index}")
         page.get_by_label("Quan hệ với chủ hộ").select_option("child")
-        page.get_by_label("4 số cuối CCCD của người nhận").fill("7788")
+        household = Allocation.objects.get(device=device, is_live=True).household
+        page.get_by_label("4 số cuối CCCD của người nhận").fill(household.cccd_last4)
         page.get_by_label("Đã hướng dẫn sử dụng").check()
         fits(page)
         screenshot(page, f"journey-c5-handover-{index}")

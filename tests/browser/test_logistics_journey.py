@@ -103,7 +103,7 @@ def test_a_coordinator_takes_a_phone_from_intake_to_delivered(
     assert "Hồ Thị Sen" in page.content()
     page.get_by_label("Người nhận (họ và tên)").fill("Hồ Văn Nam")
     page.get_by_label("Quan hệ với chủ hộ").select_option("child")
-    page.get_by_label("4 số cuối CCCD của người nhận").fill("7788")
+    page.get_by_label("4 số cuối CCCD của người nhận").fill(household.cccd_last4)
     page.get_by_label("Đã hướng dẫn sử dụng").check()
     # Sign on the canvas (the form works without it too).
     pad = page.locator("#signature-pad")

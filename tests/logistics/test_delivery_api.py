@@ -37,7 +37,7 @@ def handover_body(device, household, **extra):
         "household": household.id,
         "received_by": "Hồ Thị Lan",
         "relation": "spouse",
-        "recipient_cccd_last4": "0456",
+        "recipient_cccd_last4": "4321",  # the household's (tests.logistics.records.HOUSEHOLD)
         "training_given": True,
     }
     body.update(extra)

@@ -277,7 +277,7 @@ def test_an_officer_hands_over_from_the_page_and_downloads_the_record(
             "household": household.id,
             "received_by": "Hồ Thị Lan",
             "relation": "spouse",
-            "recipient_cccd_last4": "1234",
+            "recipient_cccd_last4": "4321",
             "training_given": "on",
         },
     )
@@ -301,7 +301,7 @@ def test_the_handover_page_refuses_another_household(client, officer_a, dispatch
             "household": other.id,
             "received_by": "Hồ Văn Khác",
             "relation": "head",
-            "recipient_cccd_last4": "1234",
+            "recipient_cccd_last4": "4321",
         },
     )
     assert response.status_code == 400

@@ -22,7 +22,7 @@ def _handover(dispatched, officer_a, *, days_ago):
         device_id=device.id,
         household_id=household.id,
         received_by="Hồ Thị Lan",
-        recipient_cccd_last4="1234",
+        recipient_cccd_last4=household.cccd_last4,
         actor=officer_a,
     )
     Handover.objects.filter(id=handover.id).update(at=timezone.now() - timedelta(days=days_ago))
