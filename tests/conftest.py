@@ -40,6 +40,20 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts and ends in the site's language (Vietnamese).
+
+    LocaleMiddleware activates the language of every request in the thread and never puts it back,
+    so a test client request with an English cookie would otherwise leave English active for the
+    next test of the same process."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and cached aggregates must not leak from one test into the next."""
     from django.core.cache import cache
