@@ -3,29 +3,14 @@ services (four eyes, consent, dedup), so the admin shows the records read-only."
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 from households.models import ConsentRecord, Household, HouseholdEvent, HouseholdImport
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyInline):
     model = HouseholdEvent
-    extra = 0
-    can_delete = False
     fields = ["at", "kind", "old_status", "new_status", "actor", "reason"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Household)
@@ -38,6 +23,14 @@ class HouseholdAdmin(ReadOnlyAdmin):
     inlines = [EventInline]
 
 
+@admin.register(HouseholdEvent)
+class HouseholdEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "household", "kind", "old_status", "new_status", "actor"]
+    list_filter = ["kind", "new_status"]
+    list_select_related = ["household", "actor"]
+    search_fields = ["household__id", "reason"]
+
+
 @admin.register(ConsentRecord)
 class ConsentRecordAdmin(ReadOnlyAdmin):
     list_display = [
@@ -48,9 +41,11 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
         "method",
         "recorded_at",
     ]
+    search_fields = ["household__id", "witness_name"]
 
 
 @admin.register(HouseholdImport)
 class HouseholdImportAdmin(ReadOnlyAdmin):
     list_display = ["id", "uploaded_by", "file_name", "status", "rows", "created", "uploaded_at"]
+    search_fields = ["file_name", "uploaded_by__email"]
     exclude = ["content"]

@@ -1,15 +1,17 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from places.models import Commune, Hub, Village
 
 
 @admin.register(Commune)
-class CommuneAdmin(admin.ModelAdmin):
+class CommuneAdmin(ReadOnlyAdmin):
+    """The official list comes from vietnam-provinces; the mountain and hardship flags change only
+    through the places service, which re-scores the households they touch."""
+
     list_display = ["code", "name", "kind", "is_mountain", "is_extremely_difficult"]
     list_filter = ["kind", "is_mountain", "is_extremely_difficult"]
-    list_editable = ["is_mountain", "is_extremely_difficult"]
     search_fields = ["code", "name", "old_districts", "legacy_sources"]
-    readonly_fields = ["code", "name", "kind", "old_districts", "legacy_sources"]
     fields = [
         "code",
         "name",
@@ -20,12 +22,6 @@ class CommuneAdmin(admin.ModelAdmin):
         "old_districts",
         "legacy_sources",
     ]
-
-    def has_add_permission(self, request):
-        return False  # the official list comes from vietnam-provinces
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Village)

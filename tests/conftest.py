@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 COMMUNE_A = "19588"  # Xã Tà Rụt (mountain)
 COMMUNE_B = "19441"  # Xã Hướng Phùng (mountain)
 COMMUNE_C = "19333"  # Phường Đông Hà (lowland ward)
+COMMUNES = {"A": COMMUNE_A, "B": COMMUNE_B, "C": COMMUNE_C}
 PASSWORD = "a-long-test-password-2026"
 
 
@@ -69,23 +70,16 @@ def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-@pytest.fixture
-def communes(db):
+def make_communes() -> dict:
     from places.loading import load_communes
     from places.models import Commune
 
     if not Commune.objects.exists():  # a transactional test flushed the migration's rows
         load_communes(Commune)
-
-    return {
-        "A": Commune.objects.get(code=COMMUNE_A),
-        "B": Commune.objects.get(code=COMMUNE_B),
-        "C": Commune.objects.get(code=COMMUNE_C),
-    }
+    return {key: Commune.objects.get(code=code) for key, code in COMMUNES.items()}
 
 
-@pytest.fixture
-def villages(communes):
+def make_villages(communes) -> dict:
     from places.models import Village
 
     return {
@@ -94,8 +88,7 @@ def villages(communes):
     }
 
 
-@pytest.fixture
-def hubs(communes):
+def make_hubs(communes) -> dict:
     from places.models import Hub
 
     hub_h = Hub.objects.create(name="Điểm Đông Hà", commune=communes["C"], address="Đông Hà")
@@ -105,62 +98,112 @@ def hubs(communes):
     return {"H": hub_h, "K": hub_k}
 
 
-def _staff(email, name, roles):
+# The staff personas: fixture name → (email, name, roles); a hub is named by its key in `hubs`.
+STAFF = {
+    "admin_user": ("admin@test.vn", "Quản trị", [{"role": "admin"}]),
+    "officer_a": ("officer.a@test.vn", "Hồ Văn A", [{"role": "officer", "communes": [COMMUNE_A]}]),
+    "officer_b": ("officer.b@test.vn", "Hồ Văn B", [{"role": "officer", "communes": [COMMUNE_B]}]),
+    "verifier": (
+        "verifier@test.vn",
+        "Lê Thị Xác Minh",
+        [{"role": "verifier", "communes": [COMMUNE_A, COMMUNE_B]}],
+    ),
+    "coordinator_h": (
+        "coord.h@test.vn",
+        "Nguyễn Điều Phối",
+        [{"role": "coordinator", "hubs": ["H"]}],
+    ),
+    "coordinator_k": (
+        "coord.k@test.vn",
+        "Trần Điều Phối",
+        [{"role": "coordinator", "hubs": ["K"]}],
+    ),
+}
+DONORS = {
+    "donor": ("donor@test.vn", "Nhà Hảo Tâm"),
+    "other_donor": ("donor2@test.vn", "Người Khác"),
+}
+
+
+def make_staff(key: str, hubs: dict | None = None):
     from accounts.services import staff_create
 
+    email, name, roles = STAFF[key]
+    roles = [
+        {**role, "hubs": [hubs[h].id for h in role["hubs"]]} if "hubs" in role else role
+        for role in roles
+    ]
     return staff_create(email=email, name=name, password=PASSWORD, roles=roles, acting_user=None)
+
+
+def make_donor(key: str):
+    from accounts.models import User
+
+    email, name = DONORS[key]
+    return User.objects.create_user(email=email, password=PASSWORD, name=name)
+
+
+def make_personas(hubs: dict) -> dict:
+    """Every persona of the access tests (None for the anonymous visitor), keyed as `personas`."""
+    people = {key: make_staff(key, hubs) for key in STAFF}
+    people.update({key: make_donor(key) for key in DONORS})
+    people["admin"] = people.pop("admin_user")
+    return {"anonymous": None, **people}
+
+
+@pytest.fixture
+def communes(db):
+    return make_communes()
+
+
+@pytest.fixture
+def villages(communes):
+    return make_villages(communes)
+
+
+@pytest.fixture
+def hubs(communes):
+    return make_hubs(communes)
 
 
 @pytest.fixture
 def admin_user(db, communes):
-    return _staff("admin@test.vn", "Quản trị", [{"role": "admin"}])
+    return make_staff("admin_user")
 
 
 @pytest.fixture
 def officer_a(db, communes):
-    return _staff("officer.a@test.vn", "Hồ Văn A", [{"role": "officer", "communes": [COMMUNE_A]}])
+    return make_staff("officer_a")
 
 
 @pytest.fixture
 def officer_b(db, communes):
-    return _staff("officer.b@test.vn", "Hồ Văn B", [{"role": "officer", "communes": [COMMUNE_B]}])
+    return make_staff("officer_b")
 
 
 @pytest.fixture
 def verifier(db, communes):
-    return _staff(
-        "verifier@test.vn",
-        "Lê Thị Xác Minh",
-        [{"role": "verifier", "communes": [COMMUNE_A, COMMUNE_B]}],
-    )
+    return make_staff("verifier")
 
 
 @pytest.fixture
 def coordinator_h(db, hubs):
-    return _staff(
-        "coord.h@test.vn", "Nguyễn Điều Phối", [{"role": "coordinator", "hubs": [hubs["H"].id]}]
-    )
+    return make_staff("coordinator_h", hubs)
 
 
 @pytest.fixture
 def coordinator_k(db, hubs):
-    return _staff(
-        "coord.k@test.vn", "Trần Điều Phối", [{"role": "coordinator", "hubs": [hubs["K"].id]}]
-    )
+    return make_staff("coordinator_k", hubs)
 
 
 @pytest.fixture
 def donor(db):
-    from accounts.models import User
-
-    return User.objects.create_user(email="donor@test.vn", password=PASSWORD, name="Nhà Hảo Tâm")
+    return make_donor("donor")
 
 
 @pytest.fixture
 def other_donor(db):
-    from accounts.models import User
-
-    return User.objects.create_user(email="donor2@test.vn", password=PASSWORD, name="Người Khác")
+    return make_donor("other_donor")
 
 
 @pytest.fixture

@@ -54,6 +54,10 @@ class World:
 
 @pytest.fixture
 def world(personas, communes, villages, hubs) -> World:
+    return build_world(personas, communes, villages, hubs)
+
+
+def build_world(personas, communes, villages, hubs) -> World:
     from donations.lifecycle import device_transition
     from donations.models import Device
     from donations.services import gift_vietqr_create, pledge_create

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import PASSWORD
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -46,6 +48,34 @@ def page(request, browser):
     page.viewport_name = request.node.callspec.id
     yield page
     context.close()
+
+
+def submit(page, control) -> None:
+    """Clicks a button or link that loads a page, and returns once that page has loaded.
+
+    A bare click returns as soon as the click is dispatched: reading the page right after it
+    (`page.content()`, the database, a URL pattern the old page matches as well) races the server,
+    and loses when the CPU is busy. Waiting for the navigation does not."""
+    with page.expect_navigation():
+        control.click()
+
+
+def sign_in(page, live_server, email, password=PASSWORD, next_url="/nhan-vien/") -> None:
+    page.goto(f"{live_server.url}/dang-nhap/?next={next_url}")
+    page.locator("input[name=username]").fill(email)
+    page.locator("input[type=password]").fill(password)
+    submit(page, page.locator("form button[type=submit]").last)
+    page.wait_for_url(f"**{next_url}")
+
+
+def sign_out(page) -> None:
+    submit(page, page.locator("form[action$='/dang-xuat/'] button"))
+
+
+def fits(page, slack: int = 0) -> None:
+    """Nothing sticks out sideways: the page does not scroll horizontally at its width."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"] + slack, f"{page.url} scrolls sideways ({width} px)"
 
 
 def screenshot(page, name: str) -> Path:

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import screenshot, sign_in, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -69,14 +68,6 @@ def phone_page(browser, *, javascript=True):
     page.set_default_timeout(15_000)
     page.viewport_name = "phone"
     return page
-
-
-def sign_in(page, live_server, user):
-    page.goto(f"{live_server.url}/dang-nhap/?next=/nhan-vien/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url("**/nhan-vien/")
 
 
 @pytest.fixture
@@ -182,14 +173,14 @@ def test_officer_and_coordinator_pages_fit_a_phone_on_slow_3g(
     results = []
     for user, paths in pages.items():
         page = phone_page(browser)
-        sign_in(page, live_server, user)
+        sign_in(page, live_server, user.email)
         for path, name in paths:
             results.append(measure(page, live_server, path, name))
         page.context.close()
 
     # The first visit ever, on Slow 3G with nothing cached (printed for the report).
     page = phone_page(browser)
-    sign_in(page, live_server, officer_a)
+    sign_in(page, live_server, officer_a.email)
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.clearBrowserCache")
@@ -213,7 +204,7 @@ def test_the_household_form_works_without_javascript(live_server, browser, villa
     from households.models import Household
 
     page = phone_page(browser, javascript=False)
-    sign_in(page, live_server, officer_a)
+    sign_in(page, live_server, officer_a.email)
     page.goto(live_server.url + "/ho-gia-dinh/them/")
     page.get_by_label("Xã").select_option("19588")
     page.get_by_label("Thôn, bản").select_option(label="Bản A Vao — Xã Tà Rụt")
@@ -226,7 +217,7 @@ def test_the_household_form_works_without_javascript(live_server, browser, villa
     page.get_by_label("Hộ đồng ý cho xử lý dữ liệu cá nhân").check()
     page.get_by_label("Hình thức đồng ý").select_option("signed_form")
     screenshot(page, "field-fit-household-form-nojs")
-    page.get_by_role("button", name="Lưu").click()
+    submit(page, page.get_by_role("button", name="Lưu"))
     page.wait_for_url("**/ho-gia-dinh/*/")
     household = Household.objects.get(head_name="Hồ Thị Không Script")
     assert household.status == "draft" and household.created_by == officer_a
@@ -243,11 +234,10 @@ def test_the_intake_form_works_without_javascript(live_server, browser, hubs, co
     device = device_create(hubs["H"], status="pledged")
     imei = new_imei()
     page = phone_page(browser, javascript=False)
-    sign_in(page, live_server, coordinator_h)
+    sign_in(page, live_server, coordinator_h.email)
     page.goto(f"{live_server.url}/kho/thiet-bi/{device.tracking_code}/")
     page.get_by_label("IMEI").fill(imei)
-    page.get_by_role("button", name="Ghi nhận tiếp nhận").click()
-    page.wait_for_load_state()
+    submit(page, page.get_by_role("button", name="Ghi nhận tiếp nhận"))
     assert "Đã tiếp nhận" in page.content()
     screenshot(page, "field-fit-intake-nojs")
     device.refresh_from_db()

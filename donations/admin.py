@@ -1,0 +1,97 @@
+"""Read-only views of donors, pledges, devices, gifts and the money's trail: each changes only
+through the donations services (the device's door, the webhook's de-duplication, the statement
+matcher, the ledger), so the admin shows and searches them but changes nothing."""
+
+from django.contrib import admin
+
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
+from donations.models import (
+    Device,
+    DeviceEvent,
+    DeviceOutcome,
+    DevicePhoto,
+    Donor,
+    Gift,
+    GiftEvent,
+    LedgerAttribution,
+    LedgerEntry,
+    Pledge,
+    PledgeEvent,
+    StatementImport,
+    StatementLine,
+    StripeEvent,
+)
+
+
+@admin.register(Donor)
+class DonorAdmin(ReadOnlyAdmin):
+    list_display = ["id", "name", "kind", "country", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["name", "email", "public_name"]
+
+
+class PledgeEventInline(ReadOnlyInline):
+    model = PledgeEvent
+
+
+@admin.register(Pledge)
+class PledgeAdmin(ReadOnlyAdmin):
+    list_display = ["id", "donor", "status", "dropoff", "hub", "created_at"]
+    list_filter = ["status", "dropoff"]
+    list_select_related = ["donor", "hub"]
+    search_fields = ["id", "donor__name", "donor__email", "devices__tracking_code"]
+    inlines = [PledgeEventInline]
+
+
+class DeviceEventInline(ReadOnlyInline):
+    model = DeviceEvent
+
+
+@admin.register(Device)
+class DeviceAdmin(ReadOnlyAdmin):
+    list_display = ["tracking_code", "brand", "model", "status", "hub"]
+    list_filter = ["status", "hub"]
+    list_select_related = ["hub"]
+    search_fields = ["tracking_code", "imei", "model"]
+    raw_id_fields = ["pledge"]
+    inlines = [DeviceEventInline]
+
+
+class GiftEventInline(ReadOnlyInline):
+    model = GiftEvent
+
+
+@admin.register(Gift)
+class GiftAdmin(ReadOnlyAdmin):
+    list_display = ["id", "donor", "method", "amount", "currency", "status", "created_at"]
+    list_filter = ["status", "method", "purpose"]
+    list_select_related = ["donor"]
+    search_fields = ["memo", "stripe_session_id", "bank_reference", "donor__email"]
+    inlines = [GiftEventInline]
+
+
+class StatementLineInline(ReadOnlyInline):
+    model = StatementLine
+
+
+@admin.register(StatementImport)
+class StatementImportAdmin(ReadOnlyAdmin):
+    list_display = ["id", "filename", "rows", "matched", "created_at"]
+    search_fields = ["filename"]
+    inlines = [StatementLineInline]
+
+
+# Rows of a trail: listed with their parent, found by what a person has in hand.
+TRAILS = {
+    DeviceEvent: ["device__tracking_code", "reason"],
+    PledgeEvent: ["pledge__id"],
+    GiftEvent: ["gift__memo", "gift__stripe_session_id"],
+    StripeEvent: ["event_id", "type", "session_id", "payment_intent"],
+    StatementLine: ["reference", "description", "gift__memo"],
+    LedgerEntry: ["note", "gift__memo"],
+    LedgerAttribution: ["gift__memo"],
+    DevicePhoto: ["device__tracking_code"],
+    DeviceOutcome: ["device__tracking_code", "commune__name"],
+}
+for model, search in TRAILS.items():
+    admin.site.register(model, ReadOnlyAdmin, list_display=["id", "__str__"], search_fields=search)
