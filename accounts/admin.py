@@ -7,11 +7,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AccountEvent, RoleAssignment, User
-from core.admin import ReadOnlyAdmin, ReadOnlyInline
-
-
-class RoleAssignmentInline(ReadOnlyInline):
-    model = RoleAssignment
+from core.admin import ReadOnlyAdmin, read_only_inline
 
 
 @admin.register(User)
@@ -20,7 +16,7 @@ class UserAdmin(ReadOnlyAdmin, BaseUserAdmin):
     list_display = ["email", "name", "language", "is_active", "is_staff", "date_joined"]
     list_filter = ["is_active", "is_staff", "role_assignments__role"]
     search_fields = ["email", "name"]
-    inlines = [RoleAssignmentInline]
+    inlines = [read_only_inline(RoleAssignment)]
     fieldsets = [
         (None, {"fields": ["email"]}),
         (_("Person"), {"fields": ["name", "language"]}),

@@ -37,3 +37,8 @@ class ReadOnlyInline(ReadOnly, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
+
+
+def read_only_inline(model, **options) -> type[ReadOnlyInline]:
+    """A read-only inline of `model` (its rows under their parent), with ModelAdmin options."""
+    return type(f"{model.__name__}Inline", (ReadOnlyInline,), {"model": model, **options})

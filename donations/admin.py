@@ -4,94 +4,63 @@ matcher, the ledger), so the admin shows and searches them but changes nothing."
 
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin, ReadOnlyInline
-from donations.models import (
-    Device,
-    DeviceEvent,
-    DeviceOutcome,
-    DevicePhoto,
-    Donor,
-    Gift,
-    GiftEvent,
-    LedgerAttribution,
-    LedgerEntry,
-    Pledge,
-    PledgeEvent,
-    StatementImport,
-    StatementLine,
-    StripeEvent,
-)
+from core.admin import ReadOnlyAdmin, read_only_inline
+from donations import models
 
 
-@admin.register(Donor)
+@admin.register(models.Donor)
 class DonorAdmin(ReadOnlyAdmin):
     list_display = ["id", "name", "kind", "country", "created_at"]
     list_filter = ["kind"]
     search_fields = ["name", "email", "public_name"]
 
 
-class PledgeEventInline(ReadOnlyInline):
-    model = PledgeEvent
-
-
-@admin.register(Pledge)
+@admin.register(models.Pledge)
 class PledgeAdmin(ReadOnlyAdmin):
     list_display = ["id", "donor", "status", "dropoff", "hub", "created_at"]
     list_filter = ["status", "dropoff"]
     list_select_related = ["donor", "hub"]
     search_fields = ["id", "donor__name", "donor__email", "devices__tracking_code"]
-    inlines = [PledgeEventInline]
+    inlines = [read_only_inline(models.PledgeEvent)]
 
 
-class DeviceEventInline(ReadOnlyInline):
-    model = DeviceEvent
-
-
-@admin.register(Device)
+@admin.register(models.Device)
 class DeviceAdmin(ReadOnlyAdmin):
     list_display = ["tracking_code", "brand", "model", "status", "hub"]
     list_filter = ["status", "hub"]
     list_select_related = ["hub"]
     search_fields = ["tracking_code", "imei", "model"]
     raw_id_fields = ["pledge"]
-    inlines = [DeviceEventInline]
+    inlines = [read_only_inline(models.DeviceEvent)]
 
 
-class GiftEventInline(ReadOnlyInline):
-    model = GiftEvent
-
-
-@admin.register(Gift)
+@admin.register(models.Gift)
 class GiftAdmin(ReadOnlyAdmin):
     list_display = ["id", "donor", "method", "amount", "currency", "status", "created_at"]
     list_filter = ["status", "method", "purpose"]
     list_select_related = ["donor"]
     search_fields = ["memo", "stripe_session_id", "bank_reference", "donor__email"]
-    inlines = [GiftEventInline]
+    inlines = [read_only_inline(models.GiftEvent)]
 
 
-class StatementLineInline(ReadOnlyInline):
-    model = StatementLine
-
-
-@admin.register(StatementImport)
+@admin.register(models.StatementImport)
 class StatementImportAdmin(ReadOnlyAdmin):
     list_display = ["id", "filename", "rows", "matched", "created_at"]
     search_fields = ["filename"]
-    inlines = [StatementLineInline]
+    inlines = [read_only_inline(models.StatementLine)]
 
 
 # Rows of a trail: listed with their parent, found by what a person has in hand.
 TRAILS = {
-    DeviceEvent: ["device__tracking_code", "reason"],
-    PledgeEvent: ["pledge__id"],
-    GiftEvent: ["gift__memo", "gift__stripe_session_id"],
-    StripeEvent: ["event_id", "type", "session_id", "payment_intent"],
-    StatementLine: ["reference", "description", "gift__memo"],
-    LedgerEntry: ["note", "gift__memo"],
-    LedgerAttribution: ["gift__memo"],
-    DevicePhoto: ["device__tracking_code"],
-    DeviceOutcome: ["device__tracking_code", "commune__name"],
+    models.DeviceEvent: ["device__tracking_code", "reason"],
+    models.PledgeEvent: ["pledge__id"],
+    models.GiftEvent: ["gift__memo", "gift__stripe_session_id"],
+    models.StripeEvent: ["event_id", "type", "session_id", "payment_intent"],
+    models.StatementLine: ["reference", "description", "gift__memo"],
+    models.LedgerEntry: ["note", "gift__memo"],
+    models.LedgerAttribution: ["gift__memo"],
+    models.DevicePhoto: ["device__tracking_code"],
+    models.DeviceOutcome: ["device__tracking_code", "commune__name"],
 }
 for model, search in TRAILS.items():
     admin.site.register(model, ReadOnlyAdmin, list_display=["id", "__str__"], search_fields=search)

@@ -3,14 +3,10 @@ services (four eyes, consent, dedup), so the admin shows the records read-only."
 
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin, ReadOnlyInline
+from core.admin import ReadOnlyAdmin, read_only_inline
 from households.models import ConsentRecord, Household, HouseholdEvent, HouseholdImport
 
-
-class EventInline(ReadOnlyInline):
-    model = HouseholdEvent
-    fields = ["at", "kind", "old_status", "new_status", "actor", "reason"]
-    readonly_fields = fields
+EVENT_FIELDS = ["at", "kind", "old_status", "new_status", "actor", "reason"]
 
 
 @admin.register(Household)
@@ -20,7 +16,7 @@ class HouseholdAdmin(ReadOnlyAdmin):
     list_select_related = ["commune"]
     search_fields = ["id", "cccd_last4"]
     exclude = ["cccd_hash"]
-    inlines = [EventInline]
+    inlines = [read_only_inline(HouseholdEvent, fields=EVENT_FIELDS)]
 
 
 @admin.register(HouseholdEvent)

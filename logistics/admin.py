@@ -3,7 +3,7 @@ to a phone, written by the logistics services with the device's status move; nev
 
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin, ReadOnlyInline
+from core.admin import ReadOnlyAdmin, read_only_inline
 from logistics.models import (
     BatchItem,
     DeliveryBatch,
@@ -29,16 +29,12 @@ for model in (Intake, Rejection, WipeRecord, RepairRecord, QARecord, SimCard):
     )
 
 
-class BatchItemInline(ReadOnlyInline):
-    model = BatchItem
-
-
 @admin.register(DeliveryBatch)
 class DeliveryBatchAdmin(ReadOnlyAdmin):
     list_display = ["id", "hub", "commune", "planned_date", "status"]
     list_filter = ["status", "hub"]
     search_fields = ["id", "carrier_name", "commune__name"]
-    inlines = [BatchItemInline]
+    inlines = [read_only_inline(BatchItem)]
 
 
 @admin.register(BatchItem)

@@ -3,12 +3,8 @@
 
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin, ReadOnlyInline
+from core.admin import ReadOnlyAdmin, read_only_inline
 from matching.models import Allocation, MatchRun, MatchRunEvent, Proposal
-
-
-class MatchRunEventInline(ReadOnlyInline):
-    model = MatchRunEvent
 
 
 @admin.register(MatchRun)
@@ -17,7 +13,7 @@ class MatchRunAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
     list_select_related = ["created_by"]
     search_fields = ["id", "created_by__email", "message"]
-    inlines = [MatchRunEventInline]
+    inlines = [read_only_inline(MatchRunEvent)]
 
 
 @admin.register(MatchRunEvent)

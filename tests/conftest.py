@@ -18,6 +18,10 @@ COMMUNE_B = "19441"  # Xã Hướng Phùng (mountain)
 COMMUNE_C = "19333"  # Phường Đông Hà (lowland ward)
 COMMUNES = {"A": COMMUNE_A, "B": COMMUNE_B, "C": COMMUNE_C}
 PASSWORD = "a-long-test-password-2026"
+# The project's apps, bottom layer first (tests/core/test_layers.py checks the order).
+PROJECT_APPS = tuple(
+    ["core", "places", "accounts", "households", "donations", "matching", "logistics", "progress"]
+)
 
 
 def pytest_addoption(parser):
@@ -151,6 +155,32 @@ def make_personas(hubs: dict) -> dict:
     return {"anonymous": None, **people}
 
 
+def allocate_and_dispatch(device, household, *, admin, coordinator, carrier_name="Hồ Văn A"):
+    """Allocates a ready phone to a verified household through both doors (as an approved match
+    does) and sends it on a dispatched batch to the household's commune. Returns the batch."""
+    from datetime import date
+
+    from donations.lifecycle import device_transition
+    from households.lifecycle import household_transition
+    from logistics.services import batch_create, batch_dispatch
+    from matching.models import Allocation
+
+    device_transition(device_id=device.id, to="allocated", actor=admin)
+    household_transition(household_id=household.id, to="allocated", actor=admin)
+    Allocation.objects.create(device_id=device.id, household=household, is_live=True)
+    batch = batch_create(
+        hub_id=device.hub_id,
+        commune_code=household.commune_id,
+        planned_date=date(2026, 12, 1),
+        carrier="officer",
+        carrier_name=carrier_name,
+        device_codes=[device.tracking_code],
+        actor=coordinator,
+    )
+    batch_dispatch(batch_id=batch.id, actor=coordinator)
+    return batch
+
+
 @pytest.fixture
 def communes(db):
     return make_communes()
@@ -166,44 +196,28 @@ def hubs(communes):
     return make_hubs(communes)
 
 
-@pytest.fixture
-def admin_user(db, communes):
-    return make_staff("admin_user")
+def _person(key: str):
+    """The fixture of one persona: STAFF's (with the hubs for a coordinator), or DONORS'."""
+
+    @pytest.fixture(name=key)
+    def person(request, db):
+        if key in DONORS:
+            return make_donor(key)
+        request.getfixturevalue("communes")
+        hubs = request.getfixturevalue("hubs") if key.startswith("coordinator") else None
+        return make_staff(key, hubs)
+
+    return person
 
 
-@pytest.fixture
-def officer_a(db, communes):
-    return make_staff("officer_a")
-
-
-@pytest.fixture
-def officer_b(db, communes):
-    return make_staff("officer_b")
-
-
-@pytest.fixture
-def verifier(db, communes):
-    return make_staff("verifier")
-
-
-@pytest.fixture
-def coordinator_h(db, hubs):
-    return make_staff("coordinator_h", hubs)
-
-
-@pytest.fixture
-def coordinator_k(db, hubs):
-    return make_staff("coordinator_k", hubs)
-
-
-@pytest.fixture
-def donor(db):
-    return make_donor("donor")
-
-
-@pytest.fixture
-def other_donor(db):
-    return make_donor("other_donor")
+admin_user = _person("admin_user")
+officer_a = _person("officer_a")
+officer_b = _person("officer_b")
+verifier = _person("verifier")
+coordinator_h = _person("coordinator_h")
+coordinator_k = _person("coordinator_k")
+donor = _person("donor")
+other_donor = _person("other_donor")
 
 
 @pytest.fixture

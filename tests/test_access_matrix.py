@@ -26,6 +26,7 @@ from rest_framework.test import APIClient
 
 from tests.access.routes import PERSONAS, all_routes, contains, strip_tokens
 from tests.access.world import world  # noqa: F401 (fixture)
+from tests.conftest import PROJECT_APPS
 
 pytestmark = pytest.mark.django_db
 
@@ -259,19 +260,31 @@ def _path(route, w) -> str:
     raise AssertionError(f"no URL parameters for {route.name} ({route.pattern})")
 
 
-def _client(persona, user, is_api):
-    if is_api:
-        from rest_framework.authtoken.models import Token
+class Clients:
+    """One signed-in session per persona, made once: each request gets a fresh client carrying
+    that session's cookie (or token), so what one request does to its cookies stays with it."""
 
-        client = APIClient()
+    def __init__(self, personas):
+        self.personas = personas
+        self.sessions = {}
+
+    def get(self, persona, is_api):
+        user = self.personas[persona]
+        if is_api:
+            from rest_framework.authtoken.models import Token
+
+            client = APIClient()
+            if user is not None:
+                token, _ = Token.objects.get_or_create(user=user)
+                client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            return client
+        client = Client()
         if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            if persona not in self.sessions:
+                client.force_login(user)
+                self.sessions[persona] = client.cookies[settings.SESSION_COOKIE_NAME].value
+            client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[persona]
         return client
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def _outcome(response) -> str:
@@ -283,13 +296,25 @@ def _outcome(response) -> str:
     return str(response.status_code)
 
 
-def _counts() -> dict[str, int]:
-    labels = {"accounts", "households", "donations", "matching", "logistics", "places", "progress"}
-    return {
-        model._meta.label: model.objects.count()
+def _counted_models() -> list:
+    return [
+        model
         for model in apps.get_models()
-        if model._meta.app_label in labels and not model._meta.proxy
-    }
+        if model._meta.app_label in PROJECT_APPS and not model._meta.proxy
+    ]
+
+
+def _counts() -> dict[str, int]:
+    """The number of rows of every model of the project, in one query."""
+    from django.db import connection
+
+    counted = _counted_models()
+    quote = connection.ops.quote_name
+    tables = ", ".join(f"(SELECT COUNT(*) FROM {quote(m._meta.db_table)})" for m in counted)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {tables}")
+        row = cursor.fetchone()
+    return {model._meta.label: count for model, count in zip(counted, row, strict=True)}
 
 
 def _send(client, method, path, is_api, body):
@@ -361,6 +386,7 @@ def test_every_url_pattern_and_persona_gets_the_expected_outcome(world, personas
     settings.RATE_LIMITS = {}
     discover = os.environ.get("ACCESS_MATRIX_DISCOVER") == "1"
     missing, wrong, leaks, writes, found = [], [], [], [], {}
+    clients = Clients(personas)
     for key, route, method in _requests():
         expected = ROWS.get(key, "").split()
         if not expected and not discover:
@@ -369,7 +395,7 @@ def test_every_url_pattern_and_persona_gets_the_expected_outcome(world, personas
         path = _path(route, world)
         outcomes = []
         for index, persona in enumerate(PERSONAS):
-            client = _client(persona, personas[persona], route.is_api)
+            client = clients.get(persona, route.is_api)
             with transaction.atomic():
                 before = _counts() if method != "GET" else None
                 response = _send(client, method, path, route.is_api, BODIES.get(key, {}))

@@ -15,7 +15,6 @@ SECRETS lists the personal data that must never reach a donor or the public.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import pytest
 
@@ -58,15 +57,13 @@ def world(personas, communes, villages, hubs) -> World:
 
 
 def build_world(personas, communes, villages, hubs) -> World:
-    from donations.lifecycle import device_transition
     from donations.models import Device
     from donations.services import gift_vietqr_create, pledge_create
-    from households.lifecycle import household_transition
     from households.models import HouseholdImport
     from households.services import household_create, household_submit, household_verify
-    from logistics.services import batch_create, batch_dispatch, device_receive, handover_create
-    from matching.models import Allocation
+    from logistics.services import device_receive, handover_create
     from matching.services import match_run_create
+    from tests.conftest import allocate_and_dispatch
     from tests.donations.conftest import phone
     from tests.households.conftest import household_data
     from tests.logistics.conftest import new_imei
@@ -96,19 +93,10 @@ def build_world(personas, communes, villages, hubs) -> World:
     device_h = pledge.devices.get()
     # (wipe, repair and QA records are the logistics tests' business: the phone is set ready here)
     Device.objects.filter(id=device_h.id).update(status="ready", hub=hubs["H"], imei=new_imei())
-    device_transition(device_id=device_h.id, to="allocated", actor=admin)
-    household_transition(household_id=household_a.id, to="allocated", actor=admin)
-    Allocation.objects.create(device_id=device_h.id, household=household_a, is_live=True)
-    batch = batch_create(
-        hub_id=hubs["H"].id,
-        commune_code=household_a.commune_id,
-        planned_date=date(2026, 12, 1),
-        carrier="officer",
-        carrier_name="Cán bộ xã",
-        device_codes=[device_h.tracking_code],
-        actor=coordinator_h,
+    device_h.refresh_from_db()
+    batch = allocate_and_dispatch(
+        device_h, household_a, admin=admin, coordinator=coordinator_h, carrier_name="Cán bộ xã"
     )
-    batch_dispatch(batch_id=batch.id, actor=coordinator_h)
     handover = handover_create(
         device_id=device_h.id,
         household_id=household_a.id,

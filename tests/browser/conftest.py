@@ -83,3 +83,42 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}-{page.viewport_name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def fill_household_form(
+    page,
+    *,
+    head_name,
+    cccd,
+    members=5,
+    children=None,
+    no_internet=True,
+    phone="feature_phone",
+    coverage="good",
+    consent="thumbprint",
+) -> None:
+    """Fills the nomination form for a poor household of Bản A Vao, Xã Tà Rụt, with its consent."""
+    page.get_by_label("Xã").select_option("19588")
+    page.get_by_label("Thôn, bản").select_option(label="Bản A Vao — Xã Tà Rụt")
+    page.get_by_label("Họ tên chủ hộ").fill(head_name)
+    page.get_by_label("Số CCCD của chủ hộ").fill(cccd)
+    page.get_by_label("Số nhân khẩu").fill(str(members))
+    if children is not None:
+        page.get_by_label("Trẻ em trong độ tuổi đi học").fill(str(children))
+    page.get_by_label("Hộ nghèo", exact=True).check()
+    if no_internet:
+        page.get_by_label("Không thành viên nào sử dụng internet").check()
+    page.get_by_label("Tình trạng điện thoại").select_option(phone)
+    page.get_by_label("Sóng 4G tại nhà").select_option(coverage)
+    page.get_by_label("Hộ đồng ý cho xử lý dữ liệu cá nhân").check()
+    page.get_by_label("Hình thức đồng ý").select_option(consent)
+
+
+WIPE_CHECKS = ("Đã gỡ tài khoản Google / FRP", "Đã gỡ tài khoản Samsung", "Đã hủy liên kết VNeID")
+
+
+def record_wipe(page) -> None:
+    """Fills the wipe form on a device's bench page: a factory reset, every account removed."""
+    page.get_by_label("Phương pháp").select_option("factory_reset")
+    for removed in WIPE_CHECKS:
+        page.get_by_label(removed).check()

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import screenshot, sign_in, submit
+from tests.browser.conftest import fill_household_form, screenshot, sign_in, submit
+from tests.conftest import allocate_and_dispatch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -74,13 +75,7 @@ def phone_page(browser, *, javascript=True):
 def field_data(communes, villages, hubs, officer_a, coordinator_h, admin_user):
     """A commune's worth of nominations, a phone waiting for intake at hub H, and a phone on a
     dispatched batch (for the handover form)."""
-    from datetime import date
-
-    from donations.lifecycle import device_transition
-    from households.lifecycle import household_transition
     from households.models import Household
-    from logistics.services import batch_create, batch_dispatch
-    from matching.models import Allocation
     from tests.logistics.conftest import new_imei
     from tests.matching.factories import device_create, household_create
 
@@ -109,19 +104,7 @@ def field_data(communes, villages, hubs, officer_a, coordinator_h, admin_user):
     on_the_road.imei = new_imei()
     on_the_road.save(update_fields=["imei"])
     household = household_create(communes["A"], nominator=officer_a)
-    device_transition(device_id=on_the_road.id, to="allocated", actor=admin_user)
-    household_transition(household_id=household.id, to="allocated", actor=admin_user)
-    Allocation.objects.create(device=on_the_road, household=household, is_live=True)
-    batch = batch_create(
-        hub_id=hubs["H"].id,
-        commune_code="19588",
-        planned_date=date(2026, 12, 1),
-        carrier="officer",
-        carrier_name="Hồ Văn A",
-        device_codes=[on_the_road.tracking_code],
-        actor=coordinator_h,
-    )
-    batch_dispatch(batch_id=batch.id, actor=coordinator_h)
+    allocate_and_dispatch(on_the_road, household, admin=admin_user, coordinator=coordinator_h)
     return {"waiting": waiting, "on_the_road": on_the_road}
 
 
@@ -206,16 +189,15 @@ def test_the_household_form_works_without_javascript(live_server, browser, villa
     page = phone_page(browser, javascript=False)
     sign_in(page, live_server, officer_a.email)
     page.goto(live_server.url + "/ho-gia-dinh/them/")
-    page.get_by_label("Xã").select_option("19588")
-    page.get_by_label("Thôn, bản").select_option(label="Bản A Vao — Xã Tà Rụt")
-    page.get_by_label("Họ tên chủ hộ").fill("Hồ Thị Không Script")
-    page.get_by_label("Số CCCD của chủ hộ").fill("045185000777")
-    page.get_by_label("Số nhân khẩu").fill("4")
-    page.get_by_label("Hộ nghèo", exact=True).check()
-    page.get_by_label("Tình trạng điện thoại").select_option("none")
-    page.get_by_label("Sóng 4G tại nhà").select_option("good")
-    page.get_by_label("Hộ đồng ý cho xử lý dữ liệu cá nhân").check()
-    page.get_by_label("Hình thức đồng ý").select_option("signed_form")
+    fill_household_form(
+        page,
+        head_name="Hồ Thị Không Script",
+        cccd="045185000777",
+        members=4,
+        no_internet=False,
+        phone="none",
+        consent="signed_form",
+    )
     screenshot(page, "field-fit-household-form-nojs")
     submit(page, page.get_by_role("button", name="Lưu"))
     page.wait_for_url("**/ho-gia-dinh/*/")

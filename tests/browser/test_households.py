@@ -3,7 +3,7 @@
 import pytest
 
 from households.models import Household
-from tests.browser.conftest import fits, screenshot, sign_in, sign_out, submit
+from tests.browser.conftest import fill_household_form, fits, screenshot, sign_in, sign_out, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -13,18 +13,9 @@ def test_an_officer_nominates_and_a_verifier_verifies(
 ):
     sign_in(page, live_server, officer_a.email)
     submit(page, page.get_by_role("link", name="Đề cử một hộ").first)
-    page.get_by_label("Xã").select_option("19588")
-    page.get_by_label("Thôn, bản").select_option(label="Bản A Vao — Xã Tà Rụt")
-    page.get_by_label("Họ tên chủ hộ").fill("Hồ Thị Bình")
-    page.get_by_label("Số CCCD của chủ hộ").fill("045190001234")
-    page.get_by_label("Số nhân khẩu").fill("5")
-    page.get_by_label("Trẻ em trong độ tuổi đi học").fill("2")
-    page.get_by_label("Hộ nghèo", exact=True).check()
-    page.get_by_label("Không thành viên nào sử dụng internet").check()
-    page.get_by_label("Tình trạng điện thoại").select_option("feature_phone")
-    page.get_by_label("Sóng 4G tại nhà").select_option("weak")
-    page.get_by_label("Hộ đồng ý cho xử lý dữ liệu cá nhân").check()
-    page.get_by_label("Hình thức đồng ý").select_option("thumbprint")
+    fill_household_form(
+        page, head_name="Hồ Thị Bình", cccd="045190001234", children=2, coverage="weak"
+    )
     fits(page)
     screenshot(page, "household-form")
     submit(page, page.get_by_role("button", name="Lưu"))

@@ -23,7 +23,15 @@ import pytest
 from django.core import mail
 from pypdf import PdfReader
 
-from tests.browser.conftest import fits, screenshot, sign_in, sign_out, submit
+from tests.browser.conftest import (
+    fill_household_form,
+    fits,
+    record_wipe,
+    screenshot,
+    sign_in,
+    sign_out,
+    submit,
+)
 from tests.donations.conftest import WEBHOOK_SECRET, fake_stripe  # noqa: F401 (a fixture)
 from tests.donations.fake_stripe import sign
 from tests.households.conftest import cccd
@@ -176,18 +184,7 @@ def officer_nominates_two_households(page, live_server, officer_a, tmp_path):
 
     sign_in(page, live_server, officer_a.email)
     submit(page, page.get_by_role("link", name="Đề cử một hộ").first)
-    page.get_by_label("Xã").select_option("19588")
-    page.get_by_label("Thôn, bản").select_option(label="Bản A Vao — Xã Tà Rụt")
-    page.get_by_label("Họ tên chủ hộ").fill("Hồ Thị Bình")
-    page.get_by_label("Số CCCD của chủ hộ").fill(cccd())
-    page.get_by_label("Số nhân khẩu").fill("5")
-    page.get_by_label("Trẻ em trong độ tuổi đi học").fill("2")
-    page.get_by_label("Hộ nghèo", exact=True).check()
-    page.get_by_label("Không thành viên nào sử dụng internet").check()
-    page.get_by_label("Tình trạng điện thoại").select_option("feature_phone")
-    page.get_by_label("Sóng 4G tại nhà").select_option("good")
-    page.get_by_label("Hộ đồng ý cho xử lý dữ liệu cá nhân").check()
-    page.get_by_label("Hình thức đồng ý").select_option("thumbprint")
+    fill_household_form(page, head_name="Hồ Thị Bình", cccd=cccd(), children=2)
     fits(page)
     screenshot(page, "journey-b1-household-form")
     submit(page, page.get_by_role("button", name="Lưu"))
@@ -266,10 +263,7 @@ def coordinator_prepares_a_phone(page, device, imei):
     page.get_by_label("IMEI").fill(imei)
     submit(page, page.get_by_role("button", name="Ghi nhận tiếp nhận"))
     assert "Đã tiếp nhận" in page.content()
-    page.get_by_label("Phương pháp").select_option("factory_reset")
-    page.get_by_label("Đã gỡ tài khoản Google / FRP").check()
-    page.get_by_label("Đã gỡ tài khoản Samsung").check()
-    page.get_by_label("Đã hủy liên kết VNeID").check()
+    record_wipe(page)
     submit(page, page.get_by_role("button", name="Ghi nhận xóa dữ liệu"))
     assert "Đã ghi nhận xóa dữ liệu" in page.content()
     qa = page.locator("form[action$='/qa/']")

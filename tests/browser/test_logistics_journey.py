@@ -8,7 +8,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from tests.browser.conftest import fits, screenshot, sign_in, submit
+from tests.browser.conftest import fits, record_wipe, screenshot, sign_in, submit
 
 # The logistics factories, shared with tests/logistics (a browser test lives beside the others
 # so that one Playwright instance serves the whole session).
@@ -53,10 +53,7 @@ def test_a_coordinator_takes_a_phone_from_intake_to_delivered(
     assert "Đã tiếp nhận" in page.content()
 
     # Wipe: every account confirmed removed.
-    page.get_by_label("Phương pháp").select_option("factory_reset")
-    page.get_by_label("Đã gỡ tài khoản Google / FRP").check()
-    page.get_by_label("Đã gỡ tài khoản Samsung").check()
-    page.get_by_label("Đã hủy liên kết VNeID").check()
+    record_wipe(page)
     screenshot(page, "logistics-wipe")
     submit(page, page.get_by_role("button", name="Ghi nhận xóa dữ liệu"))
     assert "Đã ghi nhận xóa dữ liệu" in page.content()

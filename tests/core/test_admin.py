@@ -18,9 +18,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.access.world import build_world
-from tests.conftest import PASSWORD, make_communes, make_hubs, make_personas, make_villages
+from tests.conftest import (
+    PASSWORD,
+    PROJECT_APPS,
+    make_communes,
+    make_hubs,
+    make_personas,
+    make_villages,
+)
 
-PROJECT_APPS = {"core", "places", "accounts", "households", "donations", "matching", "logistics"}
 pytestmark = pytest.mark.django_db
 
 # Plain reference data without a status or a service to go round.
