@@ -238,6 +238,29 @@ def personas(
 
 
 @pytest.fixture
+def world(personas, communes, villages, hubs):
+    """The access tests' world (tests/access/world.py): an object for every URL parameter."""
+    from tests.access.world import build_world
+
+    return build_world(personas, communes, villages, hubs)
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker):
+    """The same world, made once for a module's tests and rolled back after them: each test runs
+    in a savepoint inside this transaction (so the module's tests must not be transactional)."""
+    from django.db import transaction
+
+    from tests.access.world import build_world
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        communes = make_communes()
+        hubs = make_hubs(communes)
+        yield build_world(make_personas(hubs), communes, make_villages(communes), hubs)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
 def api():
     """An API client; `api.as_user(user)` authenticates with a real token."""
 

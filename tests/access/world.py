@@ -16,8 +16,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pytest
-
 HEAD_A = "Hồ Thị Xuyến"
 HEAD_B = "Pả Văn Kiêm"
 CCCD_A = "045185739146"
@@ -51,12 +49,8 @@ class World:
         return [*names, CCCD_A[-4:], CCCD_B[-4:], CCCD_A2[-4:]]
 
 
-@pytest.fixture
-def world(personas, communes, villages, hubs) -> World:
-    return build_world(personas, communes, villages, hubs)
-
-
 def build_world(personas, communes, villages, hubs) -> World:
+    """Builds the world above; `personas` as the fixture of tests/conftest.py gives them."""
     from donations.models import Device
     from donations.services import gift_vietqr_create, pledge_create
     from households.models import HouseholdImport

@@ -13,19 +13,11 @@ from datetime import date
 
 import pytest
 from django.contrib import admin
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.access.world import build_world
-from tests.conftest import (
-    PASSWORD,
-    PROJECT_APPS,
-    make_communes,
-    make_hubs,
-    make_personas,
-    make_villages,
-)
+from tests.conftest import PASSWORD, PROJECT_APPS
 
 pytestmark = pytest.mark.django_db
 
@@ -40,17 +32,10 @@ READ_ONLY = [model for model in REGISTERED if model._meta.label_lower not in EDI
 
 
 @pytest.fixture(scope="module")
-def superuser(django_db_setup, django_db_blocker):
-    """The world of the access matrix, made once for this module's tests (each runs in a savepoint
-    inside this transaction), and a superuser to look at it."""
+def superuser(shared_world):
     from accounts.models import User
 
-    with django_db_blocker.unblock(), transaction.atomic():
-        communes = make_communes()
-        hubs = make_hubs(communes)
-        build_world(make_personas(hubs), communes, make_villages(communes), hubs)
-        yield User.objects.create_superuser(email="root@test.vn", password=PASSWORD)
-        transaction.set_rollback(True)
+    return User.objects.create_superuser(email="root@test.vn", password=PASSWORD)
 
 
 def _value(field):
