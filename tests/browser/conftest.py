@@ -122,3 +122,18 @@ def record_wipe(page) -> None:
     page.get_by_label("Phương pháp").select_option("factory_reset")
     for removed in WIPE_CHECKS:
         page.get_by_label(removed).check()
+
+
+def fill_qa(page, battery_health: int):
+    """Ticks every check of a device's QA form and enters the battery's health; returns the form."""
+    qa = page.locator("form[action$='/qa/']")
+    for box in qa.locator("input[type=checkbox]").all():
+        box.check()
+    qa.get_by_label("Độ chai pin còn lại (%)").fill(str(battery_health))
+    return qa
+
+
+def fill_by_id(page, **values) -> None:
+    """Fills form fields by their ids (`id_<name>`), the same in every language of the page."""
+    for name, value in values.items():
+        page.locator(f"#id_{name}").fill(str(value))

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.browser.conftest import fits, screenshot, sign_in, submit
+from tests.browser.conftest import fill_by_id, fits, screenshot, sign_in, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,9 +15,7 @@ def test_a_new_donor_pledges_a_phone_as_a_new_user_would(live_server, page, comm
     page.get_by_role("textbox", name="Email").fill("hoa.berlin@example.de")
     page.get_by_label("Bạn tặng với tư cách").select_option("diaspora")
     page.get_by_label("Quốc gia (2 chữ cái)").fill("DE")
-    page.locator("#id_brand").fill("Samsung")
-    page.locator("#id_model").fill("Galaxy A34")
-    page.locator("#id_os_version").fill("14")
+    fill_by_id(page, brand="Samsung", model="Galaxy A34", os_version=14)
     page.locator("#field-supports_4g").get_by_label("Có").check()
     page.locator("#field-supports_volte").get_by_label("Không").check()
     page.locator("#id_hub").select_option(str(hubs["H"].id))

@@ -24,7 +24,9 @@ from django.core import mail
 from pypdf import PdfReader
 
 from tests.browser.conftest import (
+    fill_by_id,
     fill_household_form,
+    fill_qa,
     fits,
     record_wipe,
     screenshot,
@@ -82,11 +84,7 @@ def donor_pledges_and_gives(page, live_server, hubs, fake_stripe):  # noqa: F811
     page.get_by_role("textbox", name="Email").fill(DONOR_EMAIL)
     page.get_by_label("You give as").select_option("diaspora")
     page.get_by_label("Country (2 letters)").fill("DE")
-    page.locator("#id_brand").fill("Samsung")
-    page.locator("#id_model").fill("Galaxy A25")
-    page.locator("#id_os_version").fill("14")
-    page.locator("#id_ram_gb").fill("6")
-    page.locator("#id_storage_gb").fill("128")
+    fill_by_id(page, brand="Samsung", model="Galaxy A25", os_version=14, ram_gb=6, storage_gb=128)
     page.locator("#field-supports_4g").get_by_label("Yes").check()
     page.locator("#field-supports_volte").get_by_label("Yes").check()
     page.locator("#id_condition").select_option("new")
@@ -266,10 +264,7 @@ def coordinator_prepares_a_phone(page, device, imei):
     record_wipe(page)
     submit(page, page.get_by_role("button", name="Ghi nhận xóa dữ liệu"))
     assert "Đã ghi nhận xóa dữ liệu" in page.content()
-    qa = page.locator("form[action$='/qa/']")
-    for box in qa.locator("input[type=checkbox]").all():
-        box.check()
-    qa.get_by_label("Độ chai pin còn lại (%)").fill("93")
+    qa = fill_qa(page, battery_health=93)
     fits(page)
     screenshot(page, "journey-c1-qa")
     submit(page, qa.get_by_role("button", name="Ghi nhận kiểm tra"))

@@ -8,7 +8,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from tests.browser.conftest import fits, record_wipe, screenshot, sign_in, submit
+from tests.browser.conftest import fill_qa, fits, record_wipe, screenshot, sign_in, submit
 
 # The logistics factories, shared with tests/logistics (a browser test lives beside the others
 # so that one Playwright instance serves the whole session).
@@ -59,10 +59,7 @@ def test_a_coordinator_takes_a_phone_from_intake_to_delivered(
     assert "Đã ghi nhận xóa dữ liệu" in page.content()
 
     # Quality check and setup: all pass → ready.
-    qa = page.locator("form[action$='/qa/']")
-    for box in qa.locator("input[type=checkbox]").all():
-        box.check()
-    qa.get_by_label("Độ chai pin còn lại (%)").fill("88")
+    qa = fill_qa(page, battery_health=88)
     screenshot(page, "logistics-qa")
     fits(page, slack=1)
     submit(page, qa.get_by_role("button", name="Ghi nhận kiểm tra"))
