@@ -21,7 +21,8 @@ from tests.conftest import PASSWORD, PROJECT_APPS
 
 pytestmark = pytest.mark.django_db
 
-# Plain reference data without a status or a service to go round.
+# Reference data without a status: villages (no service to go round) and hubs (saved through
+# places.services, tested at the end).
 EDITABLE = {"places.village", "places.hub"}
 
 REGISTERED = sorted(
@@ -123,3 +124,39 @@ def test_a_superuser_cannot_set_a_password_through_the_admin(superuser, client):
     assert response.status_code == 403
     staff.refresh_from_db()
     assert staff.check_password(PASSWORD)
+
+
+def test_a_hub_saved_in_the_admin_goes_through_the_service(superuser, client, monkeypatch):
+    from places import admin as places_admin
+    from places.models import Hub
+
+    calls = []
+
+    def spy(name):
+        service = getattr(places_admin, name)
+
+        def call(**kwargs):
+            calls.append(name)
+            return service(**kwargs)
+
+        return call
+
+    monkeypatch.setattr(places_admin, "hub_create", spy("hub_create"))
+    monkeypatch.setattr(places_admin, "hub_update", spy("hub_update"))
+    client.force_login(superuser)
+    add = reverse("admin:places_hub_add")
+    form = {"name": "Diem Cam Lo", "commune": "19333", "address": "Cam Lộ", "is_active": "on"}
+    response = client.post(add, {**form, "serves": ["19588", "19441"]})
+    assert response.status_code == 302, response.content
+    hub = Hub.objects.get(name="Diem Cam Lo")
+    assert set(hub.serves.values_list("code", flat=True)) == {"19588", "19441"}
+    change = reverse("admin:places_hub_change", args=[hub.pk])
+    assert client.post(change, {**form, "address": "Cam Lộ, Quảng Trị"}).status_code == 302
+    assert calls == ["hub_create", "hub_update"]
+    hub.refresh_from_db()
+    assert hub.address == "Cam Lộ, Quảng Trị" and not hub.serves.exists()
+
+    # The service's rule shows on the form: a name unique whatever its case.
+    twin = client.post(add, {**form, "name": "diem cam lo"})
+    assert twin.status_code == 200
+    assert Hub.objects.filter(name__iexact="diem cam lo").count() == 1
