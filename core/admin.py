@@ -10,6 +10,7 @@ search and show, and a POST to an add, change or delete page is refused (403).
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 
 
 class ReadOnly:
@@ -29,6 +30,8 @@ class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
     """A model's admin pages for looking and searching only (each field shown read-only)."""
 
     list_per_page = 50
+    # (links are shown, never typed here: Django 6's default scheme, without its warning)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ReadOnlyInline(ReadOnly, admin.TabularInline):
