@@ -17,8 +17,15 @@ run: $(VENV)/.synced
 	$(VENV)/bin/python manage.py demo_data
 	$(VENV)/bin/python manage.py runserver $(HOST)
 
+# The suite runs on every core (pytest-xdist; work-stealing evens out the long tests) in a random
+# order (pytest-randomly): the seed is printed on the first line; `PYTEST_ARGS="-p randomly
+# --randomly-seed=N"` replays an order, `PYTEST_ARGS="-p no:randomly"` keeps the file order.
+# Bytecode is cached in .pycache/ even where PYTHONDONTWRITEBYTECODE is set, so that the workers
+# and the subprocesses of the suite do not compile every module again.
+PYTEST_JOBS ?= auto
 test: $(VENV)/.synced
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/.pycache \
+		$(VENV)/bin/pytest -n $(PYTEST_JOBS) --dist worksteal $(PYTEST_ARGS)
 
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
@@ -39,4 +46,4 @@ messages: $(VENV)/.synced
 	$(VENV)/bin/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles
+	rm -rf $(VENV) db.sqlite3 media staticfiles .pycache

@@ -3,29 +3,17 @@ services (four eyes, consent, dedup), so the admin shows the records read-only."
 
 from django.contrib import admin
 
-from households.models import ConsentRecord, Household, HouseholdEvent, HouseholdImport
+from core.admin import ReadOnlyAdmin, read_only_inline
+from households.models import (
+    CommuneFlagsEvent,
+    ConsentRecord,
+    Household,
+    HouseholdAccess,
+    HouseholdEvent,
+    HouseholdImport,
+)
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class EventInline(admin.TabularInline):
-    model = HouseholdEvent
-    extra = 0
-    can_delete = False
-    fields = ["at", "kind", "old_status", "new_status", "actor", "reason"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
+EVENT_FIELDS = ["at", "kind", "old_status", "new_status", "actor", "reason"]
 
 
 @admin.register(Household)
@@ -35,7 +23,15 @@ class HouseholdAdmin(ReadOnlyAdmin):
     list_select_related = ["commune"]
     search_fields = ["id", "cccd_last4"]
     exclude = ["cccd_hash"]
-    inlines = [EventInline]
+    inlines = [read_only_inline(HouseholdEvent, fields=EVENT_FIELDS)]
+
+
+@admin.register(HouseholdEvent)
+class HouseholdEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "household", "kind", "old_status", "new_status", "actor"]
+    list_filter = ["kind", "new_status"]
+    list_select_related = ["household", "actor"]
+    search_fields = ["household__id", "reason"]
 
 
 @admin.register(ConsentRecord)
@@ -48,9 +44,29 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
         "method",
         "recorded_at",
     ]
+    search_fields = ["household__id", "witness_name"]
 
 
 @admin.register(HouseholdImport)
 class HouseholdImportAdmin(ReadOnlyAdmin):
     list_display = ["id", "uploaded_by", "file_name", "status", "rows", "created", "uploaded_at"]
+    search_fields = ["file_name", "uploaded_by__email"]
     exclude = ["content"]
+
+
+@admin.register(HouseholdAccess)
+class HouseholdAccessAdmin(ReadOnlyAdmin):
+    """Who read which household's personal data, when and where (Law 91/2025)."""
+
+    list_display = ["at", "actor", "household", "channel"]
+    list_filter = ["channel"]
+    list_select_related = ["actor", "household"]
+    search_fields = ["household__id", "actor__email"]
+    date_hierarchy = "at"
+
+
+@admin.register(CommuneFlagsEvent)
+class CommuneFlagsEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "commune", "actor", "__str__"]
+    list_select_related = ["commune", "actor"]
+    search_fields = ["commune__name", "commune__code"]

@@ -1,10 +1,16 @@
+"""Read-only views of the bench records, batches and handovers: they are evidence of what happened
+to a phone, written by the logistics services with the device's status move; never by hand."""
+
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin, read_only_inline
 from logistics.models import (
+    BatchItem,
     DeliveryBatch,
+    DeliveryBatchEvent,
     FollowUp,
     Handover,
     Intake,
@@ -15,19 +21,37 @@ from logistics.models import (
     WipeRecord,
 )
 
-for model in (Intake, Rejection, WipeRecord, RepairRecord, QARecord, SimCard, FollowUp):
-    admin.site.register(model)
+# One page per record about a device, listed newest first and found by the device's code.
+for model in (Intake, Rejection, WipeRecord, RepairRecord, QARecord, SimCard):
+    admin.site.register(
+        model,
+        ReadOnlyAdmin,
+        list_display=["id", "device", "__str__"],
+        list_select_related=["device"],
+        search_fields=["device__tracking_code"],
+        raw_id_fields=["device"],
+    )
 
 
 @admin.register(DeliveryBatch)
-class DeliveryBatchAdmin(admin.ModelAdmin):
+class DeliveryBatchAdmin(ReadOnlyAdmin):
     list_display = ["id", "hub", "commune", "planned_date", "status"]
     list_filter = ["status", "hub"]
+    search_fields = ["id", "carrier_name", "commune__name"]
+    inlines = [read_only_inline(BatchItem), read_only_inline(DeliveryBatchEvent)]
+
+
+@admin.register(BatchItem)
+class BatchItemAdmin(ReadOnlyAdmin):
+    list_display = ["id", "batch", "device", "outcome"]
+    list_filter = ["outcome"]
+    search_fields = ["device__tracking_code", "batch__id"]
 
 
 @admin.register(Handover)
-class HandoverAdmin(admin.ModelAdmin):
+class HandoverAdmin(ReadOnlyAdmin):
     list_display = ["id", "device", "household", "at"]
+    search_fields = ["device__tracking_code", "household__id", "received_by"]
     raw_id_fields = ["device", "household", "batch"]
     # Private files have no storage URL (a file input would ask for one): links to the views
     # that serve them after checking the role.
@@ -47,3 +71,10 @@ class HandoverAdmin(admin.ModelAdmin):
         if not handover.pk or not getattr(handover, field):
             return "—"
         return format_html('<a href="{}">{}</a>', reverse(url_name, args=[handover.pk]), field)
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ReadOnlyAdmin):
+    list_display = ["id", "handover", "in_use", "send_back", "at"]
+    list_filter = ["in_use", "send_back"]
+    search_fields = ["handover__device__tracking_code"]

@@ -16,7 +16,12 @@ from rest_framework.test import APIClient
 COMMUNE_A = "19588"  # Xã Tà Rụt (mountain)
 COMMUNE_B = "19441"  # Xã Hướng Phùng (mountain)
 COMMUNE_C = "19333"  # Phường Đông Hà (lowland ward)
+COMMUNES = {"A": COMMUNE_A, "B": COMMUNE_B, "C": COMMUNE_C}
 PASSWORD = "a-long-test-password-2026"
+# The project's apps, bottom layer first (tests/core/test_layers.py checks the order).
+PROJECT_APPS = tuple(
+    ["core", "places", "accounts", "households", "donations", "matching", "logistics", "progress"]
+)
 
 
 def pytest_addoption(parser):
@@ -40,6 +45,20 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts and ends in the site's language (Vietnamese).
+
+    LocaleMiddleware activates the language of every request in the thread and never puts it back,
+    so a test client request with an English cookie would otherwise leave English active for the
+    next test of the same process."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and cached aggregates must not leak from one test into the next."""
     from django.core.cache import cache
@@ -55,23 +74,16 @@ def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-@pytest.fixture
-def communes(db):
+def make_communes() -> dict:
     from places.loading import load_communes
     from places.models import Commune
 
     if not Commune.objects.exists():  # a transactional test flushed the migration's rows
         load_communes(Commune)
-
-    return {
-        "A": Commune.objects.get(code=COMMUNE_A),
-        "B": Commune.objects.get(code=COMMUNE_B),
-        "C": Commune.objects.get(code=COMMUNE_C),
-    }
+    return {key: Commune.objects.get(code=code) for key, code in COMMUNES.items()}
 
 
-@pytest.fixture
-def villages(communes):
+def make_villages(communes) -> dict:
     from places.models import Village
 
     return {
@@ -80,8 +92,7 @@ def villages(communes):
     }
 
 
-@pytest.fixture
-def hubs(communes):
+def make_hubs(communes) -> dict:
     from places.models import Hub
 
     hub_h = Hub.objects.create(name="Điểm Đông Hà", commune=communes["C"], address="Đông Hà")
@@ -91,62 +102,127 @@ def hubs(communes):
     return {"H": hub_h, "K": hub_k}
 
 
+# The staff personas: fixture name → (email, name, roles); a hub is named by its key in `hubs`.
+STAFF = {
+    "admin_user": ("admin@test.vn", "Quản trị", [{"role": "admin"}]),
+    "officer_a": ("officer.a@test.vn", "Hồ Văn A", [{"role": "officer", "communes": [COMMUNE_A]}]),
+    "officer_b": ("officer.b@test.vn", "Hồ Văn B", [{"role": "officer", "communes": [COMMUNE_B]}]),
+    "verifier": (
+        "verifier@test.vn",
+        "Lê Thị Xác Minh",
+        [{"role": "verifier", "communes": [COMMUNE_A, COMMUNE_B]}],
+    ),
+    "coordinator_h": (
+        "coord.h@test.vn",
+        "Nguyễn Điều Phối",
+        [{"role": "coordinator", "hubs": ["H"]}],
+    ),
+    "coordinator_k": (
+        "coord.k@test.vn",
+        "Trần Điều Phối",
+        [{"role": "coordinator", "hubs": ["K"]}],
+    ),
+}
+DONORS = {
+    "donor": ("donor@test.vn", "Nhà Hảo Tâm"),
+    "other_donor": ("donor2@test.vn", "Người Khác"),
+}
+
+
 def _staff(email, name, roles):
+    """One staff account with these roles (communes by code, hubs by id)."""
     from accounts.services import staff_create
 
     return staff_create(email=email, name=name, password=PASSWORD, roles=roles, actor=None)
 
 
-@pytest.fixture
-def admin_user(db, communes):
-    return _staff("admin@test.vn", "Quản trị", [{"role": "admin"}])
+def make_staff(key: str, hubs: dict | None = None):
+    email, name, roles = STAFF[key]
+    roles = [
+        {**role, "hubs": [hubs[h].id for h in role["hubs"]]} if "hubs" in role else role
+        for role in roles
+    ]
+    return _staff(email, name, roles)
 
 
-@pytest.fixture
-def officer_a(db, communes):
-    return _staff("officer.a@test.vn", "Hồ Văn A", [{"role": "officer", "communes": [COMMUNE_A]}])
-
-
-@pytest.fixture
-def officer_b(db, communes):
-    return _staff("officer.b@test.vn", "Hồ Văn B", [{"role": "officer", "communes": [COMMUNE_B]}])
-
-
-@pytest.fixture
-def verifier(db, communes):
-    return _staff(
-        "verifier@test.vn",
-        "Lê Thị Xác Minh",
-        [{"role": "verifier", "communes": [COMMUNE_A, COMMUNE_B]}],
-    )
-
-
-@pytest.fixture
-def coordinator_h(db, hubs):
-    return _staff(
-        "coord.h@test.vn", "Nguyễn Điều Phối", [{"role": "coordinator", "hubs": [hubs["H"].id]}]
-    )
-
-
-@pytest.fixture
-def coordinator_k(db, hubs):
-    return _staff(
-        "coord.k@test.vn", "Trần Điều Phối", [{"role": "coordinator", "hubs": [hubs["K"].id]}]
-    )
-
-
-@pytest.fixture
-def donor(db):
+def make_donor(key: str):
     from accounts.models import User
 
-    return User.objects.create_user(email="donor@test.vn", password=PASSWORD, name="Nhà Hảo Tâm")
+    email, name = DONORS[key]
+    return User.objects.create_user(email=email, password=PASSWORD, name=name)
+
+
+def make_personas(hubs: dict) -> dict:
+    """Every persona of the access tests (None for the anonymous visitor), keyed as `personas`."""
+    people = {key: make_staff(key, hubs) for key in STAFF}
+    people.update({key: make_donor(key) for key in DONORS})
+    people["admin"] = people.pop("admin_user")
+    return {"anonymous": None, **people}
+
+
+def allocate_and_dispatch(device, household, *, admin, coordinator, carrier_name="Hồ Văn A"):
+    """Allocates a ready phone to a verified household through both doors (as an approved match
+    does) and sends it on a dispatched batch to the household's commune. Returns the batch."""
+    from datetime import date
+
+    from donations.lifecycle import device_transition
+    from households.lifecycle import household_transition
+    from logistics.services.delivery import batch_create, batch_dispatch
+    from matching.models import Allocation
+
+    device_transition(device_id=device.id, to="allocated", actor=admin)
+    household_transition(household_id=household.id, to="allocated", actor=admin)
+    Allocation.objects.create(device_id=device.id, household=household, is_live=True)
+    batch = batch_create(
+        hub_id=device.hub_id,
+        commune_code=household.commune_id,
+        planned_date=date(2026, 12, 1),
+        carrier="officer",
+        carrier_name=carrier_name,
+        device_codes=[device.tracking_code],
+        actor=coordinator,
+    )
+    batch_dispatch(batch_id=batch.id, actor=coordinator)
+    return batch
 
 
 @pytest.fixture
-def other_donor(db):
-    from accounts.models import User
+def communes(db):
+    return make_communes()
 
-    return User.objects.create_user(email="donor2@test.vn", password=PASSWORD, name="Người Khác")
+
+@pytest.fixture
+def villages(communes):
+    return make_villages(communes)
+
+
+@pytest.fixture
+def hubs(communes):
+    return make_hubs(communes)
+
+
+def _person(key: str):
+    """The fixture of one persona: STAFF's (with the hubs for a coordinator), or DONORS'."""
+
+    @pytest.fixture(name=key)
+    def person(request, db):
+        if key in DONORS:
+            return make_donor(key)
+        request.getfixturevalue("communes")
+        hubs = request.getfixturevalue("hubs") if key.startswith("coordinator") else None
+        return make_staff(key, hubs)
+
+    return person
+
+
+admin_user = _person("admin_user")
+officer_a = _person("officer_a")
+officer_b = _person("officer_b")
+verifier = _person("verifier")
+coordinator_h = _person("coordinator_h")
+coordinator_k = _person("coordinator_k")
+donor = _person("donor")
+other_donor = _person("other_donor")
 
 
 @pytest.fixture
@@ -164,6 +240,29 @@ def personas(
         "coordinator_k": coordinator_k,
         "admin": admin_user,
     }
+
+
+@pytest.fixture
+def world(personas, communes, villages, hubs):
+    """The access tests' world (tests/access/world.py): an object for every URL parameter."""
+    from tests.access.world import build_world
+
+    return build_world(personas, communes, villages, hubs)
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker):
+    """The same world, made once for a module's tests and rolled back after them: each test runs
+    in a savepoint inside this transaction (so the module's tests must not be transactional)."""
+    from django.db import transaction
+
+    from tests.access.world import build_world
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        communes = make_communes()
+        hubs = make_hubs(communes)
+        yield build_world(make_personas(hubs), communes, make_villages(communes), hubs)
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -16,8 +16,6 @@ import re
 import pytest
 from rest_framework.test import APIClient
 
-from tests.access.world import world  # noqa: F401 (fixture)
-
 pytestmark = pytest.mark.django_db
 
 EDGE_INTEGERS = [2**63 - 1, 2**63, -(2**63) - 1, 10**30]
@@ -112,7 +110,7 @@ def schema(client):
 
 
 @pytest.mark.parametrize("group", ["accounts-places", "donations", "households", "logistics"])
-def test_no_field_at_its_edge_makes_a_server_error(schema, world, group, settings):  # noqa: F811
+def test_no_field_at_its_edge_makes_a_server_error(schema, world, group, settings):
     settings.RATE_LIMITS = {}
     w = world
     known = {

@@ -16,7 +16,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests.access.routes import PERSONAS, all_routes
-from tests.access.world import world  # noqa: F401 (fixture)
 from tests.test_access_matrix import _path
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +115,7 @@ def _variants(fields: dict) -> list[dict]:
 def test_every_form_of_every_role_survives_wrong_input_and_missing_csrf(
     persona,
     personas,
-    world,  # noqa: F811
+    world,
 ):
     user = personas[persona]
     client = Client(raise_request_exception=False)

@@ -103,15 +103,22 @@ def test_deploy_check_is_clean_with_the_test_settings_overridden_for_production(
 # --- rate limits -------------------------------------------------------------------------------
 
 
-def test_the_pledge_page_stops_a_flood_with_a_clear_message(client, communes, settings):
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "pledge": "2/3600"}
+@pytest.mark.parametrize(
+    ("limit", "path", "form", "model"),
+    [("pledge", "/tang-dien-thoai/", FORM, Pledge), ("gift_checkout", "/ung-ho/", GIFT_FORM, Gift)],
+    ids=["pledge", "gift"],
+)
+def test_a_page_stops_a_flood_with_a_clear_message(
+    limit, path, form, model, client, communes, settings
+):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, limit: "2/3600"}
     for _ in range(2):
-        assert client.post("/tang-dien-thoai/", FORM).status_code == 302
-    response = client.post("/tang-dien-thoai/", FORM)
+        assert client.post(path, form).status_code == 302
+    response = client.post(path, form)
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
     assert "Bạn đã thử quá nhiều lần" in response.content.decode()
-    assert Pledge.objects.count() == 2
+    assert model.objects.count() == 2
 
 
 def test_the_pledge_api_is_limited_per_address_with_the_error_shape(api, communes, settings):
@@ -142,16 +149,6 @@ def test_invalid_pledges_do_not_use_up_the_limit(api, communes, settings):
     for _ in range(3):
         assert api.post("/api/v1/pledges/", {}, format="json").status_code == 400
     assert api.post("/api/v1/pledges/", pledge_body(), format="json").status_code == 201
-
-
-def test_the_gift_page_stops_a_flood_with_a_clear_message(client, db, settings):
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "gift_checkout": "2/600"}
-    for _ in range(2):
-        assert client.post("/ung-ho/", GIFT_FORM).status_code == 302
-    response = client.post("/ung-ho/", GIFT_FORM)
-    assert response.status_code == 429
-    assert "Bạn đã thử quá nhiều lần" in response.content.decode()
-    assert Gift.objects.count() == 2
 
 
 @pytest.mark.usefixtures("fake_stripe")

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.conftest import PROJECT_APPS
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -85,17 +87,7 @@ CATALOGUES = sorted(
 
 def test_there_is_a_catalogue_per_app_and_one_for_the_site():
     folders = {p.parts[len(ROOT.parts)] for p in CATALOGUES}
-    assert folders == {
-        "locale",
-        "core",
-        "places",
-        "accounts",
-        "households",
-        "donations",
-        "matching",
-        "logistics",
-        "progress",
-    }
+    assert folders == {"locale", *PROJECT_APPS}
 
 
 @pytest.mark.parametrize("po_path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))

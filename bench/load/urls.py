@@ -127,8 +127,8 @@ def pledge_by_hand(request):
         )
         device_ids = [row[0] for row in cursor.fetchall()]
         cursor.execute(
-            "INSERT INTO donations_deviceevent (device_id, actor_id, old_status, new_status, reason,"
-            " data, at) SELECT d, %s, '', 'pledged', '', '{}', now()"
+            "INSERT INTO donations_deviceevent (device_id, actor_id, old_status, new_status,"
+            " reason, data, at) SELECT d, %s, '', 'pledged', '', '{}', now()"
             " FROM unnest(%s::bigint[]) AS t(d)",
             [user_id, device_ids],
         )

@@ -18,9 +18,6 @@ SECRETS lists the personal data that must never reach a donor or the public.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-
-import pytest
 
 HEAD_A = "Hồ Thị Xuyến"
 HEAD_B = "Pả Văn Kiêm"
@@ -70,24 +67,22 @@ def _signature() -> str:
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
 
 
-@pytest.fixture
-def world(personas, communes, villages, hubs) -> World:
+def build_world(personas, communes, villages, hubs) -> World:
+    """Builds the world above; `personas` as the fixture of tests/conftest.py gives them."""
     from django.core.files.base import ContentFile
 
-    from donations.lifecycle import device_transition
     from donations.models import Device, DonorClaim
     from donations.services.claims import donor_claim_token
     from donations.services.gifts import gift_vietqr_create
     from donations.services.photos import device_photo_add
     from donations.services.pledges import pledge_create
-    from households.lifecycle import household_transition
     from households.models import HouseholdImport
     from households.services.editing import household_create, household_submit
     from households.services.verification import household_verify
     from logistics.services.bench import device_receive
-    from logistics.services.delivery import batch_create, batch_dispatch, handover_create
-    from matching.models import Allocation
+    from logistics.services.delivery import handover_create
     from matching.services import match_run_create
+    from tests.conftest import allocate_and_dispatch
     from tests.donations.conftest import jpeg_with_gps, phone
     from tests.households.conftest import household_data
     from tests.logistics.conftest import new_imei
@@ -117,19 +112,10 @@ def world(personas, communes, villages, hubs) -> World:
     device_h = pledge.devices.get()
     # (wipe, repair and QA records are the logistics tests' business: the phone is set ready here)
     Device.objects.filter(id=device_h.id).update(status="ready", hub=hubs["H"], imei=new_imei())
-    device_transition(device_id=device_h.id, to="allocated", actor=admin)
-    household_transition(household_id=household_a.id, to="allocated", actor=admin)
-    Allocation.objects.create(device_id=device_h.id, household=household_a, is_live=True)
-    batch = batch_create(
-        hub_id=hubs["H"].id,
-        commune_code=household_a.commune_id,
-        planned_date=date(2026, 12, 1),
-        carrier="officer",
-        carrier_name="Cán bộ xã",
-        device_codes=[device_h.tracking_code],
-        actor=coordinator_h,
+    device_h.refresh_from_db()
+    batch = allocate_and_dispatch(
+        device_h, household_a, admin=admin, coordinator=coordinator_h, carrier_name="Cán bộ xã"
     )
-    batch_dispatch(batch_id=batch.id, actor=coordinator_h)
     handover = handover_create(
         device_id=device_h.id,
         household_id=household_a.id,

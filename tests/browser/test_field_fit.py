@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import fill_household_form, screenshot, sign_in, submit
+from tests.conftest import allocate_and_dispatch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -71,25 +71,11 @@ def phone_page(browser, *, javascript=True):
     return page
 
 
-def sign_in(page, live_server, user):
-    page.goto(f"{live_server.url}/dang-nhap/?next=/nhan-vien/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url("**/nhan-vien/")
-
-
 @pytest.fixture
 def field_data(communes, villages, hubs, officer_a, coordinator_h, admin_user):
     """A commune's worth of nominations, a phone waiting for intake at hub H, and a phone on a
     dispatched batch (for the handover form)."""
-    from datetime import date
-
-    from donations.lifecycle import device_transition
-    from households.lifecycle import household_transition
     from households.models import Household
-    from logistics.services.delivery import batch_create, batch_dispatch
-    from matching.models import Allocation
     from tests.logistics.conftest import new_imei
     from tests.matching.factories import device_create, household_create
 
@@ -118,19 +104,7 @@ def field_data(communes, villages, hubs, officer_a, coordinator_h, admin_user):
     on_the_road.imei = new_imei()
     on_the_road.save(update_fields=["imei"])
     household = household_create(communes["A"], nominator=officer_a)
-    device_transition(device_id=on_the_road.id, to="allocated", actor=admin_user)
-    household_transition(household_id=household.id, to="allocated", actor=admin_user)
-    Allocation.objects.create(device=on_the_road, household=household, is_live=True)
-    batch = batch_create(
-        hub_id=hubs["H"].id,
-        commune_code="19588",
-        planned_date=date(2026, 12, 1),
-        carrier="officer",
-        carrier_name="Hồ Văn A",
-        device_codes=[on_the_road.tracking_code],
-        actor=coordinator_h,
-    )
-    batch_dispatch(batch_id=batch.id, actor=coordinator_h)
+    allocate_and_dispatch(on_the_road, household, admin=admin_user, coordinator=coordinator_h)
     return {"waiting": waiting, "on_the_road": on_the_road}
 
 
@@ -182,14 +156,14 @@ def test_officer_and_coordinator_pages_fit_a_phone_on_slow_3g(
     results = []
     for user, paths in pages.items():
         page = phone_page(browser)
-        sign_in(page, live_server, user)
+        sign_in(page, live_server, user.email)
         for path, name in paths:
             results.append(measure(page, live_server, path, name))
         page.context.close()
 
     # The first visit ever, on Slow 3G with nothing cached (printed for the report).
     page = phone_page(browser)
-    sign_in(page, live_server, officer_a)
+    sign_in(page, live_server, officer_a.email)
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.clearBrowserCache")
@@ -213,20 +187,19 @@ def test_the_household_form_works_without_javascript(live_server, browser, villa
     from households.models import Household
 
     page = phone_page(browser, javascript=False)
-    sign_in(page, live_server, officer_a)
+    sign_in(page, live_server, officer_a.email)
     page.goto(live_server.url + "/ho-gia-dinh/them/")
-    page.get_by_label("Xã").select_option("19588")
-    page.get_by_label("Thôn, bản").select_option(label="Bản A Vao — Xã Tà Rụt")
-    page.get_by_label("Họ tên chủ hộ").fill("Hồ Thị Không Script")
-    page.get_by_label("Số CCCD của chủ hộ").fill("045185000777")
-    page.get_by_label("Số nhân khẩu").fill("4")
-    page.get_by_label("Hộ nghèo", exact=True).check()
-    page.get_by_label("Tình trạng điện thoại").select_option("none")
-    page.get_by_label("Sóng 4G tại nhà").select_option("good")
-    page.get_by_label("Hộ đồng ý cho xử lý dữ liệu cá nhân").check()
-    page.get_by_label("Hình thức đồng ý").select_option("signed_form")
+    fill_household_form(
+        page,
+        head_name="Hồ Thị Không Script",
+        cccd="045185000777",
+        members=4,
+        no_internet=False,
+        phone="none",
+        consent="signed_form",
+    )
     screenshot(page, "field-fit-household-form-nojs")
-    page.get_by_role("button", name="Lưu").click()
+    submit(page, page.get_by_role("button", name="Lưu"))
     page.wait_for_url("**/ho-gia-dinh/*/")
     household = Household.objects.get(head_name="Hồ Thị Không Script")
     assert household.status == "draft" and household.created_by == officer_a
@@ -243,11 +216,10 @@ def test_the_intake_form_works_without_javascript(live_server, browser, hubs, co
     device = device_create(hubs["H"], status="pledged")
     imei = new_imei()
     page = phone_page(browser, javascript=False)
-    sign_in(page, live_server, coordinator_h)
+    sign_in(page, live_server, coordinator_h.email)
     page.goto(f"{live_server.url}/kho/thiet-bi/{device.tracking_code}/")
     page.get_by_label("IMEI").fill(imei)
-    page.get_by_role("button", name="Ghi nhận tiếp nhận").click()
-    page.wait_for_load_state()
+    submit(page, page.get_by_role("button", name="Ghi nhận tiếp nhận"))
     assert "Đã tiếp nhận" in page.content()
     screenshot(page, "field-fit-intake-nojs")
     device.refresh_from_db()

@@ -1,7 +1,6 @@
 import pytest
 
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import fits, screenshot, sign_in, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -10,19 +9,15 @@ def test_a_visitor_reads_the_home_page_in_vietnamese_and_switches_to_english(liv
     page.goto(live_server.url + "/")
     assert page.locator("h1").inner_text() == "Tặng một chiếc điện thoại, kết nối một gia đình"
     # Nothing sticks out sideways on a 360 px phone.
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    fits(page)
     screenshot(page, "home-vi")
-    page.get_by_role("button", name="English").click()
+    submit(page, page.get_by_role("button", name="English"))
     assert page.locator("h1").inner_text() == "Give a smartphone, connect a family"
     screenshot(page, "home-en")
 
 
 def test_an_officer_signs_in_and_sees_their_work(live_server, page, officer_a):
-    page.goto(live_server.url + "/dang-nhap/")
-    page.get_by_label("Email").fill(officer_a.email)
-    page.get_by_label("Password").or_(page.get_by_label("Mật khẩu")).fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url("**/nhan-vien/")
+    sign_in(page, live_server, officer_a.email)
     assert "Cán bộ xã" in page.content()
     assert "Xã Tà Rụt" in page.content()
     screenshot(page, "landing-officer")

@@ -3,73 +3,46 @@
 import pytest
 
 from households.models import Household
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import fill_household_form, fits, screenshot, sign_in, sign_out, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, user):
-    page.goto(live_server.url + "/dang-nhap/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url("**/nhan-vien/")
-
-
-def sign_out(page):
-    page.get_by_role("button", name="Đăng xuất").click()
-
-
-def fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 def test_an_officer_nominates_and_a_verifier_verifies(
     live_server, page, communes, villages, officer_a, verifier
 ):
-    sign_in(page, live_server, officer_a)
-    page.get_by_role("link", name="Đề cử một hộ").first.click()
-    page.get_by_label("Xã").select_option("19588")
-    page.get_by_label("Thôn, bản").select_option(label="Bản A Vao — Xã Tà Rụt")
-    page.get_by_label("Họ tên chủ hộ").fill("Hồ Thị Bình")
-    page.get_by_label("Số CCCD của chủ hộ").fill("045190001234")
-    page.get_by_label("Số nhân khẩu").fill("5")
-    page.get_by_label("Trẻ em trong độ tuổi đi học").fill("2")
-    page.get_by_label("Hộ nghèo", exact=True).check()
-    page.get_by_label("Không thành viên nào sử dụng internet").check()
-    page.get_by_label("Tình trạng điện thoại").select_option("feature_phone")
-    page.get_by_label("Sóng 4G tại nhà").select_option("weak")
-    page.get_by_label("Hộ đồng ý cho xử lý dữ liệu cá nhân").check()
-    page.get_by_label("Hình thức đồng ý").select_option("thumbprint")
-    assert fits(page)
+    sign_in(page, live_server, officer_a.email)
+    submit(page, page.get_by_role("link", name="Đề cử một hộ").first)
+    fill_household_form(
+        page, head_name="Hồ Thị Bình", cccd="045190001234", children=2, coverage="weak"
+    )
+    fits(page)
     screenshot(page, "household-form")
-    page.get_by_role("button", name="Lưu").click()
+    submit(page, page.get_by_role("button", name="Lưu"))
     page.wait_for_url("**/ho-gia-dinh/*/")
     assert "Công thức ưu tiên 2026.1" in page.content()
-    page.get_by_role("button", name="Gửi xác minh").click()
-    page.wait_for_url("**/ho-gia-dinh/*/")
+    submit(page, page.get_by_role("button", name="Gửi xác minh"))
     assert "Đã gửi xác minh." in page.content()
-    assert fits(page)
+    fits(page)
     screenshot(page, "household-submitted")
     household = Household.objects.get()
     assert household.status == "submitted" and household.created_by == officer_a
     sign_out(page)
 
-    sign_in(page, live_server, verifier)
-    page.get_by_role("link", name="Hàng chờ xác minh").click()
+    sign_in(page, live_server, verifier.email)
+    submit(page, page.get_by_role("link", name="Hàng chờ xác minh"))
     assert "Hồ Thị Bình" in page.content()
-    assert fits(page)
+    fits(page)
     screenshot(page, "household-queue")
-    page.get_by_role("link", name="Hồ Thị Bình").click()
-    page.get_by_role("button", name="Xác minh", exact=True).click()
+    submit(page, page.get_by_role("link", name="Hồ Thị Bình"))
+    submit(page, page.get_by_role("button", name="Xác minh", exact=True))
     page.wait_for_url("**/xac-minh/")
     assert "Đã xác minh hộ." in page.content()
     household.refresh_from_db()
     assert household.status == "verified"
     assert household.events.filter(new_status="verified", actor=verifier).exists()
     page.goto(f"{live_server.url}/ho-gia-dinh/{household.id}/")
-    assert fits(page)
+    fits(page)
     screenshot(page, "household-verified")
 
 
@@ -82,20 +55,20 @@ def test_an_officer_sees_row_errors_of_an_excel_file_then_imports_it(
     bad.write_bytes(excel_file([excel_row(), excel_row(cccd="0451"), excel_row(members=-2)]))
     good = tmp_path / "ds.xlsx"
     good.write_bytes(excel_file([excel_row(head_name=f"Hồ Văn {i}") for i in range(3)]))
-    sign_in(page, live_server, officer_a)
-    page.get_by_role("link", name="Nhập từ Excel").first.click()
+    sign_in(page, live_server, officer_a.email)
+    submit(page, page.get_by_role("link", name="Nhập từ Excel").first)
     page.get_by_label("Tệp Excel (.xlsx)").set_input_files(str(bad))
-    page.get_by_role("button", name="Kiểm tra tệp").click()
+    submit(page, page.get_by_role("button", name="Kiểm tra tệp"))
     assert "2 lỗi: chưa nhập hộ nào." in page.content()
     assert "Số nhân khẩu không thể là số âm." in page.content()
-    assert fits(page)
+    fits(page)
     screenshot(page, "household-import-errors")
     assert not Household.objects.exists()
     page.get_by_label("Tệp Excel (.xlsx)").set_input_files(str(good))
-    page.get_by_role("button", name="Kiểm tra tệp").click()
-    page.get_by_role("button", name="Nhập 3 hộ").click()
+    submit(page, page.get_by_role("button", name="Kiểm tra tệp"))
+    submit(page, page.get_by_role("button", name="Nhập 3 hộ"))
     page.wait_for_url("**/ho-gia-dinh/?status=draft")
     assert Household.objects.count() == 3
     assert "Đã nhập 3 hộ ở trạng thái nháp." in page.content()
-    assert fits(page)
+    fits(page)
     screenshot(page, "household-list")

@@ -23,8 +23,17 @@ import pytest
 from django.core import mail
 from pypdf import PdfReader
 
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import (
+    fill_by_id,
+    fill_household_form,
+    fill_qa,
+    fits,
+    record_wipe,
+    screenshot,
+    sign_in,
+    sign_out,
+    submit,
+)
 from tests.donations.conftest import WEBHOOK_SECRET, fake_stripe  # noqa: F401 (a fixture)
 from tests.donations.fake_stripe import sign
 from tests.households.conftest import cccd
@@ -33,24 +42,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DONOR_EMAIL = "linh.nguyen@example.de"
 DONOR_PASSWORD = "Song-Noi-2026!"
-
-
-def fits(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways ({width} px)"
-
-
-def sign_in(page, live_server, email, password=PASSWORD, next_url="/nhan-vien/"):
-    page.goto(f"{live_server.url}/dang-nhap/?next={next_url}")
-    page.locator("input[name=username]").fill(email)
-    page.locator("input[type=password]").fill(password)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_url(f"**{next_url}")
-
-
-def sign_out(page):
-    page.locator("form[action$='/dang-xuat/'] button").click()
-    page.wait_for_load_state()
 
 
 def post_webhook(live_server, event: dict) -> int:
@@ -74,7 +65,6 @@ def as_person(page):
         viewport=page.viewport_size, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
     )
     person = context.new_page()
-    person.set_default_timeout(10_000)
     person.viewport_name = page.viewport_name
     return person
 
@@ -88,18 +78,13 @@ def donor_pledges_and_gives(page, live_server, hubs, fake_stripe):  # noqa: F811
     from donations.models import Device, Donor, Gift
 
     page.goto(live_server.url + "/tang-dien-thoai/")
-    page.get_by_role("button", name="English").click()
-    page.wait_for_load_state()
+    submit(page, page.get_by_role("button", name="English"))
     assert page.locator("html").get_attribute("lang") == "en"
     page.get_by_label("Your name or your organisation's").fill("Nguyễn Thùy Linh")
     page.get_by_role("textbox", name="Email").fill(DONOR_EMAIL)
     page.get_by_label("You give as").select_option("diaspora")
     page.get_by_label("Country (2 letters)").fill("DE")
-    page.locator("#id_brand").fill("Samsung")
-    page.locator("#id_model").fill("Galaxy A25")
-    page.locator("#id_os_version").fill("14")
-    page.locator("#id_ram_gb").fill("6")
-    page.locator("#id_storage_gb").fill("128")
+    fill_by_id(page, brand="Samsung", model="Galaxy A25", os_version=14, ram_gb=6, storage_gb=128)
     page.locator("#field-supports_4g").get_by_label("Yes").check()
     page.locator("#field-supports_volte").get_by_label("Yes").check()
     page.locator("#id_condition").select_option("new")
@@ -107,7 +92,7 @@ def donor_pledges_and_gives(page, live_server, hubs, fake_stripe):  # noqa: F811
     page.locator("#id_hub").select_option(str(hubs["H"].id))
     fits(page)
     screenshot(page, "journey-a1-pledge-form-en")
-    page.get_by_role("button", name="Pledge this phone").click()
+    submit(page, page.get_by_role("button", name="Pledge this phone"))
     page.wait_for_url("**/tang-dien-thoai/cam-on/")
     donor = Donor.objects.get(email=DONOR_EMAIL)
     assert (donor.kind, donor.country) == ("diaspora", "DE")
@@ -127,8 +112,7 @@ def donor_pledges_and_gives(page, live_server, hubs, fake_stripe):  # noqa: F811
     passwords = page.locator("input[type=password]")
     passwords.nth(0).fill(DONOR_PASSWORD)
     passwords.nth(1).fill(DONOR_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    submit(page, page.locator("main form button[type=submit]"))
     sign_in(page, live_server, DONOR_EMAIL, DONOR_PASSWORD, next_url="/ung-ho/")
 
     # Money by card: our page creates a Checkout Session on the fake Stripe; the hosted page
@@ -173,7 +157,7 @@ def donor_pledges_and_gives(page, live_server, hubs, fake_stripe):  # noqa: F811
     page.goto(f"{live_server.url}{success.path}?{success.query}")
     assert "Thank you!" in page.locator("h1").inner_text()
     screenshot(page, "journey-a4-gift-success")
-    page.get_by_role("link", name="My donations").click()
+    submit(page, page.get_by_role("link", name="My donations"))
     page.wait_for_url("**/cua-toi/")
     content = page.content()
     for device in devices:
@@ -197,32 +181,20 @@ def officer_nominates_two_households(page, live_server, officer_a, tmp_path):
     from households.models import Household
 
     sign_in(page, live_server, officer_a.email)
-    page.get_by_role("link", name="Đề cử một hộ").first.click()
-    page.get_by_label("Xã").select_option("19588")
-    page.get_by_label("Thôn, bản").select_option(label="Bản A Vao — Xã Tà Rụt")
-    page.get_by_label("Họ tên chủ hộ").fill("Hồ Thị Bình")
-    page.get_by_label("Số CCCD của chủ hộ").fill(cccd())
-    page.get_by_label("Số nhân khẩu").fill("5")
-    page.get_by_label("Trẻ em trong độ tuổi đi học").fill("2")
-    page.get_by_label("Hộ nghèo", exact=True).check()
-    page.get_by_label("Không thành viên nào sử dụng internet").check()
-    page.get_by_label("Tình trạng điện thoại").select_option("feature_phone")
-    page.get_by_label("Sóng 4G tại nhà").select_option("good")
-    page.get_by_label("Hộ đồng ý cho xử lý dữ liệu cá nhân").check()
-    page.get_by_label("Hình thức đồng ý").select_option("thumbprint")
+    submit(page, page.get_by_role("link", name="Đề cử một hộ").first)
+    fill_household_form(page, head_name="Hồ Thị Bình", cccd=cccd(), children=2)
     fits(page)
     screenshot(page, "journey-b1-household-form")
-    page.get_by_role("button", name="Lưu").click()
+    submit(page, page.get_by_role("button", name="Lưu"))
     page.wait_for_url("**/ho-gia-dinh/*/")
-    page.get_by_role("button", name="Gửi xác minh").click()
-    page.wait_for_url("**/ho-gia-dinh/*/")
+    submit(page, page.get_by_role("button", name="Gửi xác minh"))
     assert "Đã gửi xác minh." in page.content()
     by_form = Household.objects.get(head_name="Hồ Thị Bình")
     assert by_form.status == "submitted" and by_form.created_by == officer_a
 
     # The second household through the Excel template, downloaded from the import page.
     page.goto(live_server.url + "/nhan-vien/")
-    page.get_by_role("link", name="Nhập từ Excel").first.click()
+    submit(page, page.get_by_role("link", name="Nhập từ Excel").first)
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải tệp mẫu (.xlsx)").click()
     template = tmp_path / download.value.suggested_filename
@@ -244,16 +216,15 @@ def officer_nominates_two_households(page, live_server, officer_a, tmp_path):
     filled = tmp_path / "danh-sach-ho.xlsx"
     workbook.save(filled)
     page.get_by_label("Tệp Excel (.xlsx)").set_input_files(str(filled))
-    page.get_by_role("button", name="Kiểm tra tệp").click()
+    submit(page, page.get_by_role("button", name="Kiểm tra tệp"))
     fits(page)
     screenshot(page, "journey-b2-import-checked")
-    page.get_by_role("button", name="Nhập 1 hộ").click()
+    submit(page, page.get_by_role("button", name="Nhập 1 hộ"))
     page.wait_for_url("**/ho-gia-dinh/?status=draft")
     by_excel = Household.objects.get(head_name="Hồ Văn Khăm")
     assert by_excel.status == "draft" and by_excel.commune_id == "19588"
-    page.get_by_role("link", name="Hồ Văn Khăm").click()
-    page.get_by_role("button", name="Gửi xác minh").click()
-    page.wait_for_url("**/ho-gia-dinh/*/")
+    submit(page, page.get_by_role("link", name="Hồ Văn Khăm"))
+    submit(page, page.get_by_role("button", name="Gửi xác minh"))
     by_excel.refresh_from_db()
     assert by_excel.status == "submitted"
     sign_out(page)
@@ -262,14 +233,14 @@ def officer_nominates_two_households(page, live_server, officer_a, tmp_path):
 
 def verifier_approves(page, live_server, verifier, households):
     sign_in(page, live_server, verifier.email)
-    page.get_by_role("link", name="Hàng chờ xác minh").click()
+    submit(page, page.get_by_role("link", name="Hàng chờ xác minh"))
     for household in households:
         assert household.head_name in page.content()
     fits(page)
     screenshot(page, "journey-b3-queue")
     for household in households:
-        page.get_by_role("link", name=household.head_name).click()
-        page.get_by_role("button", name="Xác minh", exact=True).click()
+        submit(page, page.get_by_role("link", name=household.head_name))
+        submit(page, page.get_by_role("button", name="Xác minh", exact=True))
         page.wait_for_url("**/xac-minh/")
         assert "Đã xác minh hộ." in page.content()
         household.refresh_from_db()
@@ -285,24 +256,18 @@ def verifier_approves(page, live_server, verifier, households):
 
 def coordinator_prepares_a_phone(page, device, imei):
     page.get_by_label("Mã theo dõi").fill(device.tracking_code.lower())
-    page.get_by_role("button", name="Mở").click()
+    submit(page, page.get_by_role("button", name="Mở"))
     page.wait_for_url(f"**/kho/thiet-bi/{device.tracking_code}/")
     page.get_by_label("IMEI").fill(imei)
-    page.get_by_role("button", name="Ghi nhận tiếp nhận").click()
+    submit(page, page.get_by_role("button", name="Ghi nhận tiếp nhận"))
     assert "Đã tiếp nhận" in page.content()
-    page.get_by_label("Phương pháp").select_option("factory_reset")
-    page.get_by_label("Đã gỡ tài khoản Google / FRP").check()
-    page.get_by_label("Đã gỡ tài khoản Samsung").check()
-    page.get_by_label("Đã hủy liên kết VNeID").check()
-    page.get_by_role("button", name="Ghi nhận xóa dữ liệu").click()
+    record_wipe(page)
+    submit(page, page.get_by_role("button", name="Ghi nhận xóa dữ liệu"))
     assert "Đã ghi nhận xóa dữ liệu" in page.content()
-    qa = page.locator("form[action$='/qa/']")
-    for box in qa.locator("input[type=checkbox]").all():
-        box.check()
-    qa.get_by_label("Độ chai pin còn lại (%)").fill("93")
+    qa = fill_qa(page, battery_health=93)
     fits(page)
     screenshot(page, "journey-c1-qa")
-    qa.get_by_role("button", name="Ghi nhận kiểm tra").click()
+    submit(page, qa.get_by_role("button", name="Ghi nhận kiểm tra"))
     assert "máy đã sẵn sàng" in page.content()
     page.goto(page.url.split("/kho/")[0] + "/kho/")
 
@@ -324,10 +289,10 @@ def coordinator_delivers(page, live_server, coordinator_h, devices, households):
 
     # Matching: a run proposes, the coordinator reads the reasons and approves both.
     page.goto(live_server.url + "/nhan-vien/")
-    page.get_by_role("link", name="Các lượt ghép nối").click()
-    page.get_by_role("link", name="Chạy ghép nối").click()
+    submit(page, page.get_by_role("link", name="Các lượt ghép nối"))
+    submit(page, page.get_by_role("link", name="Chạy ghép nối"))
     page.get_by_label("Hạt giống bốc thăm").fill("2026")
-    page.get_by_role("button", name="Chạy ghép nối").click()
+    submit(page, page.get_by_role("button", name="Chạy ghép nối"))
     page.wait_for_url("**/ghep-doi/*/")
     screenshot(page, "journey-c2-matching-run")
     assert page.locator("li.proposal").count() == 2
@@ -337,8 +302,7 @@ def coordinator_delivers(page, live_server, coordinator_h, devices, households):
     screenshot(page, "journey-c2-matching-run")
     for box in page.locator("input[name=proposals]").all():
         box.check()
-    page.get_by_role("button", name="Duyệt các đề xuất đã chọn").click()
-    page.wait_for_load_state()
+    submit(page, page.get_by_role("button", name="Duyệt các đề xuất đã chọn"))
     assert "2 đề xuất đã được duyệt" in page.content()
     assert MatchRun.objects.get().status == "approved"
     live = Allocation.objects.filter(is_live=True)
@@ -355,9 +319,9 @@ def coordinator_delivers(page, live_server, coordinator_h, devices, households):
         page.get_by_label(device.tracking_code, exact=False).check()
     fits(page)
     screenshot(page, "journey-c3-batch-plan")
-    page.get_by_role("button", name="Lập đợt giao").click()
+    submit(page, page.get_by_role("button", name="Lập đợt giao"))
     assert "Đã lập đợt giao" in page.content()
-    page.get_by_role("button", name="Xuất phát: máy rời điểm tiếp nhận").click()
+    submit(page, page.get_by_role("button", name="Xuất phát: máy rời điểm tiếp nhận"))
     assert "Đã xuất phát" in page.content()
     fits(page)
     screenshot(page, "journey-c4-batch-dispatched")
@@ -365,7 +329,7 @@ def coordinator_delivers(page, live_server, coordinator_h, devices, households):
     # The handovers, one per household, then the receipt.
     for index, device in enumerate(devices):
         page.goto(live_server.url + "/ban-giao/")
-        page.locator(f"a[href$='/ban-giao/moi/{device.tracking_code}/']").click()
+        submit(page, page.locator(f"a[href$='/ban-giao/moi/{device.tracking_code}/']"))
         page.get_by_label("Người nhận (họ và tên)").fill(f"Hồ Văn Nhận {index}")
         page.get_by_label("Quan hệ với chủ hộ").select_option("child")
         household = Allocation.objects.get(device=device, is_live=True).household
@@ -373,7 +337,7 @@ def coordinator_delivers(page, live_server, coordinator_h, devices, households):
         page.get_by_label("Đã hướng dẫn sử dụng").check()
         fits(page)
         screenshot(page, f"journey-c5-handover-{index}")
-        page.get_by_role("button", name="Xác nhận bàn giao").click()
+        submit(page, page.get_by_role("button", name="Xác nhận bàn giao"))
         assert "Đã ghi nhận bàn giao" in page.content()
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải biên bản bàn giao (PDF)").click()
@@ -398,7 +362,7 @@ def coordinator_delivers(page, live_server, coordinator_h, devices, households):
 
 def donor_sees_the_outcome(page, live_server, devices, households):
     sign_in(page, live_server, DONOR_EMAIL, DONOR_PASSWORD, next_url="/cua-toi/")
-    page.get_by_role("link", name=devices[0].tracking_code).first.click()
+    submit(page, page.get_by_role("link", name=devices[0].tracking_code).first)
     page.wait_for_url(f"**/t/{devices[0].tracking_code}")
     outcome = page.locator(".outcome").inner_text()
     assert "A family with school children in Xã Tà Rụt" in outcome
@@ -426,7 +390,6 @@ def test_the_whole_journey_from_a_donor_abroad_to_the_family(
     fake_stripe,  # noqa: F811
     tmp_path,
 ):
-    page.set_default_timeout(10_000)
     devices = donor_pledges_and_gives(page, live_server, hubs, fake_stripe)
 
     officer = as_person(page)

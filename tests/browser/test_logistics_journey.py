@@ -8,19 +8,13 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import fill_qa, fits, record_wipe, screenshot, sign_in, submit
 
 # The logistics factories, shared with tests/logistics (a browser test lives beside the others
 # so that one Playwright instance serves the whole session).
 from tests.logistics.conftest import allocate, make_device, make_household, new_imei  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _fits(browser_page):
-    width = browser_page.evaluate("document.documentElement.scrollWidth")
-    assert width <= browser_page.viewport_size["width"] + 1
 
 
 def test_a_coordinator_takes_a_phone_from_intake_to_delivered(
@@ -38,47 +32,37 @@ def test_a_coordinator_takes_a_phone_from_intake_to_delivered(
 
     device = make_device(model="Galaxy A15")
     imei = new_imei()
-    page.goto(live_server.url + "/dang-nhap/?next=/kho/")
-    page.get_by_label("Email").fill(coordinator_h.email)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url("**/kho/")
+    sign_in(page, live_server, coordinator_h.email, next_url="/kho/")
     screenshot(page, "logistics-bench")
-    _fits(page)
+    fits(page, slack=1)
 
     # Scan (or type) the tracking code.
     page.get_by_label("Mã theo dõi").fill(device.tracking_code.lower())
-    page.get_by_role("button", name="Mở").click()
+    submit(page, page.get_by_role("button", name="Mở"))
     page.wait_for_url(f"**/kho/thiet-bi/{device.tracking_code}/")
     assert "Tiếp nhận tại điểm" in page.content()
     assert "Xóa dữ liệu" not in page.locator(".actions").inner_text()  # only the next move
 
     # Intake: a wrong IMEI first, then the right one.
     page.get_by_label("IMEI").fill("123456789012345")
-    page.get_by_role("button", name="Ghi nhận tiếp nhận").click()
+    submit(page, page.get_by_role("button", name="Ghi nhận tiếp nhận"))
     assert "IMEI gồm 15 chữ số" in page.content()
     screenshot(page, "logistics-intake-error")
     page.get_by_label("IMEI").fill(imei)
-    page.get_by_role("button", name="Ghi nhận tiếp nhận").click()
+    submit(page, page.get_by_role("button", name="Ghi nhận tiếp nhận"))
     assert "Đã tiếp nhận" in page.content()
 
     # Wipe: every account confirmed removed.
-    page.get_by_label("Phương pháp").select_option("factory_reset")
-    page.get_by_label("Đã gỡ tài khoản Google / FRP").check()
-    page.get_by_label("Đã gỡ tài khoản Samsung").check()
-    page.get_by_label("Đã hủy liên kết VNeID").check()
+    record_wipe(page)
     screenshot(page, "logistics-wipe")
-    page.get_by_role("button", name="Ghi nhận xóa dữ liệu").click()
+    submit(page, page.get_by_role("button", name="Ghi nhận xóa dữ liệu"))
     assert "Đã ghi nhận xóa dữ liệu" in page.content()
 
     # Quality check and setup: all pass → ready.
-    qa = page.locator("form[action$='/qa/']")
-    for box in qa.locator("input[type=checkbox]").all():
-        box.check()
-    qa.get_by_label("Độ chai pin còn lại (%)").fill("88")
+    qa = fill_qa(page, battery_health=88)
     screenshot(page, "logistics-qa")
-    _fits(page)
-    qa.get_by_role("button", name="Ghi nhận kiểm tra").click()
+    fits(page, slack=1)
+    submit(page, qa.get_by_role("button", name="Ghi nhận kiểm tra"))
     assert "máy đã sẵn sàng" in page.content()
     device.refresh_from_db()
     assert device.status == "ready" and device.imei == imei and device.hub_id == hubs["H"].id
@@ -92,14 +76,14 @@ def test_a_coordinator_takes_a_phone_from_intake_to_delivered(
     page.get_by_label("Tên người vận chuyển").fill("Hồ Văn A")
     page.get_by_label(device.tracking_code, exact=False).check()
     screenshot(page, "logistics-batch-plan")
-    page.get_by_role("button", name="Lập đợt giao").click()
+    submit(page, page.get_by_role("button", name="Lập đợt giao"))
     assert "Đã lập đợt giao" in page.content()
-    page.get_by_role("button", name="Xuất phát: máy rời điểm tiếp nhận").click()
+    submit(page, page.get_by_role("button", name="Xuất phát: máy rời điểm tiếp nhận"))
     assert "Đã xuất phát" in page.content()
     screenshot(page, "logistics-batch")
-    _fits(page)
+    fits(page, slack=1)
 
-    page.get_by_role("link", name="Bàn giao", exact=True).click()
+    submit(page, page.get_by_role("link", name="Bàn giao", exact=True))
     assert "Hồ Thị Sen" in page.content()
     page.get_by_label("Người nhận (họ và tên)").fill("Hồ Văn Nam")
     page.get_by_label("Quan hệ với chủ hộ").select_option("child")
@@ -115,8 +99,8 @@ def test_a_coordinator_takes_a_phone_from_intake_to_delivered(
     page.mouse.move(box["x"] + 200, box["y"] + 90, steps=5)
     page.mouse.up()
     screenshot(page, "logistics-handover")
-    _fits(page)
-    page.get_by_role("button", name="Xác nhận bàn giao").click()
+    fits(page, slack=1)
+    submit(page, page.get_by_role("button", name="Xác nhận bàn giao"))
     assert "Đã ghi nhận bàn giao" in page.content()
     screenshot(page, "logistics-handover-done")
 

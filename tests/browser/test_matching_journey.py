@@ -3,8 +3,7 @@
 import pytest
 
 from matching.models import Allocation, MatchRun
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import fits, screenshot, sign_in, submit
 from tests.matching.factories import device_create, household_create, nominator_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,20 +18,16 @@ def test_a_coordinator_runs_reads_and_approves_a_matching_run(
     households = [
         household_create(communes["A"], nominator=nominator, priority=60 + i) for i in range(3)
     ]
-    page.goto(live_server.url + "/dang-nhap/")
-    page.get_by_label("Email").fill(coordinator_h.email)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url("**/nhan-vien/")
-    page.get_by_role("link", name="Các lượt ghép nối").click()
+    sign_in(page, live_server, coordinator_h.email)
+    submit(page, page.get_by_role("link", name="Các lượt ghép nối"))
     page.wait_for_url("**/ghep-doi/")
-    page.get_by_role("link", name="Chạy ghép nối").click()
+    submit(page, page.get_by_role("link", name="Chạy ghép nối"))
     page.get_by_label("Hạt giống bốc thăm").fill("không phải số")
-    page.get_by_role("button", name="Chạy ghép nối").click()
+    submit(page, page.get_by_role("button", name="Chạy ghép nối"))
     assert "Hãy nhập một số nguyên" in page.content()
     page.get_by_label("Hạt giống bốc thăm").fill("2026")
     screenshot(page, "matching-start")
-    page.get_by_role("button", name="Chạy ghép nối").click()
+    submit(page, page.get_by_role("button", name="Chạy ghép nối"))
     page.wait_for_url("**/ghep-doi/*/")
     assert page.locator("h1").inner_text().startswith("Lượt ghép nối")
     assert "Chờ duyệt" in page.locator("h1").inner_text()
@@ -42,12 +37,11 @@ def test_a_coordinator_runs_reads_and_approves_a_matching_run(
     assert "Vì sao ghép cặp này" in page.content()
     for household in households:
         assert household.head_name not in page.content()
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    fits(page)
     screenshot(page, "matching-run")
     page.locator("input[name=proposals]").nth(0).check()
     page.locator("input[name=proposals]").nth(1).check()
-    page.get_by_role("button", name="Duyệt các đề xuất đã chọn").click()
-    page.wait_for_load_state()
+    submit(page, page.get_by_role("button", name="Duyệt các đề xuất đã chọn"))
     assert "2 đề xuất đã được duyệt; 0 bị bỏ qua." in page.content()
     assert "Đã duyệt một phần" in page.locator("h1").inner_text()
     screenshot(page, "matching-approved")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import fits, screenshot, submit
 from tests.progress.conftest import HEAD_NAME, VILLAGE, progress_data  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,11 +27,6 @@ def nojs_page(request, browser):
     context.close()
 
 
-def _fits(page) -> bool:
-    """Nothing sticks out sideways (wide tables scroll inside their own box)."""
-    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
-
-
 def test_it_shows_progress_without_javascript_on_a_phone_and_a_desktop(
     live_server,
     nojs_page,
@@ -43,32 +38,32 @@ def test_it_shows_progress_without_javascript_on_a_phone_and_a_desktop(
     numbers = page.locator("dl.numbers")
     assert "Điện thoại đã cam kết tặng" in numbers.inner_text()
     assert numbers.locator("dd").all_inner_texts() == ["15", "4", "4", "14", "7"]
-    assert _fits(page)
+    fits(page)
     screenshot(page, "progress-home")
 
-    page.get_by_role("link", name="Tiến độ theo xã").first.click()
+    submit(page, page.get_by_role("link", name="Tiến độ theo xã").first)
     page.wait_for_url("**/tien-do/")
     assert page.locator("h1").inner_text() == "Tiến độ theo xã"
     assert page.locator("ol.bars > li").count() == 3
     assert page.locator("table.progress-table tbody tr").count() == 78
     first = page.locator("table.progress-table tbody th").first.inner_text()
     assert first.startswith(communes["A"].name)  # by households waiting (4), largest first
-    assert _fits(page)
+    fits(page)
     screenshot(page, "progress-communes")
 
     # Sorting is a plain link: by phones delivered, C (1) comes before B (0).
-    page.get_by_role("link", name="Đã trao", exact=True).click()
+    submit(page, page.get_by_role("link", name="Đã trao", exact=True))
     page.wait_for_url("**/tien-do/?sort=delivered")
     names = page.locator("table.progress-table tbody th").all_inner_texts()
     assert names[0].startswith(communes["A"].name)
     assert names[1].startswith(communes["C"].name)
     assert page.locator('th[aria-sort="descending"]').inner_text().startswith("Đã trao")
 
-    page.get_by_role("link", name="Bảng vinh danh").first.click()
+    submit(page, page.get_by_role("link", name="Bảng vinh danh").first)
     page.wait_for_url("**/tien-do/vinh-danh/")
     rows = page.locator("table.honour-table tbody tr").all_inner_texts()
     assert len(rows) == 2 and "Gia đình Tâm" in rows[0]
-    assert _fits(page)
+    fits(page)
     screenshot(page, "progress-honour")
     content = page.content()
     assert HEAD_NAME not in content and VILLAGE not in content

@@ -13,18 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import PROJECT_APPS
+
 ROOT = Path(__file__).resolve().parents[2]
-LAYERS = [
-    "core",
-    "places",
-    "accounts",
-    "households",
-    "donations",
-    "matching",
-    "logistics",
-    "progress",
-    "config",
-]
+LAYERS = [*PROJECT_APPS, "config"]
 RANK = {name: rank for rank, name in enumerate(LAYERS)}
 
 
