@@ -300,6 +300,10 @@ HOUSEHOLD_PRIORITY_WEIGHTS = {
 # Excel import: the largest file and row count one upload may carry.
 HOUSEHOLD_IMPORT_MAX_ROWS = 20000
 HOUSEHOLD_IMPORT_MAX_BYTES = 10 * 1024 * 1024
+# Bank statements (donations/services/statements.py): a month of a programme account's transfers
+# is a few hundred lines; past these a statement is refused with a message to split it.
+STATEMENT_MAX_BYTES = int(env("STATEMENT_MAX_BYTES", str(5 * 1024 * 1024)))
+STATEMENT_MAX_ROWS = int(env("STATEMENT_MAX_ROWS", "5000"))
 # (end of households settings)
 
 

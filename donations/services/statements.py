@@ -8,17 +8,20 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import Forbidden
+from core.xlsx import Limits, NotAnXlsx, TooLarge, read_sheet
 from donations import money, vietqr
 from donations.models import Gift, StatementImport, StatementLine
 from donations.services.errors import field_error
 from donations.services.gifts import GIFT, gift_transition
 
+STATEMENT_CELL_CHARACTERS = 2000  # a bank's transfer text is a few hundred at most
 MEMO_RE = re.compile(r"NS[" + vietqr.MEMO_ALPHABET + r"]{8}")
 HEADERS = {
     "date": ("date", "ngay", "ngày", "ngay giao dich", "ngày giao dịch", "booking date"),
@@ -82,6 +85,9 @@ def _parse_date(value) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
+    if isinstance(value, (int, float)) and 20_000 < value < 80_000:
+        # a date cell of a workbook: Excel's day number (1900 system; day 0 is 1899-12-30)
+        return date(1899, 12, 30) + timedelta(days=int(value))
     text = str(value).strip()
     for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M"):
         try:
@@ -125,30 +131,79 @@ def statement_rows(*, content: bytes, filename: str) -> tuple[list[StatementRow]
 
 
 def _statement_table(content: bytes, filename: str) -> list[list]:
-    """The cells of a .xlsx (its first sheet) or .csv statement, row by row."""
+    """The cells of a .xlsx (its first sheet) or .csv statement, row by row. An upload is hostile
+    until read: size, rows and cells are bounded (settings.STATEMENT_MAX_*), the .xlsx goes
+    through core.xlsx's bounded reader, and every refusal is a 400 on the file."""
     name = (filename or "").lower()
+    if len(content) > settings.STATEMENT_MAX_BYTES:
+        raise _refused(
+            _("The statement is larger than %(mb)s MB. Split it by date into several files.")
+            % {"mb": settings.STATEMENT_MAX_BYTES // (1024 * 1024)}
+        )
     if name.endswith(".xlsx"):
-        import openpyxl
-
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-            raise field_error(
-                _("This is not an Excel (.xlsx) file we can read."), "invalid_statement", "file"
-            ) from None
-        return [list(row) for row in book.active.iter_rows(values_only=True)]
+        return _xlsx_table(content)
     if name.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise field_error(
-                _("Save the CSV file as UTF-8 and upload it again."), "invalid_statement", "file"
-            ) from None
-        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else csv.excel
-        return list(csv.reader(io.StringIO(text), dialect))
+        return _csv_table(content)
     raise field_error(
         _("Upload the statement as a .csv or .xlsx file."), "invalid_statement", "file"
     )
+
+
+def _refused(message: str):
+    return field_error(message, "invalid_statement", "file")
+
+
+def _too_many_rows():
+    return _refused(
+        _("The statement has more than %(n)s lines. Split it by date into several files.")
+        % {"n": settings.STATEMENT_MAX_ROWS}
+    )
+
+
+def _xlsx_table(content: bytes) -> list[list]:
+    limits = Limits(rows=settings.STATEMENT_MAX_ROWS + 20, columns=64)
+    table: list[list] = []
+    try:
+        for number, values in read_sheet(content, sheet_name="", limits=limits):
+            if number > limits.rows:
+                raise _too_many_rows()
+            table.extend([] for _gap in range(number - 1 - len(table)))  # empty rows kept
+            table.append(values)
+    except TooLarge as refused:
+        raise _refused(refused.message) from None
+    except NotAnXlsx:
+        raise _refused(_("This is not an Excel (.xlsx) file we can read.")) from None
+    return table
+
+
+def _csv_table(content: bytes) -> list[list]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _refused(_("Save the CSV file as UTF-8 and upload it again.")) from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
+    except csv.Error:  # one column, or no delimiter in the first lines: read it as commas
+        dialect = csv.excel
+    cell_too_long = _refused(
+        _("A cell of the statement holds more than %(n)s characters.")
+        % {"n": STATEMENT_CELL_CHARACTERS}
+    )
+    table: list[list] = []
+    try:
+        for row in csv.reader(io.StringIO(text), dialect):
+            if any(len(cell) > STATEMENT_CELL_CHARACTERS for cell in row):
+                raise cell_too_long
+            table.append(row)
+            if len(table) > settings.STATEMENT_MAX_ROWS + 20:
+                raise _too_many_rows()
+    except csv.Error as error:  # a cell past the csv module's own limit, a broken quote...
+        if "field larger than field limit" in str(error):
+            raise cell_too_long from None
+        raise _refused(
+            _("This CSV file cannot be read. Export it again from the bank as CSV (UTF-8).")
+        ) from None
+    return table
 
 
 def _statement_row(number: int, row: list, columns: dict[str, int]) -> StatementRow:

@@ -5,6 +5,7 @@ example), bank statement reconciliation; the fund ledger and its attribution rul
 import io
 import json
 import random
+from datetime import date
 
 import openpyxl
 import pytest
@@ -345,18 +346,20 @@ def test_reconciliation_marks_gifts_paid_lists_unmatched_and_broken_rows_and_is_
 
 
 def test_reconciliation_reads_xlsx(api, coordinator_h):
+    """Through core.xlsx's bounded reader, a real date cell (Excel's day number) included."""
     gifts = _gifts(api, 1)
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["Sao kê tài khoản"])
     sheet.append(["Date", "Amount", "Description", "Reference"])
-    sheet.append(["2026-12-01", 200000, f"{gifts[0].memo}", "X1"])
+    sheet.append([date(2026, 12, 1), 200000, f"{gifts[0].memo}", "X1"])
     out = io.BytesIO()
     book.save(out)
     body = statement_post(api.as_user(coordinator_h), out.getvalue(), "statement.xlsx").json()
     assert body["matched"] == 1
     gifts[0].refresh_from_db()
     assert gifts[0].status == "paid"
+    assert StatementLine.objects.get(gift=gifts[0]).booked_on == date(2026, 12, 1)
 
 
 @pytest.mark.parametrize("persona", ["donor", "officer_a", "verifier"])
