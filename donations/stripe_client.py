@@ -174,6 +174,6 @@ def _event_parse(payload: bytes) -> dict:
     if problem:
         raise MalformedEvent(problem, _raw(payload))
     problem = event_problem(event)
-    if problem:
-        raise MalformedEvent(problem, event)
+    if problem:  # a JSON null is kept as its text: a JSON column would read it as no value
+        raise MalformedEvent(problem, _raw(payload) if event is None else event)
     return event
