@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from core import ratelimit
 from core.permissions import roles_required
 from donations import money, selectors
 from donations.models import Device, Donor, Gift, Pledge
@@ -288,6 +289,7 @@ class Track(APIView):
 
     @extend_schema(responses=dict)
     def get(self, request, tracking_code: str):
+        ratelimit.hit_for("track", request)  # 429 past settings.RATE_LIMITS["track"], per IP
         device = selectors.device_public(tracking_code=tracking_code)
         return Response(track_body(device, request))
 

@@ -250,6 +250,14 @@ def _staff_handles(user, device) -> bool:
 
 def track(request, code: str):
     try:
+        ratelimit.hit_for("track", request)
+    except ratelimit.RateLimited as limited:
+        response = render(
+            request, "donations/track_missing.html", {"limited": limited.message}, status=429
+        )
+        response["Retry-After"] = str(limited.retry_after)
+        return response
+    try:
         device = selectors.device_public(tracking_code=code)
     except NotFound:
         return render(request, "donations/track_missing.html", {"code": code}, status=404)

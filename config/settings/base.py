@@ -256,6 +256,9 @@ RATE_LIMITS = {
     "gift_checkout": env("RATE_LIMIT_GIFT_CHECKOUT", "10/600"),
     # Password reset emails, per client IP and per address asked for.
     "password_reset": env("RATE_LIMIT_PASSWORD_RESET", "5/3600"),
+    # Public tracking (the /t/ page and the API), per client IP: a person follows a few phones,
+    # a guesser of tracking codes needs thousands.
+    "track": env("RATE_LIMIT_TRACK", "60/60"),
 }
 
 # Security headers that hold in every mode (the Content-Security-Policy: config/security.py).
