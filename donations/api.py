@@ -44,8 +44,11 @@ class DonorInput(serializers.Serializer):
 class DeviceInput(serializers.Serializer):
     brand = serializers.CharField(max_length=60)
     model = serializers.CharField(max_length=100)
-    ram_gb = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=0, default=0)
-    storage_gb = serializers.IntegerField(min_value=0, max_value=4096, default=0)
+    # Left out: not known. The bounds are the service's (pledges.device_size_clean).
+    ram_gb = serializers.DecimalField(
+        max_digits=4, decimal_places=1, required=False, allow_null=True
+    )
+    storage_gb = serializers.IntegerField(required=False, allow_null=True)
     os = serializers.ChoiceField(choices=Device.OS.choices, default="android")
     os_version = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     supports_4g = serializers.BooleanField()

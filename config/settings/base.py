@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "django_countries",  # the ISO 3166-1 list of countries, with Vietnamese names
     "core",
     "places",
     "accounts",

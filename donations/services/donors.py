@@ -8,11 +8,29 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from accounts.models import User
 from donations.models import Donor
 from donations.services.errors import field_error
 from places.models import Commune
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Every ISO 3166-1 country as (alpha-2 code, name in the current language), by name."""
+    return [(code, str(name)) for code, name in countries]
+
+
+def donor_country(value, field: str = "donor.country") -> str:
+    """An ISO 3166-1 alpha-2 country code, upper case ("VN" when none is given)."""
+    code = (value if isinstance(value, str) else "").strip().upper() or "VN"
+    if len(code) != 2 or countries.alpha2(code) != code:
+        raise field_error(
+            _("Choose a country from the list (a two-letter ISO 3166 code such as VN or DE)."),
+            "invalid_country",
+            field,
+        )
+    return code
 
 
 def _clean_email(email: str, field: str = "email") -> str:
@@ -53,7 +71,7 @@ def donor_for(
             "donor.kind",
         )
     language = language if language in ("vi", "en") else (get_language() or "vi")[:2]
-    country = (country or "VN").strip().upper()[:2]
+    country = donor_country(country)
     commune = None
     if home_commune:
         commune = Commune.objects.filter(code=home_commune).first()

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -81,8 +83,62 @@ NETWORK_NEEDS = {
 }
 
 
+# What a phone may have, in GB: below 0.5 GB of RAM or 1 GB of storage nothing of today's runs
+# (VNeID, a banking app, Zalo, school apps), and no phone has more than these.
+RAM_GB = (Decimal("0.5"), Decimal("64"))
+STORAGE_GB = (1, 4096)
+
+
+def _size(value, *, places: int) -> Decimal | None:
+    """A size as typed (number or text) → Decimal with at most `places` decimals, None when it
+    is not such a number; "" and None are "not known" (handled by the caller)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+        if number.is_finite() and number == number.quantize(Decimal(1).scaleb(-places)):
+            return number
+    except (InvalidOperation, ValueError):
+        pass
+    return None
+
+
+def device_size_clean(*, ram_gb, storage_gb, prefix: str = "") -> tuple[Decimal | None, int | None]:
+    """The phone's RAM and storage in GB within RAM_GB and STORAGE_GB, or None for "not known"
+    (left empty); anything else is refused on its field (`prefix` + ram_gb / storage_gb). The one
+    rule for the pledge (page and API) and the walk-in phone at the bench."""
+    ram = storage = None
+    if ram_gb not in (None, ""):
+        ram = _size(ram_gb, places=1)
+        if ram is None or not RAM_GB[0] <= ram <= RAM_GB[1]:
+            raise field_error(
+                _(
+                    "Enter the phone's RAM in GB, from %(min)s to %(max)s (for example 4), or "
+                    "leave it empty if you do not know."
+                )
+                % {"min": number_format(RAM_GB[0]), "max": RAM_GB[1]},
+                "invalid",
+                f"{prefix}ram_gb",
+            )
+    if storage_gb not in (None, ""):
+        number = _size(storage_gb, places=0)
+        if number is None or not STORAGE_GB[0] <= number <= STORAGE_GB[1]:
+            raise field_error(
+                _(
+                    "Enter the phone's storage in GB, a whole number from %(min)s to %(max)s "
+                    "(for example 64), or leave it empty if you do not know."
+                )
+                % {"min": STORAGE_GB[0], "max": STORAGE_GB[1]},
+                "invalid",
+                f"{prefix}storage_gb",
+            )
+        storage = int(number)
+    return ram, storage
+
+
 def device_check(spec: dict, *, prefix: str = "devices.0") -> list[str]:
-    """Refuse what cannot serve a household; return warnings for what can but is weak."""
+    """Refuse what cannot serve a household; return warnings for what can but is weak. The
+    phone's sizes are written back to `spec` as checked (None: not known)."""
     for needed, refusal in NETWORK_NEEDS.items():
         if not spec.get(needed):
             message = refusal % {"url": _recycling_url()}
@@ -114,6 +170,9 @@ def device_check(spec: dict, *, prefix: str = "devices.0") -> list[str]:
         raise field_error(_("Choose the operating system."), "invalid", f"{prefix}.os")
     if not (spec.get("brand") or "").strip() or not (spec.get("model") or "").strip():
         raise field_error(_("Enter the phone's brand and model."), "invalid", f"{prefix}.model")
+    spec["ram_gb"], spec["storage_gb"] = device_size_clean(
+        ram_gb=spec.get("ram_gb"), storage_gb=spec.get("storage_gb"), prefix=f"{prefix}."
+    )
     imei = (spec.get("imei") or "").strip()
     if imei:
         if quantity > 1:
