@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from accounts.models import User
+from core.text import nfc
 from donations.models import Donor
 from donations.services.errors import field_error
 from places.models import Commune
@@ -62,6 +63,7 @@ def donor_for(
     """The donor behind a pledge or gift. Signed in (`actor`): the actor's donor row (made on
     first use). Not signed in: the donor of that email; a new email gets an account without a
     password, whose owner sets one through the link in the confirmation email."""
+    name, public_name = nfc(name), nfc(public_name)  # typed by people: composed Unicode
     kind = kind or Donor.Kind.INDIVIDUAL
     if kind not in Donor.Kind.values:
         raise field_error(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from core.errors import Conflict, NotFound
 from core.lifecycle import Lifecycle
+from core.text import nfc
 from donations.lifecycle import device_transition
 from donations.models import Device, DeviceEvent, Pledge, PledgeEvent
 from donations.services.donors import donor_for
@@ -354,14 +355,14 @@ def _pledge_create_once(
         preference_strict=strict if commune else False,
         dropoff=dropoff,
         hub=hub_obj,
-        pickup_address=(pickup_address or "").strip() if dropoff == "pickup" else "",
-        pickup_window=(pickup_window or "").strip() if dropoff == "pickup" else "",
+        pickup_address=nfc(pickup_address or "").strip() if dropoff == "pickup" else "",
+        pickup_window=nfc(pickup_window or "").strip() if dropoff == "pickup" else "",
     )
     made = []
     for spec in devices:
         values = {k: spec[k] for k in DEVICE_FIELDS if k in spec and spec[k] is not None}
-        values["brand"] = values["brand"].strip()
-        values["model"] = values["model"].strip()
+        values["brand"] = nfc(values["brand"]).strip()
+        values["model"] = nfc(values["model"]).strip()
         for _n in range(spec.get("quantity", 1)):
             made.append(Device(pledge=pledge, **values))
     # One INSERT for the whole pledge (a business's batch may hold hundreds of phones).
@@ -443,8 +444,8 @@ def pledge_update(
     pickup_window = pickup_window if pickup_window is not None else pledge.pickup_window
     hub_obj = _clean_dropoff(dropoff, hub, pickup_address, pickup_window)
     pledge.dropoff, pledge.hub = dropoff, hub_obj
-    pledge.pickup_address = pickup_address.strip() if dropoff == "pickup" else ""
-    pledge.pickup_window = pickup_window.strip() if dropoff == "pickup" else ""
+    pledge.pickup_address = nfc(pickup_address).strip() if dropoff == "pickup" else ""
+    pledge.pickup_window = nfc(pickup_window).strip() if dropoff == "pickup" else ""
     if clear_preference:
         pledge.commune_preference, pledge.preference_strict = None, False
     elif commune_preference is not None:
