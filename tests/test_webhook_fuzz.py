@@ -23,6 +23,13 @@ from tests.donations.fake_stripe import sign
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = int(os.environ.get("WEBHOOK_FUZZ_EXAMPLES", "200"))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,  # reproducible in CI
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 SECRET = "whsec_fuzz_secret"
 SESSION = "cs_fuzz_0001"
 INTENT = "pi_fuzz_0001"
@@ -134,14 +141,8 @@ def test_fuzz_signed_webhooks_never_500_and_change_a_gift_only_when_well_formed(
     )
     seen = {200: 0, 400: 0, "changed": 0}
 
+    @FUZZ
     @given(body=events(gift.id))
-    @settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
     def run(body):
         Gift.objects.filter(id=gift.id).update(
             status="pending", refunded_amount=0, paid_at=None, stripe_payment_intent=""

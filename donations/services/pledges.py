@@ -90,51 +90,56 @@ RAM_GB = (Decimal("0.5"), Decimal("64"))
 STORAGE_GB = (1, 4096)
 
 
-def _size(value, *, places: int) -> Decimal | None:
-    """A size as typed (number or text) → Decimal with at most `places` decimals, None when it
-    is not such a number; "" and None are "not known" (handled by the caller)."""
-    if isinstance(value, bool):
+def _size(value, *, places: int, bounds: tuple, refusal, field: str) -> Decimal | None:
+    """A size as typed (number or text) → Decimal with at most `places` decimals within
+    `bounds`; None for "not known" ("" or None); else `refusal()` is raised on `field`."""
+    if value is None or value == "":
         return None
     try:
-        number = Decimal(str(value).strip())
-        if number.is_finite() and number == number.quantize(Decimal(1).scaleb(-places)):
+        number = Decimal(str(value).strip()) if not isinstance(value, bool) else None
+        if (
+            number is not None
+            and number.is_finite()
+            and number == number.quantize(Decimal(1).scaleb(-places))
+            and bounds[0] <= number <= bounds[1]
+        ):
             return number
     except (InvalidOperation, ValueError):
         pass
-    return None
+    raise field_error(refusal(), "invalid", field)
 
 
 def device_size_clean(*, ram_gb, storage_gb, prefix: str = "") -> tuple[Decimal | None, int | None]:
     """The phone's RAM and storage in GB within RAM_GB and STORAGE_GB, or None for "not known"
     (left empty); anything else is refused on its field (`prefix` + ram_gb / storage_gb). The one
     rule for the pledge (page and API) and the walk-in phone at the bench."""
-    ram = storage = None
-    if ram_gb not in (None, ""):
-        ram = _size(ram_gb, places=1)
-        if ram is None or not RAM_GB[0] <= ram <= RAM_GB[1]:
-            raise field_error(
-                _(
-                    "Enter the phone's RAM in GB, from %(min)s to %(max)s (for example 4), or "
-                    "leave it empty if you do not know."
-                )
-                % {"min": number_format(RAM_GB[0]), "max": RAM_GB[1]},
-                "invalid",
-                f"{prefix}ram_gb",
+    ram = _size(
+        ram_gb,
+        places=1,
+        bounds=RAM_GB,
+        refusal=lambda: (
+            _(
+                "Enter the phone's RAM in GB, from %(min)s to %(max)s (for example 4), or "
+                "leave it empty if you do not know."
             )
-    if storage_gb not in (None, ""):
-        number = _size(storage_gb, places=0)
-        if number is None or not STORAGE_GB[0] <= number <= STORAGE_GB[1]:
-            raise field_error(
-                _(
-                    "Enter the phone's storage in GB, a whole number from %(min)s to %(max)s "
-                    "(for example 64), or leave it empty if you do not know."
-                )
-                % {"min": STORAGE_GB[0], "max": STORAGE_GB[1]},
-                "invalid",
-                f"{prefix}storage_gb",
+            % {"min": number_format(RAM_GB[0]), "max": RAM_GB[1]}
+        ),
+        field=f"{prefix}ram_gb",
+    )
+    storage = _size(
+        storage_gb,
+        places=0,
+        bounds=STORAGE_GB,
+        refusal=lambda: (
+            _(
+                "Enter the phone's storage in GB, a whole number from %(min)s to %(max)s "
+                "(for example 64), or leave it empty if you do not know."
             )
-        storage = int(number)
-    return ram, storage
+            % {"min": STORAGE_GB[0], "max": STORAGE_GB[1]}
+        ),
+        field=f"{prefix}storage_gb",
+    )
+    return ram, None if storage is None else int(storage)
 
 
 def device_check(spec: dict, *, prefix: str = "devices.0") -> list[str]:

@@ -188,3 +188,18 @@ def test_an_event_signed_within_the_skew_is_applied(client, api, fake_stripe, of
     assert response.status_code == 200
     gift.refresh_from_db()
     assert gift.status == "paid"
+
+
+def test_an_administrator_sees_the_malformed_events_first_and_cannot_edit_them(
+    client, admin_user, fake_stripe
+):
+    payload = json.dumps([1, 2]).encode()
+    assert _post_raw(client, payload).status_code == 400
+    client.force_login(admin_user)
+    page = client.get("/admin/donations/stripeevent/?malformed__exact=1")
+    assert page.status_code == 200
+    assert "the body is a JSON list" in page.content.decode()
+    stored = StripeEvent.objects.get()
+    assert client.get(f"/admin/donations/stripeevent/{stored.id}/change/").status_code == 200
+    assert client.post(f"/admin/donations/stripeevent/{stored.id}/delete/").status_code == 403
+    assert StripeEvent.objects.filter(id=stored.id).exists()
