@@ -94,7 +94,7 @@ def donor_pledges_and_gives(page, live_server, hubs, fake_stripe):  # noqa: F811
     page.get_by_label("Your name or your organisation's").fill("Nguyễn Thùy Linh")
     page.get_by_role("textbox", name="Email").fill(DONOR_EMAIL)
     page.get_by_label("You give as").select_option("diaspora")
-    page.get_by_label("Country (2 letters)").fill("DE")
+    page.get_by_label("Country").select_option("DE")  # a list now
     page.locator("#id_brand").fill("Samsung")
     page.locator("#id_model").fill("Galaxy A25")
     page.locator("#id_os_version").fill("14")
