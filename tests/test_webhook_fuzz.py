@@ -33,6 +33,7 @@ FUZZ = settings(
 SECRET = "whsec_fuzz_secret"
 SESSION = "cs_fuzz_0001"
 INTENT = "pi_fuzz_0001"
+GIFT_ID = 4242
 
 leaves = (
     st.none()
@@ -56,10 +57,10 @@ any_json = st.recursive(
 @st.composite
 def _field(draw, good):
     """Mostly a value of the right kind, sometimes anything at all, sometimes missing (None)."""
-    roll = draw(st.integers(0, 19))
-    if roll == 0:
+    roll = draw(st.integers(0, 19))  # Hypothesis leans to small numbers: the good value
+    if roll == 19:
         return MISSING
-    if roll == 1:
+    if roll == 18:
         return draw(any_json)
     return draw(good)
 
@@ -133,6 +134,7 @@ def test_fuzz_signed_webhooks_never_500_and_change_a_gift_only_when_well_formed(
 ):
     donor = Donor.objects.create(name="Fuzz", email="fuzz@example.org")
     gift = Gift.objects.create(
+        id=GIFT_ID,  # fixed, so the derandomised examples are the same in every run
         donor=donor,
         method="stripe",
         amount=2500,
