@@ -53,7 +53,7 @@ class Limits:
     shared_strings: int = 500_000
     rows: int = 100_000
     columns: int = 256  # cells past this column are not read (the templates use far fewer)
-    seconds: float = 20.0
+    seconds: float = 60.0  # a last resort: the byte bounds refuse hostile files long before
 
 
 DEFAULT_LIMITS = Limits()

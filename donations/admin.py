@@ -58,7 +58,6 @@ TRAILS = {
     models.DeviceEvent: ["device__tracking_code", "reason"],
     models.PledgeEvent: ["pledge__id"],
     models.GiftEvent: ["gift__memo", "gift__stripe_session_id"],
-    models.StripeEvent: ["event_id", "type", "session_id", "payment_intent"],
     models.StatementLine: ["reference", "description", "gift__memo"],
     models.LedgerEntry: ["note", "gift__memo"],
     models.LedgerAttribution: ["gift__memo"],
@@ -66,6 +65,17 @@ TRAILS = {
 }
 for model, search in TRAILS.items():
     admin.site.register(model, ReadOnlyAdmin, list_display=["id", "__str__"], search_fields=search)
+
+
+@admin.register(models.StripeEvent)
+class StripeEventAdmin(ReadOnlyAdmin):
+    """Stripe's record of the webhook events, malformed ones first: signed by Stripe but of a
+    shape the gift rules cannot read, kept for a person to look at and never applied."""
+
+    list_display = ["event_id", "type", "malformed", "problem", "received_at"]
+    list_filter = ["malformed", "type"]
+    search_fields = ["event_id", "session_id", "payment_intent"]
+    ordering = ["-malformed", "-received_at"]
 
 
 @admin.register(models.DevicePhoto)

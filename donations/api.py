@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from core import ratelimit
 from core.media import private_file_response
 from core.permissions import roles_required
 from donations import money, selectors
@@ -45,8 +46,11 @@ class DonorInput(serializers.Serializer):
 class DeviceInput(serializers.Serializer):
     brand = serializers.CharField(max_length=60)
     model = serializers.CharField(max_length=100)
-    ram_gb = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=0, default=0)
-    storage_gb = serializers.IntegerField(min_value=0, max_value=4096, default=0)
+    # Left out: not known. The bounds are the service's (pledges.device_size_clean).
+    ram_gb = serializers.DecimalField(
+        max_digits=4, decimal_places=1, required=False, allow_null=True
+    )
+    storage_gb = serializers.IntegerField(required=False, allow_null=True)
     os = serializers.ChoiceField(choices=Device.OS.choices, default="android")
     os_version = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     supports_4g = serializers.BooleanField()
@@ -308,6 +312,7 @@ class Track(APIView):
 
     @extend_schema(responses=dict)
     def get(self, request, tracking_code: str):
+        ratelimit.hit_for("track", request)  # 429 past settings.RATE_LIMITS["track"], per IP
         device = selectors.device_public(tracking_code=tracking_code)
         return Response(track_body(device, request))
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from donations.models import Device, Donor, Gift, Pledge
+from donations.services.donors import country_choices
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -21,7 +22,7 @@ class PledgeForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("You give as"), choices=Donor.Kind.choices, initial="individual"
     )
-    country = forms.CharField(label=_("Country (2 letters)"), max_length=2, initial="VN")
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices, initial="VN")
     language = forms.ChoiceField(
         label=_("Emails in"), choices=[("vi", "Tiếng Việt"), ("en", "English")], initial="vi"
     )
@@ -43,12 +44,9 @@ class PledgeForm(forms.Form):
         required=False,
         help_text=_("Settings → About phone. For example 13 (Android) or 17.2 (iOS)."),
     )
-    ram_gb = forms.DecimalField(
-        label=_("RAM (GB)"), max_digits=4, decimal_places=1, min_value=0, required=False
-    )
-    storage_gb = forms.IntegerField(
-        label=_("Storage (GB)"), min_value=0, max_value=4096, required=False
-    )
+    # Empty: not known. The bounds are the service's (pledges.device_size_clean).
+    ram_gb = forms.DecimalField(label=_("RAM (GB)"), max_digits=4, decimal_places=1, required=False)
+    storage_gb = forms.IntegerField(label=_("Storage (GB)"), required=False)
     supports_4g = forms.ChoiceField(
         label=_("Does it have 4G (LTE)?"),
         choices=YES_NO,
@@ -136,8 +134,8 @@ class PledgeForm(forms.Form):
             "model": data["model"],
             "os": data["os"],
             "os_version": data.get("os_version") or "",
-            "ram_gb": data.get("ram_gb") or 0,
-            "storage_gb": data.get("storage_gb") or 0,
+            "ram_gb": data.get("ram_gb"),
+            "storage_gb": data.get("storage_gb"),
             "supports_4g": data["supports_4g"] == "yes",
             "supports_volte": data["supports_volte"] == "yes",
             "has_nfc": data.get("has_nfc", False),

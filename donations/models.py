@@ -461,7 +461,11 @@ class GiftEvent(StatusEvent):
 
 class StripeEvent(models.Model):
     """Every verified webhook event, stored once by its id: the unique constraint is the guard
-    against replays; the gift's state is derived from all stored events (any order)."""
+    against replays; the gift's state is derived from all stored events (any order).
+
+    A signed event of the wrong shape is kept too, for a person to look at: `malformed`, with the
+    `problem` found, keyed `malformed:<sha256 of the body>` (so it never takes a real event's id)
+    and naming no session or payment; it is never applied to a gift."""
 
     event_id = models.CharField(max_length=255, unique=True)
     type = models.CharField(max_length=100)
@@ -469,6 +473,8 @@ class StripeEvent(models.Model):
     payment_intent = models.CharField(max_length=255, blank=True, db_index=True)
     payload = models.JSONField(default=dict)
     received_at = models.DateTimeField(default=timezone.now)
+    malformed = models.BooleanField(_("malformed"), default=False, db_index=True)
+    problem = models.CharField(_("problem"), max_length=255, blank=True)
 
     class Meta:
         ordering = ["received_at", "id"]

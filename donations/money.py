@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core.errors import ApplicationError
 
 
-def currencies() -> dict[str, tuple[int, int]]:
+def currencies() -> dict[str, tuple[int, int, int]]:
     return settings.DONATIONS_CURRENCIES
 
 
@@ -21,7 +21,7 @@ def decimals(currency: str) -> int:
 
 def format_amount(amount: int, currency: str) -> str:
     currency = currency.upper()
-    places = currencies().get(currency, (0, 0))[0]
+    places = currencies().get(currency, (0, 0, 0))[0]
     if places:
         whole, fraction = divmod(int(amount), 10**places)
         text = f"{whole:,}.{fraction:0{places}d}"
@@ -56,4 +56,11 @@ def check_amount(amount, currency: str) -> tuple[int, str]:
             "min": format_amount(minimum, currency),
         }
         raise ApplicationError(message, code="amount_below_minimum", fields={"amount": [message]})
+    maximum = table[currency][2]
+    if amount > maximum:
+        message = _(
+            "The largest gift by card in %(currency)s is %(max)s; for a larger gift, please "
+            "give by bank transfer or split it."
+        ) % {"currency": currency, "max": format_amount(maximum, currency)}
+        raise ApplicationError(message, code="amount_above_maximum", fields={"amount": [message]})
     return amount, currency

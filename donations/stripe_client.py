@@ -3,7 +3,9 @@ tests point STRIPE_API_BASE at a local fake server and the rest of the code neve
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 
 import stripe
 from django.conf import settings
@@ -20,7 +22,17 @@ class StripeNotConfigured(Exception):
 
 
 class InvalidWebhook(Exception):
-    """The webhook's signature or body did not check out."""
+    """The webhook's signature did not check out (or was made outside the time allowed)."""
+
+
+class MalformedEvent(Exception):
+    """Signed by Stripe, but not an event of the shape we read: kept for a person to look at.
+    `payload` is what can be stored of it (JSON; the text itself when it is not JSON)."""
+
+    def __init__(self, problem: str, payload) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.payload = payload
 
 
 def is_configured() -> bool:
@@ -77,11 +89,91 @@ def checkout_session_create(
 
 
 def webhook_event_construct(payload: bytes, signature: str | None) -> dict:
-    """Verify a webhook's signature and return the event as a plain dict."""
-    if not settings.STRIPE_WEBHOOK_SECRET:
+    """Verify a webhook's signature and time, and return the event as a plain dict. Raises
+    InvalidWebhook for a bad signature, one made more than STRIPE_WEBHOOK_TOLERANCE seconds ago or
+    more than STRIPE_WEBHOOK_FUTURE_SKEW seconds ahead; MalformedEvent for a signed body that is
+    not a Stripe event (the gift rules check the fields of the events they handle)."""
+    secret = settings.STRIPE_WEBHOOK_SECRET
+    if not secret:
         raise InvalidWebhook("no webhook secret configured")
     try:
-        event = stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
+        stripe.WebhookSignature.verify_header(
+            payload, signature, secret, tolerance=settings.STRIPE_WEBHOOK_TOLERANCE
+        )
+        # The same reading of the header that the check above used.
+        signed_at, _signatures = stripe.WebhookSignature._get_timestamp_and_signatures(
+            signature, stripe.WebhookSignature.EXPECTED_SCHEME
+        )
     except (ValueError, stripe.SignatureVerificationError) as error:
         raise InvalidWebhook(str(error)) from error
-    return event.to_dict()
+    if signed_at > time.time() + settings.STRIPE_WEBHOOK_FUTURE_SKEW:
+        raise InvalidWebhook(f"timestamp {signed_at} is in the future")
+    return _event_parse(payload)
+
+
+MAX_DEPTH = 32  # Stripe's events nest a handful of levels
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _raw(payload: bytes) -> dict:
+    """What is stored of a body that cannot be stored as JSON: its text, made storable."""
+    text = payload.decode("utf-8", "replace")
+    return {"raw": text.replace("\x00", "\ufffd")}
+
+
+def _storable(value) -> str:
+    """The first thing in a JSON value that no database column can hold ("" when none): a NUL,
+    a lone surrogate, nesting deeper than MAX_DEPTH."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return f"nested deeper than {MAX_DEPTH} levels"
+        if isinstance(item, dict):
+            stack.extend((key, depth + 1) for key in item)
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+        elif isinstance(item, str):
+            if "\x00" in item:
+                return "a text holds a NUL character"
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return "a text holds a lone surrogate"
+    return ""
+
+
+def _text(value, limit: int) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= limit
+
+
+def event_problem(event) -> str:
+    """What makes `event` not a Stripe event envelope ("" when it is one)."""
+    if not isinstance(event, dict):
+        return f"the body is a JSON {type(event).__name__}, not an object"
+    if not _text(event.get("id"), 255):
+        return "the event has no id of 1 to 255 characters"
+    if not _text(event.get("type"), 100):
+        return "the event has no type of 1 to 100 characters"
+    data = event.get("data")
+    if not isinstance(data, dict) or not isinstance(data.get("object"), dict):
+        return "data.object is not an object"
+    return ""
+
+
+def _event_parse(payload: bytes) -> dict:
+    try:
+        event = json.loads(payload, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        raise MalformedEvent("the body is not JSON", _raw(payload)) from None
+    problem = _storable(event)
+    if problem:
+        raise MalformedEvent(problem, _raw(payload))
+    problem = event_problem(event)
+    if problem:  # a JSON null is kept as its text: a JSON column would read it as no value
+        raise MalformedEvent(problem, _raw(payload) if event is None else event)
+    return event

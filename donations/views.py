@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -281,6 +281,14 @@ def _staff_handles(user, device) -> bool:
 
 def track(request, code: str):
     try:
+        ratelimit.hit_for("track", request)
+    except ratelimit.RateLimited as limited:
+        response = render(
+            request, "donations/track_missing.html", {"limited": limited.message}, status=429
+        )
+        response["Retry-After"] = str(limited.retry_after)
+        return response
+    try:
         device = selectors.device_public(tracking_code=code)
     except NotFound:
         return render(request, "donations/track_missing.html", {"code": code}, status=404)
@@ -383,6 +391,9 @@ def stripe_webhook(request):
         )
     except stripe_client.InvalidWebhook:
         return HttpResponseBadRequest("invalid signature")
+    except ApplicationError as error:  # signed but malformed: kept for review, Stripe sees a 400
+        body = {"error": {"code": error.code, "message": error.message, "fields": error.fields}}
+        return JsonResponse(body, status=error.status)
     return HttpResponse("ok")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.text import nfc
 from households.cccd import check_cccd
 from households.models import ConsentRecord, Household
 
@@ -75,7 +76,7 @@ def check_counts(values: dict) -> dict[str, str]:
 
 
 def check_head_name(value) -> tuple[str, str]:
-    name = " ".join(str(value or "").split())
+    name = " ".join(nfc(str(value or "")).split())
     if not name:
         return "", _("Enter the name of the head of household.")
     if len(name) > 150:
@@ -117,14 +118,14 @@ def check_deprivations(values) -> tuple[list[str], str]:
 
 
 def check_certificate_no(value) -> tuple[str, str]:
-    number = str(value or "").strip()
+    number = nfc(str(value or "")).strip()
     if len(number) > 50:
         return number, _("The certificate number is too long.")
     return number, ""
 
 
 def check_need(value) -> tuple[str, str]:
-    need = str(value or "").strip()
+    need = nfc(str(value or "")).strip()
     if len(need) > NEED_MAX:
         return need, _("Keep the need under %(n)s characters.") % {"n": NEED_MAX}
     return need, ""
@@ -210,7 +211,7 @@ def check_consent(consent: dict | None) -> tuple[dict | None, dict[str, str]]:
         errors["consent_method"] = _(
             "Choose how consent was given: signed paper form, thumbprint or before a witness."
         )
-    witness = " ".join(str(consent.get("witness_name") or "").split())
+    witness = " ".join(nfc(str(consent.get("witness_name") or "")).split())
     if method == ConsentRecord.Method.WITNESS and not witness:
         errors["witness_name"] = _("Consent before a witness needs the witness's name.")
     return {

@@ -69,10 +69,9 @@ class WalkInForm(ReceiveForm):
     brand = forms.CharField(label=_("Brand"), max_length=60)
     model = forms.CharField(label=_("Model"), max_length=100)
     os = forms.ChoiceField(label=_("Operating system"), choices=Device.OS.choices)
-    ram_gb = forms.DecimalField(
-        label=_("RAM (GB)"), max_digits=4, decimal_places=1, min_value=0, initial=0
-    )
-    storage_gb = forms.IntegerField(label=_("Storage (GB)"), min_value=0, initial=0)
+    # Empty: not known. The bounds are the pledge's (donations: pledges.device_size_clean).
+    ram_gb = forms.DecimalField(label=_("RAM (GB)"), max_digits=4, decimal_places=1, required=False)
+    storage_gb = forms.IntegerField(label=_("Storage (GB)"), required=False)
     supports_4g = forms.BooleanField(label=_("Supports 4G"), required=False)
     supports_volte = forms.BooleanField(label=_("Supports VoLTE"), required=False)
     has_nfc = forms.BooleanField(label=_("Has NFC"), required=False)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "django_countries",  # the ISO 3166-1 list of countries, with Vietnamese names
     "core",
     "places",
     "accounts",
@@ -175,6 +176,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env("STRIPE_API_BASE", "https://api.stripe.com")
+# A webhook's signature is accepted when it was made at most this many seconds ago (Stripe's own
+# default) and at most this many seconds in the future (clocks drift a little, never hours).
+STRIPE_WEBHOOK_TOLERANCE = 300
+STRIPE_WEBHOOK_FUTURE_SKEW = 300
 
 # Keyed hash of citizen IDs (CCCD). Rotating it needs a re-hash of stored IDs.
 CCCD_HASH_KEY = env("CCCD_HASH_KEY", SECRET_KEY)
@@ -265,6 +270,9 @@ RATE_LIMITS = {
     "gift_checkout": env("RATE_LIMIT_GIFT_CHECKOUT", "10/600"),
     # Password reset emails, per client IP and per address asked for.
     "password_reset": env("RATE_LIMIT_PASSWORD_RESET", "5/3600"),
+    # Public tracking (the /t/ page and the API), per client IP: a person follows a few phones,
+    # a guesser of tracking codes needs thousands.
+    "track": env("RATE_LIMIT_TRACK", "60/60"),
 }
 
 # Security headers that hold in every mode (the Content-Security-Policy: config/security.py).
@@ -322,16 +330,17 @@ DONATIONS_PHOTO_MAX_BYTES = 10 * 1024 * 1024
 DONATIONS_PHOTO_MAX_PIXELS = 40_000_000
 DONATIONS_PHOTO_MAX_SIDE = 1600
 DONATIONS_THUMBNAIL_SIDE = 320
-# Card gifts: currency → (decimal places, Stripe's minimum in the smallest unit). Stripe's table
-# lists USD/EUR/AUD 0.50 and JPY 50; for VND and KRW it asks for the equivalent of USD 0.50,
-# rounded up here.
+# Card gifts: currency → (decimal places, Stripe's minimum, the largest card gift), amounts in
+# the smallest unit. Stripe's table lists USD/EUR/AUD 0.50 and JPY 50; for VND and KRW it asks for
+# the equivalent of USD 0.50, rounded up here. Stripe takes at most eight digits in the smallest
+# unit (999,999.99 USD); a larger gift goes by bank transfer.
 DONATIONS_CURRENCIES = {
-    "VND": (0, 15_000),
-    "JPY": (0, 50),
-    "KRW": (0, 700),
-    "USD": (2, 50),
-    "EUR": (2, 50),
-    "AUD": (2, 50),
+    "VND": (0, 15_000, 99_999_999),
+    "JPY": (0, 50, 99_999_999),
+    "KRW": (0, 700, 99_999_999),
+    "USD": (2, 50, 99_999_999),
+    "EUR": (2, 50, 99_999_999),
+    "AUD": (2, 50, 99_999_999),
 }
 DONATIONS_VIETQR_MIN_VND = 10_000
 # The programme's bank account for VietQR transfers (NAPAS bank BIN, account number, holder).

@@ -13,11 +13,30 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from accounts.models import User
+from core.text import nfc
 from donations.models import Donor, DonorClaim
 from donations.services.errors import field_error
 from places.models import Commune
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Every ISO 3166-1 country as (alpha-2 code, name in the current language), by name."""
+    return [(code, str(name)) for code, name in countries]
+
+
+def donor_country(value, field: str = "donor.country") -> str:
+    """An ISO 3166-1 alpha-2 country code, upper case ("VN" when none is given)."""
+    code = (value if isinstance(value, str) else "").strip().upper() or "VN"
+    if len(code) != 2 or countries.alpha2(code) != code:
+        raise field_error(
+            _("Choose a country from the list (a two-letter ISO 3166 code such as VN or DE)."),
+            "invalid_country",
+            field,
+        )
+    return code
 
 
 def _clean_email(email: str, field: str = "email") -> str:
@@ -54,6 +73,7 @@ def donor_for(
     confirmation email, and a donor row with the profile given; the email of an existing account
     gets a donor row of its own with an unconfirmed claim (see the module's docstring), so the
     account's donor row and profile stay as they are, whatever was typed."""
+    name, public_name = nfc(name), nfc(public_name)  # typed by people: composed Unicode
     kind = kind or Donor.Kind.INDIVIDUAL
     if kind not in Donor.Kind.values:
         raise field_error(
@@ -63,7 +83,7 @@ def donor_for(
             "donor.kind",
         )
     language = language if language in ("vi", "en") else (get_language() or "vi")[:2]
-    country = (country or "VN").strip().upper()[:2]
+    country = donor_country(country)
     commune = None
     if home_commune:
         commune = Commune.objects.filter(code=home_commune).first()

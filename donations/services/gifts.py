@@ -4,6 +4,9 @@ events, in any order), refunds, and the gift's status door (`GIFT`, `gift_transi
 
 from __future__ import annotations
 
+import hashlib
+import re
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -187,19 +190,25 @@ def gift_checkout_session_open(*, gift_id: int) -> Gift:
     return gift
 
 
+def _ref(value) -> str:
+    return value if isinstance(value, str) and len(value) <= 255 else ""
+
+
 def _stripe_event_refs(event: dict) -> tuple[str, str, str | None]:
-    """(session id, payment intent, gift id) named by a webhook event."""
-    obj = (event.get("data") or {}).get("object") or {}
-    kind = event.get("type", "")
-    metadata = obj.get("metadata") or {}
+    """(session id, payment intent, gift id) named by a webhook event (an envelope checked by
+    stripe_client; a field of an unhandled event that is not a short text names nothing)."""
+    obj = event["data"]["object"]
+    kind = event["type"]
+    metadata = obj.get("metadata")
+    metadata = metadata if isinstance(metadata, dict) else {}
     if kind.startswith("checkout.session."):
         return (
-            obj.get("id", ""),
-            obj.get("payment_intent") or "",
-            metadata.get("gift_id") or obj.get("client_reference_id"),
+            _ref(obj.get("id")),
+            _ref(obj.get("payment_intent")),
+            _ref(metadata.get("gift_id")) or _ref(obj.get("client_reference_id")) or None,
         )
     if kind.startswith("charge."):
-        return "", obj.get("payment_intent") or "", metadata.get("gift_id")
+        return "", _ref(obj.get("payment_intent")), _ref(metadata.get("gift_id")) or None
     return "", "", None
 
 
@@ -211,10 +220,79 @@ HANDLED_EVENTS = (
 )
 
 
+MAX_BIGINT = 2**63 - 1
+GIFT_ID_RE = re.compile(r"[0-9]{1,18}")
+
+
+def _optional_text(obj: dict, key: str, limit: int = 255) -> str:
+    value = obj.get(key)
+    if value is None or (isinstance(value, str) and len(value) <= limit):
+        return ""
+    return f"data.object.{key} is not a text of at most {limit} characters"
+
+
+def _handled_event_problem(event: dict) -> str:
+    """What makes a handled event unreadable by the gift rules ("" when nothing does): every
+    field they read has the type and size Stripe documents."""
+    kind = event["type"]
+    if kind not in HANDLED_EVENTS:
+        return ""
+    obj = event["data"]["object"]
+    metadata = obj.get("metadata")
+    if metadata is not None and not isinstance(metadata, dict):
+        return "data.object.metadata is not an object"
+    if metadata and _optional_text(metadata, "gift_id", 500):
+        return "data.object.metadata.gift_id is not a text of at most 500 characters"
+    problem = _optional_text(obj, "payment_intent")
+    if kind.startswith("checkout.session."):
+        if not (isinstance(obj.get("id"), str) and 0 < len(obj["id"]) <= 255):
+            return "data.object.id is not a session id of 1 to 255 characters"
+        problem = (
+            problem
+            or _optional_text(obj, "client_reference_id")
+            or _optional_text(obj, "payment_status", 40)
+        )
+    else:  # charge.refunded
+        refunded = obj.get("amount_refunded")
+        if refunded is not None and (
+            not isinstance(refunded, int)
+            or isinstance(refunded, bool)
+            or not 0 <= refunded <= MAX_BIGINT
+        ):
+            return "data.object.amount_refunded is not a whole number from 0 to 2^63 - 1"
+    return problem
+
+
+def _stripe_event_keep_malformed(payload: bytes, malformed: stripe_client.MalformedEvent) -> None:
+    """Keep a signed event of the wrong shape for review, once per body, and refuse it (400)."""
+    key = "malformed:" + hashlib.sha256(payload).hexdigest()
+    problem = malformed.problem[:255]
+    StripeEvent.objects.get_or_create(
+        event_id=key,
+        defaults={"malformed": True, "problem": problem, "payload": malformed.payload},
+    )
+    raise ApplicationError(
+        _(
+            "This event is signed by Stripe but cannot be read: %(problem)s. It is kept for "
+            "review and was not applied."
+        )
+        % {"problem": problem},
+        code="malformed_event",
+    )
+
+
 def stripe_webhook_receive(*, payload: bytes, signature: str | None) -> StripeEvent | None:
     """Verify, store once, and bring the gift's state up to date. Raises
-    stripe_client.InvalidWebhook for a bad signature (nothing stored)."""
-    event = stripe_client.webhook_event_construct(payload, signature)
+    stripe_client.InvalidWebhook for a bad signature (nothing stored); a signed event of the
+    wrong shape is kept (flagged malformed, applied to nothing) and refused with an
+    ApplicationError (400, malformed_event)."""
+    try:
+        event = stripe_client.webhook_event_construct(payload, signature)
+        problem = _handled_event_problem(event)
+        if problem:
+            raise stripe_client.MalformedEvent(problem, event)
+    except stripe_client.MalformedEvent as malformed:
+        _stripe_event_keep_malformed(payload, malformed)
     session_id, payment_intent, gift_id = _stripe_event_refs(event)
     with transaction.atomic():
         try:
@@ -246,7 +324,7 @@ def _gift_for_event(session_id: str, payment_intent: str, gift_id) -> Gift | Non
         gift = qs.filter(stripe_payment_intent=payment_intent).first()
         if gift:
             return gift
-    if gift_id and str(gift_id).isdigit():
+    if isinstance(gift_id, str) and GIFT_ID_RE.fullmatch(gift_id):
         return qs.filter(id=int(gift_id)).first()
     return None
 
@@ -257,7 +335,9 @@ def gift_state_from_stripe(*, gift_id: int, source: str) -> Gift:
     refunded amount seen."""
     gift = Gift.objects.select_for_update().get(id=gift_id)
     # Learn the session's payment intent first (a refund may name only the payment intent).
-    sessions = StripeEvent.objects.filter(session_id=gift.stripe_session_id).exclude(session_id="")
+    sessions = StripeEvent.objects.filter(
+        session_id=gift.stripe_session_id, malformed=False
+    ).exclude(session_id="")
     if not gift.stripe_payment_intent:
         for event in sessions:
             pi = event.payment_intent
@@ -269,7 +349,7 @@ def gift_state_from_stripe(*, gift_id: int, source: str) -> Gift:
     if gift.stripe_payment_intent:
         events += list(
             StripeEvent.objects.filter(
-                payment_intent=gift.stripe_payment_intent, type="charge.refunded"
+                payment_intent=gift.stripe_payment_intent, type="charge.refunded", malformed=False
             )
         )
     paid, failed, refunded = _stripe_says(events)

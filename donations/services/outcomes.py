@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound
+from core.text import nfc
 from donations.images import clean_image
 from donations.models import Device, DeviceOutcome
 from donations.services.errors import field_error
@@ -43,7 +44,7 @@ def device_outcome_record(
     outcome.commune = commune
     outcome.household_kind = household_kind
     outcome.delivered_at = delivered_at or timezone.now()
-    outcome.story = (story or "").strip()[:2000]
+    outcome.story = nfc(story or "").strip()[:2000]
     outcome.recorded_by = actor
     if photo is not None:
         content = clean_image(photo, field="photo")

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import Conflict, NotFound
 from core.lifecycle import Lifecycle
+from core.text import nfc
 from donations.lifecycle import device_transition
 from donations.models import Device, DeviceEvent, Pledge, PledgeEvent
 from donations.services.donors import donor_for
@@ -81,8 +84,67 @@ NETWORK_NEEDS = {
 }
 
 
+# What a phone may have, in GB: below 0.5 GB of RAM or 1 GB of storage nothing of today's runs
+# (VNeID, a banking app, Zalo, school apps), and no phone has more than these.
+RAM_GB = (Decimal("0.5"), Decimal("64"))
+STORAGE_GB = (1, 4096)
+
+
+def _size(value, *, places: int, bounds: tuple, refusal, field: str) -> Decimal | None:
+    """A size as typed (number or text) → Decimal with at most `places` decimals within
+    `bounds`; None for "not known" ("" or None); else `refusal()` is raised on `field`."""
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value).strip()) if not isinstance(value, bool) else None
+        if (
+            number is not None
+            and number.is_finite()
+            and number == number.quantize(Decimal(1).scaleb(-places))
+            and bounds[0] <= number <= bounds[1]
+        ):
+            return number
+    except (InvalidOperation, ValueError):
+        pass
+    raise field_error(refusal(), "invalid", field)
+
+
+def device_size_clean(*, ram_gb, storage_gb, prefix: str = "") -> tuple[Decimal | None, int | None]:
+    """The phone's RAM and storage in GB within RAM_GB and STORAGE_GB, or None for "not known"
+    (left empty); anything else is refused on its field (`prefix` + ram_gb / storage_gb). The one
+    rule for the pledge (page and API) and the walk-in phone at the bench."""
+    ram = _size(
+        ram_gb,
+        places=1,
+        bounds=RAM_GB,
+        refusal=lambda: (
+            _(
+                "Enter the phone's RAM in GB, from %(min)s to %(max)s (for example 4), or "
+                "leave it empty if you do not know."
+            )
+            % {"min": number_format(RAM_GB[0]), "max": RAM_GB[1]}
+        ),
+        field=f"{prefix}ram_gb",
+    )
+    storage = _size(
+        storage_gb,
+        places=0,
+        bounds=STORAGE_GB,
+        refusal=lambda: (
+            _(
+                "Enter the phone's storage in GB, a whole number from %(min)s to %(max)s "
+                "(for example 64), or leave it empty if you do not know."
+            )
+            % {"min": STORAGE_GB[0], "max": STORAGE_GB[1]}
+        ),
+        field=f"{prefix}storage_gb",
+    )
+    return ram, None if storage is None else int(storage)
+
+
 def device_check(spec: dict, *, prefix: str = "devices.0") -> list[str]:
-    """Refuse what cannot serve a household; return warnings for what can but is weak."""
+    """Refuse what cannot serve a household; return warnings for what can but is weak. The
+    phone's sizes are written back to `spec` as checked (None: not known)."""
     for needed, refusal in NETWORK_NEEDS.items():
         if not spec.get(needed):
             message = refusal % {"url": _recycling_url()}
@@ -114,6 +176,9 @@ def device_check(spec: dict, *, prefix: str = "devices.0") -> list[str]:
         raise field_error(_("Choose the operating system."), "invalid", f"{prefix}.os")
     if not (spec.get("brand") or "").strip() or not (spec.get("model") or "").strip():
         raise field_error(_("Enter the phone's brand and model."), "invalid", f"{prefix}.model")
+    spec["ram_gb"], spec["storage_gb"] = device_size_clean(
+        ram_gb=spec.get("ram_gb"), storage_gb=spec.get("storage_gb"), prefix=f"{prefix}."
+    )
     imei = (spec.get("imei") or "").strip()
     if imei:
         if quantity > 1:
@@ -295,14 +360,14 @@ def _pledge_create_once(
         preference_strict=strict if commune else False,
         dropoff=dropoff,
         hub=hub_obj,
-        pickup_address=(pickup_address or "").strip() if dropoff == "pickup" else "",
-        pickup_window=(pickup_window or "").strip() if dropoff == "pickup" else "",
+        pickup_address=nfc(pickup_address or "").strip() if dropoff == "pickup" else "",
+        pickup_window=nfc(pickup_window or "").strip() if dropoff == "pickup" else "",
     )
     made = []
     for spec in devices:
         values = {k: spec[k] for k in DEVICE_FIELDS if k in spec and spec[k] is not None}
-        values["brand"] = values["brand"].strip()
-        values["model"] = values["model"].strip()
+        values["brand"] = nfc(values["brand"]).strip()
+        values["model"] = nfc(values["model"]).strip()
         for _n in range(spec.get("quantity", 1)):
             made.append(Device(pledge=pledge, **values))
     # One INSERT for the whole pledge (a business's batch may hold hundreds of phones).
@@ -384,8 +449,8 @@ def pledge_update(
     pickup_window = pickup_window if pickup_window is not None else pledge.pickup_window
     hub_obj = _clean_dropoff(dropoff, hub, pickup_address, pickup_window)
     pledge.dropoff, pledge.hub = dropoff, hub_obj
-    pledge.pickup_address = pickup_address.strip() if dropoff == "pickup" else ""
-    pledge.pickup_window = pickup_window.strip() if dropoff == "pickup" else ""
+    pledge.pickup_address = nfc(pickup_address).strip() if dropoff == "pickup" else ""
+    pledge.pickup_window = nfc(pickup_window).strip() if dropoff == "pickup" else ""
     if clear_preference:
         pledge.commune_preference, pledge.preference_strict = None, False
     elif commune_preference is not None:

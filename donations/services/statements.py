@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import Forbidden
+from core.text import nfc
 from core.xlsx import Limits, NotAnXlsx, TooLarge, read_sheet
 from donations import money, vietqr
 from donations.models import Gift, StatementImport, StatementLine
@@ -58,7 +59,7 @@ class StatementRow:
 def _header_map(header: list) -> dict[str, int]:
     found = {}
     for index, cell in enumerate(header):
-        name = str(cell or "").strip().lower()
+        name = nfc(str(cell or "")).strip().lower()
         for key, names in HEADERS.items():
             if name in names and key not in found:
                 found[key] = index
@@ -223,7 +224,7 @@ def _statement_row(number: int, row: list, columns: dict[str, int]) -> Statement
         booked_on = _parse_date(cell("date"))
     except ValueError:
         raise ValueError(_("The date “%(v)s” is not a date.") % {"v": cell("date")}) from None
-    description = str(cell("description") or "").strip()
+    description = nfc(str(cell("description") or "")).strip()
     if not description:
         raise ValueError(_("The description is empty."))
     reference = str(cell("reference") or "").strip()[:100]

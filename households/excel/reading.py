@@ -13,6 +13,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.text import nfc
 from core.xlsx import NotAnXlsx, TooLarge, read_sheet
 from households.fields import COLUMN_BY_KEY, FACTS, HEADER_BY_KEY, HEADERS, Kind
 from households.models import Household, name_key
@@ -61,7 +62,7 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return nfc(str(value)).strip()  # a cell typed on some keyboards holds decomposed text
 
 
 @lru_cache(maxsize=4096)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.scoping import scope_for
 from core.errors import ApplicationError, Forbidden, NotFound
+from core.text import nfc
 from households.models import CommuneFlagsEvent, Household
 from households.services.scoring import households_rescore
 from places.loading import reviewed_flags
@@ -43,7 +44,7 @@ def commune_flags_update(
         for flag, value in wanted.items()
         if value is not None and bool(value) != getattr(commune, flag)
     }
-    basis = commune.flags_basis if basis is None else basis.strip()
+    basis = commune.flags_basis if basis is None else nfc(basis).strip()
     if changes and not basis:
         message = _("Name the decision the flags rest on.")
         raise ApplicationError(message, code="basis_required", fields={"basis": [message]})

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError, Conflict
+from core.text import nfc
 from households.fields import FACT_NAMES
 from households.lifecycle import household_transition
 from households.models import ConsentRecord, Household, HouseholdAccess, HouseholdEvent
@@ -121,7 +122,7 @@ def household_anonymise(*, household_id: int, actor, reason: str) -> Household:
     request it answers (when and how the household asked) is required and kept in the event."""
     household = locked_household(household_id)
     require_role(actor, household, NOMINATING_ROLES + DECIDING_ROLES)
-    reason = (reason or "").strip()
+    reason = nfc(reason or "").strip()
     if not reason:
         message = _("Describe the household's request.")
         raise ApplicationError(message, code="reason_required", fields={"reason": [message]})

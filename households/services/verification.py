@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError, Forbidden
+from core.text import nfc
 from households.lifecycle import HOUSEHOLD, household_transition
 from households.models import Household
 from households.selectors import steps_by
@@ -55,7 +56,7 @@ def _decide(household_id: int, actor, to: str) -> Household:
 
 
 def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
+    reason = nfc(reason or "").strip()
     if not reason:
         message = _("Give a reason: the officer will read it.")
         raise ApplicationError(message, code="reason_required", fields={"reason": [message]})
@@ -70,7 +71,7 @@ def household_verify(*, household_id: int, actor, near_duplicate_reason: str = "
     duplicates = list(near_duplicates_of(household).values_list("id", flat=True))
     data = {}
     if duplicates:
-        near_duplicate_reason = (near_duplicate_reason or "").strip()
+        near_duplicate_reason = nfc(near_duplicate_reason or "").strip()
         if not near_duplicate_reason:
             message = _(
                 "Households with the same name are listed in this village (%(ids)s). Say why "

@@ -86,8 +86,11 @@ class WalkInIn(serializers.Serializer):
     imei = serializers.CharField(max_length=20)
     condition = serializers.ChoiceField(choices=Device.Condition.choices)
     os = serializers.ChoiceField(choices=Device.OS.choices, default="android")
-    ram_gb = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=0, default=0)
-    storage_gb = serializers.IntegerField(min_value=0, max_value=4096, default=0)
+    # Left out: not known. The bounds are the pledge's (donations: pledges.device_size_clean).
+    ram_gb = serializers.DecimalField(
+        max_digits=4, decimal_places=1, required=False, allow_null=True
+    )
+    storage_gb = serializers.IntegerField(required=False, allow_null=True)
     supports_4g = serializers.BooleanField()
     supports_volte = serializers.BooleanField()
     has_nfc = serializers.BooleanField(default=False)

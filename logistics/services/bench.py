@@ -15,6 +15,7 @@ from core.errors import ApplicationError, Conflict
 from donations.lifecycle import DEVICE
 from donations.models import Device
 from donations.services.ledger import ledger_spend
+from donations.services.pledges import device_size_clean
 from logistics.models import (
     QA_CHECKS,
     QA_SETUP,
@@ -140,8 +141,8 @@ def device_register_walk_in(
     imei: str,
     condition: str,
     os: str = Device.OS.ANDROID,
-    ram_gb=0,
-    storage_gb: int = 0,
+    ram_gb=None,
+    storage_gb=None,
     supports_4g: bool = True,
     supports_volte: bool = True,
     has_nfc: bool = False,
@@ -158,6 +159,7 @@ def device_register_walk_in(
         raise ApplicationError(
             message, code="device_not_usable", fields={"supports_volte": [message]}
         )
+    ram_gb, storage_gb = device_size_clean(ram_gb=ram_gb, storage_gb=storage_gb)
     imei = _clean_imei(imei)
     with transaction.atomic():
         device = Device.objects.create(

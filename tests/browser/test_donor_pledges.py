@@ -14,7 +14,7 @@ def test_a_new_donor_pledges_a_phone_as_a_new_user_would(live_server, page, comm
     page.get_by_label("Tên của bạn hoặc của tổ chức").fill("Nguyễn Thị Hoa")
     page.get_by_role("textbox", name="Email").fill("hoa.berlin@example.de")
     page.get_by_label("Bạn tặng với tư cách").select_option("diaspora")
-    page.get_by_label("Quốc gia (2 chữ cái)").fill("DE")
+    page.get_by_label("Quốc gia").select_option("DE")  # a list now
     fill_by_id(page, brand="Samsung", model="Galaxy A34", os_version=14)
     page.locator("#field-supports_4g").get_by_label("Có").check()
     page.locator("#field-supports_volte").get_by_label("Không").check()

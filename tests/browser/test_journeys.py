@@ -83,7 +83,7 @@ def donor_pledges_and_gives(page, live_server, hubs, fake_stripe):  # noqa: F811
     page.get_by_label("Your name or your organisation's").fill("Nguyễn Thùy Linh")
     page.get_by_role("textbox", name="Email").fill(DONOR_EMAIL)
     page.get_by_label("You give as").select_option("diaspora")
-    page.get_by_label("Country (2 letters)").fill("DE")
+    page.get_by_label("Country").select_option("DE")  # a list now
     fill_by_id(page, brand="Samsung", model="Galaxy A25", os_version=14, ram_gb=6, storage_gb=128)
     page.locator("#field-supports_4g").get_by_label("Yes").check()
     page.locator("#field-supports_volte").get_by_label("Yes").check()
