@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from core.errors import ApplicationError
 from core.lifecycle import Lifecycle
+from core.outbox import owe
 from donations import money, stripe_client, vietqr
 from donations.models import Gift, GiftEvent, StripeEvent
 from donations.services.donors import donor_for
@@ -79,9 +80,7 @@ def gift_transition(
             and to == S.PAID
             and ledger_gift_received(gift=gift, source=source)
         ):
-            from donations.tasks import email_gift_paid
-
-            transaction.on_commit(lambda: email_gift_paid.delay(gift_id))
+            owe("donations.tasks.email_gift_paid", gift_id, key=f"gift-paid:{gift_id}")
     return gift
 
 
@@ -394,10 +393,12 @@ def gift_refund_record(*, gift: Gift, refunded_total: int, source: str) -> Gift:
         )
     else:
         _gift_note(gift, source=source, data={"refunded": refunded_total})
-    from donations.tasks import email_gift_refunded
-
-    gift_id = gift.id
-    transaction.on_commit(lambda: email_gift_refunded.delay(gift_id, delta))
+    owe(
+        "donations.tasks.email_gift_refunded",
+        gift.id,
+        delta,
+        key=f"gift-refunded:{gift.id}:{refunded_total}",
+    )
     return gift
 
 

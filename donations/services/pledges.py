@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from core.errors import Conflict, NotFound
 from core.lifecycle import Lifecycle
+from core.outbox import owe
 from core.text import nfc
 from donations.lifecycle import device_transition
 from donations.models import Device, DeviceEvent, Pledge, PledgeEvent
@@ -394,9 +395,8 @@ def _pledge_create_once(
     for device, event in zip(made, events, strict=True):
         device.timeline = [event]
         device.photo_list = []
-    from donations.tasks import email_pledge_received
-
-    transaction.on_commit(lambda: email_pledge_received.delay(pledge.id))
+    # Owed in the pledge's transaction (core/outbox.py): a broker that is down cannot lose it.
+    owe("donations.tasks.email_pledge_received", pledge.id)
     return PledgeResult(
         pledge=pledge, warnings=[str(w) for w in warnings], new_account=result.new_account
     )
