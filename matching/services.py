@@ -347,7 +347,11 @@ def _settled_status(run: MatchRun) -> str:
 
 
 def match_run_approve(*, run_id: int, proposal_ids: list[int] | None = None, actor) -> Approval:
-    """Allocate the chosen proposals (all open ones when `proposal_ids` is None)."""
+    """Allocate the chosen proposals (all open ones when `proposal_ids` is None).
+
+    One function (over 80 lines) on purpose: every check and write happens under the run's row
+    lock in one transaction: which proposals, the phone's and the household's doors, the
+    allocation, the skipped ones named with their reason, and the run's settled status."""
     visible = match_run_get_for_user(actor, run_id)
     scope = scope_for(actor)
     with transaction.atomic():

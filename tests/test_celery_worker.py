@@ -25,8 +25,10 @@ def test_a_real_worker_sends_the_invitation(personas, communes, settings):
     from core.models import OutboxMessage
     from core.tasks import outbox_send_due
 
-    settings.CELERY_TASK_ALWAYS_EAGER = False  # the outbox leaves the sending to the worker
+    # Read the app's configuration before changing Django's settings: Celery loads it lazily from
+    # them, and a value read after the change would be "restored" for every later test.
     old = (app.conf.task_always_eager, app.conf.broker_url)
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # the outbox leaves the sending to the worker
     app.conf.task_always_eager = False
     app.conf.broker_url = settings.TEST_BROKER_URL
     try:

@@ -186,6 +186,11 @@ def _group_devices(devices: list, policy: Policy, seed: int):
 
 
 def solve(problem: Problem) -> Result:
+    """Build the min-cost flow network of `problem` and solve it exactly.
+
+    Kept as one function (over 80 lines) on purpose: it is the hot path of bench/matching_bench.py
+    and works on local arrays end to end; its stages (usable phones, transfers, fairness floors,
+    arcs, solve, read-back) follow one another below."""
     policy = problem.policy
     seed = int(problem.seed)
     started = perf_counter()
