@@ -71,3 +71,25 @@ class OutboxMessage(models.Model):
     def __str__(self) -> str:
         state = "sent" if self.sent_at else "failed" if self.failed_at else "due"
         return f"{self.task}{tuple(self.args)} {state}"
+
+
+class IdempotentRequest(models.Model):
+    """The first answer to a creating request sent with an `Idempotency-Key` (core/idempotency.py):
+    the same key again within a day gets the same answer and writes nothing new."""
+
+    scope = models.CharField(_("scope"), max_length=300)  # method, path and who asked
+    key = models.CharField(_("key"), max_length=255)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)  # of the request's body
+    status_code = models.PositiveSmallIntegerField(_("status"), default=0)
+    body = models.JSONField(_("answer"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotent request")
+        verbose_name_plural = _("idempotent requests")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="one_answer_per_idempotency_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from core import ratelimit
+from core import idempotency, ratelimit
 from core.media import private_file_response
 from core.permissions import roles_required
 from donations import money, selectors
@@ -139,6 +139,32 @@ class PledgeOutput(serializers.Serializer):
         return {"commune": pledge.commune_preference_id, "strict": pledge.preference_strict}
 
 
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    idempotency.HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    description="Optional. The same key within a day returns the first answer and creates nothing.",
+)
+
+
+def _created(request, make_body) -> Response:
+    """201 with `make_body()`; with an Idempotency-Key, the first answer for that key instead of
+    a second creation (core/idempotency.py)."""
+    key = idempotency.key_of(request)
+    if key is None:
+        return Response(make_body(), status=201)
+    status, body, replayed = idempotency.once(
+        scope=idempotency.scope_of(request),
+        key=key,
+        body_fingerprint=idempotency.fingerprint(request.data),
+        run=lambda: (201, make_body()),
+    )
+    response = Response(body, status=status)
+    if replayed:
+        response["Idempotent-Replayed"] = "true"
+    return response
+
+
 class PledgeListCreate(ListAPIView):
     """GET: the signed-in donor's own pledges. POST: anyone may pledge."""
 
@@ -150,8 +176,13 @@ class PledgeListCreate(ListAPIView):
     def get_queryset(self):
         return selectors.pledge_list_for_donor(user=self.request.user)
 
-    @extend_schema(request=PledgeInput, responses={201: PledgeOutput})
+    @extend_schema(
+        request=PledgeInput, responses={201: PledgeOutput}, parameters=[IDEMPOTENCY_HEADER]
+    )
     def post(self, request):
+        return _created(request, lambda: self._pledge(request))
+
+    def _pledge(self, request) -> dict:
         data = PledgeInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -172,9 +203,9 @@ class PledgeListCreate(ListAPIView):
             commune_preference=values.pop("commune_preference", None),
             **values,
         )
-        body = PledgeOutput(result.pledge).data  # as written: no need to read it back
+        body = dict(PledgeOutput(result.pledge).data)  # as written: no need to read it back
         body["warnings"] = result.warnings
-        return Response(body, status=201)
+        return body
 
 
 class PledgeDetail(APIView):
@@ -346,24 +377,25 @@ def _gift_start(request, input_class, start):
 class GiftCheckout(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(request=CheckoutInput, responses={201: dict})
+    @extend_schema(request=CheckoutInput, responses={201: dict}, parameters=[IDEMPOTENCY_HEADER])
     def post(self, request):
-        gift = _gift_start(request, CheckoutInput, gift_checkout_start)
-        return Response(
-            {"id": gift.id, "status": gift.status, "checkout_url": gift.checkout_url}, status=201
-        )
+        def checkout() -> dict:
+            gift = _gift_start(request, CheckoutInput, gift_checkout_start)
+            return {"id": gift.id, "status": gift.status, "checkout_url": gift.checkout_url}
+
+        return _created(request, checkout)
 
 
 class GiftVietQR(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(request=VietQRInput, responses={201: dict})
+    @extend_schema(request=VietQRInput, responses={201: dict}, parameters=[IDEMPOTENCY_HEADER])
     def post(self, request):
         from donations import vietqr
 
-        gift = _gift_start(request, VietQRInput, gift_vietqr_create)
-        return Response(
-            {
+        def transfer() -> dict:
+            gift = _gift_start(request, VietQRInput, gift_vietqr_create)
+            return {
                 "id": gift.id,
                 "status": gift.status,
                 "memo": gift.memo,
@@ -372,9 +404,9 @@ class GiftVietQR(APIView):
                 "qr_png_url": request.build_absolute_uri(
                     reverse("donations:vietqr_png", args=[gift.memo])
                 ),
-            },
-            status=201,
-        )
+            }
+
+        return _created(request, transfer)
 
 
 class GiftOutput(serializers.ModelSerializer):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,11 @@ YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
 class PledgeForm(forms.Form):
+    # Made when the form is shown, sent back with it: a double submit or a retry after an error
+    # gets the first pledge, not a second one (core/idempotency.py).
+    idempotency_key = forms.CharField(
+        required=False, max_length=64, widget=forms.HiddenInput, initial=lambda: uuid.uuid4().hex
+    )
     # Who (only asked when not signed in)
     name = forms.CharField(label=_("Your name or your organisation's"), max_length=150)
     email = forms.EmailField(

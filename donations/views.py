@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.scoping import scope_for
-from core import ratelimit
+from core import idempotency, ratelimit
 from core.errors import ApplicationError, NotFound, apply_to_form
 from core.media import private_file_response
 from donations import money, selectors, stripe_client, vietqr
@@ -86,18 +86,39 @@ def pledge_new(request):
         except ratelimit.RateLimited as limited:
             return _render_limited(request, "donations/pledge_new.html", context, limited)
         try:
-            result = pledge_create(actor=_user(request), **form.service_kwargs())
+            pledged = _pledge_once(request, form)
         except ApplicationError as error:
             _apply(form, error)
         else:
-            for warning in result.warnings:
+            for warning in pledged["warnings"]:
                 messages.warning(request, warning)
             if signed_in:
                 messages.success(request, _("Thank you! Your pledge is registered."))
-                return redirect("donations:pledge", result.pledge.id)
-            request.session["donations_last_pledge"] = result.pledge.id
+                return redirect("donations:pledge", pledged["pledge"])
+            request.session["donations_last_pledge"] = pledged["pledge"]
             return redirect("donations:thanks")
     return render(request, "donations/pledge_new.html", context)
+
+
+def _pledge_once(request, form) -> dict:
+    """The pledge of this form, made once per form shown: a second submit of the same form (a
+    double click, a retry after a lost answer) gets the first pledge back."""
+
+    def create() -> tuple[int, dict]:
+        result = pledge_create(actor=_user(request), **form.service_kwargs())
+        return 201, {"pledge": result.pledge.id, "warnings": [str(w) for w in result.warnings]}
+
+    key = form.cleaned_data.get("idempotency_key")
+    if not key:
+        return create()[1]
+    sent = {k: v for k, v in request.POST.lists() if k not in ("csrfmiddlewaretoken",)}
+    _status, body, _replayed = idempotency.once(
+        scope=idempotency.scope_of(request),
+        key=key,
+        body_fingerprint=idempotency.fingerprint(sent),
+        run=create,
+    )
+    return body
 
 
 def pledge_thanks(request):
