@@ -490,4 +490,13 @@ def statement_body(statement) -> dict:
         "already_reconciled": statement.already,
         "unmatched": statement.unmatched,
         "errors": statement.errors,
+        # Where the money went (VND): total = matched + already + held + not_ours.
+        "money": {
+            "total": statement.total_amount,
+            "matched": statement.matched_amount,
+            "already_reconciled": statement.already_amount,
+            "held_for_review": statement.held_amount,
+            "not_ours": statement.not_ours_amount,
+        },
+        "held": statement.held,
     }

@@ -496,6 +496,16 @@ class StatementImport(models.Model):
     unmatched = models.JSONField(default=list, blank=True)
     errors = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Where every đồng of the statement's readable lines went (VND):
+    # total = matched + already + held + not_ours. `held` lists what waits for a person: the
+    # part of a line above its gift, a line naming several gifts, money for a gift that cannot
+    # take it (paid already, less than pledged).
+    total_amount = models.PositiveBigIntegerField(default=0)
+    matched_amount = models.PositiveBigIntegerField(default=0)
+    already_amount = models.PositiveBigIntegerField(default=0)
+    held_amount = models.PositiveBigIntegerField(default=0)
+    not_ours_amount = models.PositiveBigIntegerField(default=0)
+    held = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -256,7 +256,12 @@ def _unmatched_reason(gift: Gift | None, row: StatementRow) -> str | None:
 def statement_reconcile(*, content: bytes, filename: str, actor) -> StatementImport:
     """Mark VietQR gifts paid from a bank statement, by the memo in the transfer description.
     Safe to re-run: a line already used (same reference, or same date, amount and text) is
-    counted as already reconciled and pays nothing twice. All or nothing."""
+    counted as already reconciled and pays nothing twice. All or nothing.
+
+    Every đồng ends somewhere visible: total = matched + already + held + not ours. A line above
+    its gift pays the gift and holds the rest for review; a line naming several gifts pays none
+    and is held whole; money for a gift that cannot take it is held; a line without a memo of
+    ours is not ours."""
     from accounts.scoping import scope_for
 
     scope = scope_for(actor)
@@ -267,51 +272,85 @@ def statement_reconcile(*, content: bytes, filename: str, actor) -> StatementImp
         statement = StatementImport.objects.create(
             uploaded_by=actor, filename=filename[:255], rows=len(rows) + len(broken), errors=broken
         )
-        unmatched = []
         for row in rows:
-            key = _line_key(row)
-            if StatementLine.objects.filter(key=key).exists():
-                statement.already += 1
-                continue
-            memos = MEMO_RE.findall(re.sub(r"[\s\-_.]", "", row.description.upper()))
-            gift = (
-                Gift.objects.select_for_update().filter(method="vietqr", memo__in=memos).first()
-                if memos
-                else None
-            )
-            if gift is not None and StatementLine.objects.filter(key=key).exists():
-                statement.already += 1  # a parallel upload used this line while we waited
-                continue
-            reason = _unmatched_reason(gift, row)
-            if reason:
-                unmatched.append(
-                    {
-                        "row": row.number,
-                        "amount": row.amount,
-                        "description": row.description,
-                        "reference": row.reference,
-                        "reason": str(reason),
-                    }
-                )
-                continue
-            StatementLine.objects.create(
-                key=key,
-                gift=gift,
-                statement=statement,
-                booked_on=row.booked_on,
-                amount=row.amount,
-                description=row.description,
-                reference=row.reference,
-            )
-            gift_transition(
-                gift_id=gift.id,
-                to=Gift.Status.PAID,
-                source=f"statement:{statement.id}",
-                actor=actor,
-                data={"row": row.number, "reference": row.reference, "amount": row.amount},
-                also={"bank_reference": row.reference},
-            )
-            statement.matched += 1
-        statement.unmatched = unmatched
+            statement.total_amount += row.amount
+            _reconcile_line(statement, row, actor)
         statement.save()
     return statement
+
+
+def _line_report(row: StatementRow, reason: str, amount: int | None = None) -> dict:
+    return {
+        "row": row.number,
+        "amount": row.amount if amount is None else amount,
+        "description": row.description,
+        "reference": row.reference,
+        "reason": str(reason),
+    }
+
+
+def _hold(statement: StatementImport, row: StatementRow, reason: str, amount: int) -> None:
+    statement.held_amount += amount
+    statement.held.append(_line_report(row, reason, amount))
+
+
+def _reconcile_line(statement: StatementImport, row: StatementRow, actor) -> None:
+    key = _line_key(row)
+    if StatementLine.objects.filter(key=key).exists():
+        statement.already += 1
+        statement.already_amount += row.amount
+        return
+    memos = sorted(set(MEMO_RE.findall(re.sub(r"[\s\-_.]", "", row.description.upper()))))
+    gifts = list(
+        Gift.objects.select_for_update().filter(method="vietqr", memo__in=memos).order_by("id")
+        if memos
+        else []
+    )
+    if len(gifts) > 1:
+        reason = _("The line names %(n)s gifts (%(memos)s): a person must split it.") % {
+            "n": len(gifts),
+            "memos": ", ".join(g.memo for g in gifts),
+        }
+        statement.unmatched.append(_line_report(row, reason))
+        _hold(statement, row, reason, row.amount)
+        return
+    gift = gifts[0] if gifts else None
+    if gift is not None and StatementLine.objects.filter(key=key).exists():
+        statement.already += 1  # a parallel upload used this line while we waited
+        statement.already_amount += row.amount
+        return
+    reason = _unmatched_reason(gift, row)
+    if reason:
+        statement.unmatched.append(_line_report(row, reason))
+        if gift is None:
+            statement.not_ours_amount += row.amount
+        else:
+            _hold(statement, row, reason, row.amount)
+        return
+    StatementLine.objects.create(
+        key=key,
+        gift=gift,
+        statement=statement,
+        booked_on=row.booked_on,
+        amount=row.amount,
+        description=row.description,
+        reference=row.reference,
+    )
+    gift_transition(
+        gift_id=gift.id,
+        to=Gift.Status.PAID,
+        source=f"statement:{statement.id}",
+        actor=actor,
+        data={"row": row.number, "reference": row.reference, "amount": row.amount},
+        also={"bank_reference": row.reference},
+    )
+    statement.matched += 1
+    statement.matched_amount += gift.amount
+    if row.amount > gift.amount:
+        excess = row.amount - gift.amount
+        reason = _("%(extra)s more than the %(want)s given for %(memo)s: refund or keep?") % {
+            "extra": money.format_amount(excess, "VND"),
+            "want": money.format_amount(gift.amount, "VND"),
+            "memo": gift.memo,
+        }
+        _hold(statement, row, reason, excess)
