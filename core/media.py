@@ -10,12 +10,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import posixpath
 import secrets
 
 from django.core.files.storage import FileSystemStorage, storages
 from django.http import FileResponse, Http404
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext as _
+
+from core.errors import ApplicationError
+
+log = logging.getLogger("noisong.media")
 
 # Extensions kept from an upload's name; anything else is stored without one.
 SAFE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".pdf"}
@@ -116,3 +123,45 @@ def _is_random(name: str, folder: str) -> bool:
     head, _, base = name.rpartition("/")
     stem = posixpath.splitext(base)[0]
     return head == folder and len(stem) == 32 and all(c in "0123456789abcdef" for c in stem)
+
+
+class StorageUnavailable(ApplicationError):
+    """The server could not store a file (disk full, storage failing): its fault, not the user's."""
+
+    status = 503
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "We cannot store files right now (the server's storage is full or failing). "
+                "Nothing was saved; please try again later."
+            ),
+            code="storage_unavailable",
+        )
+
+
+def save_file(field_file, name: str, content) -> None:
+    """`field_file.save(name, content, save=False)`, or StorageUnavailable (503, logged) when
+    the storage fails; a partly written file is removed."""
+    try:
+        field_file.save(name, content, save=False)
+    except OSError as error:
+        log.error("storage failed saving %s: %r", name, error)
+        if field_file.name:
+            with contextlib.suppress(OSError):
+                field_file.storage.delete(field_file.name)
+        raise StorageUnavailable() from error
+
+
+@contextlib.contextmanager
+def removed_unless_done(*field_files):
+    """Delete these just-saved files if the block fails, so a refused or failed write leaves
+    no orphan file behind."""
+    try:
+        yield
+    except BaseException:
+        for field_file in field_files:
+            if field_file and field_file.name:
+                with contextlib.suppress(OSError):
+                    field_file.storage.delete(field_file.name)
+        raise

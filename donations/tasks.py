@@ -38,3 +38,10 @@ def make_photo_thumbnail(photo_id: int) -> None:
     from donations.services.photos import photo_thumbnail_make
 
     photo_thumbnail_make(photo_id=photo_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def thumbnails_sweep_task() -> None:
+    from donations.services.photos import thumbnails_sweep
+
+    thumbnails_sweep()

@@ -400,6 +400,10 @@ CELERY_BEAT_SCHEDULE = {
     # Messages owed to people (core/outbox.py): sent within seconds, retried with back-off.
     "outbox-send-due": {"task": "core.tasks.outbox_send_due", "schedule": 5},
     "matching-runs-expire": {"task": "matching.tasks.match_runs_expire_task", "schedule": 60},
+    "donations-thumbnails-sweep": {
+        "task": "donations.tasks.thumbnails_sweep_task",
+        "schedule": 60 * 60,
+    },
     "logistics-follow-up-reminders": {
         "task": "logistics.tasks.send_follow_up_reminders",
         "schedule": 6 * 60 * 60,

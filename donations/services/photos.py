@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict
+from core.media import removed_unless_done, save_file
+from core.outbox import owe
 from donations.images import clean_image
 from donations.models import Device, DevicePhoto, Pledge, PledgeEvent
 from donations.services.errors import field_error
 from donations.services.pledges import pledge_get_for_donor, pledge_note
+
+log = logging.getLogger("noisong.photos")
 
 
 @transaction.atomic
@@ -38,17 +46,18 @@ def device_photo_add(*, pledge_id: int, tracking_code: str, image, actor) -> Dev
     content = clean_image(image)
     width, height = content.image_size
     photo = DevicePhoto(device=device, uploaded_by=actor, width=width, height=height)
-    photo.image.save(content.name, content, save=False)
-    photo.save()
-    pledge_note(
-        pledge=pledge,
-        action=PledgeEvent.Action.PHOTO_ADDED,
-        actor=actor,
-        data={"device": device.tracking_code, "photo": photo.id},
-    )
-    from donations.tasks import make_photo_thumbnail
-
-    transaction.on_commit(lambda: make_photo_thumbnail.delay(photo.id))
+    save_file(photo.image, content.name, content)  # a full disk: 503, nothing kept
+    with removed_unless_done(photo.image):
+        photo.save()
+        pledge_note(
+            pledge=pledge,
+            action=PledgeEvent.Action.PHOTO_ADDED,
+            actor=actor,
+            data={"device": device.tracking_code, "photo": photo.id},
+        )
+        # Owed (core/outbox.py): retried with back-off if it fails; `thumbnails_sweep` catches
+        # anything older that still has none.
+        owe("donations.tasks.make_photo_thumbnail", photo.id, key=f"thumbnail:{photo.id}")
     return photo
 
 
@@ -60,5 +69,21 @@ def photo_thumbnail_make(*, photo_id: int) -> None:
         return
     with photo.image.open("rb") as handle:
         content = thumbnail_of(handle, settings.DONATIONS_THUMBNAIL_SIDE)
-    photo.thumbnail.save(content.name, content, save=False)
-    photo.save(update_fields=["thumbnail"])
+    save_file(photo.thumbnail, content.name, content)
+    with removed_unless_done(photo.thumbnail):
+        photo.save(update_fields=["thumbnail"])
+
+
+def thumbnails_sweep(*, older_than_minutes: int = 10) -> int:
+    """Make the thumbnails that a failure left unmade (a full disk, a dead worker); how many."""
+    since = timezone.now() - timedelta(minutes=older_than_minutes)
+    made = 0
+    for photo_id in DevicePhoto.objects.filter(thumbnail="", created_at__lt=since).values_list(
+        "id", flat=True
+    ):
+        try:
+            photo_thumbnail_make(photo_id=photo_id)
+            made += 1
+        except Exception:  # one bad photo must not stop the others; logged, tried next time
+            log.exception("thumbnail of photo %s still not made", photo_id)
+    return made
