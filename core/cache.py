@@ -10,11 +10,12 @@ CACHE_ERRORS: tuple[type[BaseException], ...] = (RedisError, ConnectionError, Ti
 
 def cache_ok() -> tuple[bool, str]:
     """For /healthz: a write and a read of the default cache."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
+    cache = caches["default"]
     try:
         cache.set("healthz:probe", 1, 5)
         ok = cache.get("healthz:probe") == 1
-        return ok, type(cache).__name__
+        return ok, type(cache).__name__  # the backend: LocMemCache, RedisCache
     except CACHE_ERRORS as error:
         return False, type(error).__name__
