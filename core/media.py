@@ -154,11 +154,12 @@ def save_file(field_file, name: str, content) -> None:
 
 
 @contextlib.contextmanager
-def removed_unless_done(*field_files):
-    """Delete these just-saved files if the block fails, so a refused or failed write leaves
-    no orphan file behind."""
+def removed_unless_done(field_files: list):
+    """Delete the just-saved files of `field_files` (a list the block may still append to) if the
+    block fails, its transaction's commit included: a refused or failed write leaves no orphan
+    file behind."""
     try:
-        yield
+        yield field_files
     except BaseException:
         for field_file in field_files:
             if field_file and field_file.name:

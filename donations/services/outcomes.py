@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound
+from core.media import removed_unless_done, save_file
 from core.text import nfc
 from donations.images import clean_image
 from donations.models import Device, DeviceOutcome
@@ -46,8 +47,11 @@ def device_outcome_record(
     outcome.delivered_at = delivered_at or timezone.now()
     outcome.story = nfc(story or "").strip()[:2000]
     outcome.recorded_by = actor
+    saved = []
     if photo is not None:
         content = clean_image(photo, field="photo")
-        outcome.photo.save(content.name, content, save=False)
-    outcome.save()
+        save_file(outcome.photo, content.name, content)  # a full disk: a 503, not a 500
+        saved.append(outcome.photo)
+    with removed_unless_done(saved):
+        outcome.save()
     return outcome

@@ -47,7 +47,7 @@ def device_photo_add(*, pledge_id: int, tracking_code: str, image, actor) -> Dev
     width, height = content.image_size
     photo = DevicePhoto(device=device, uploaded_by=actor, width=width, height=height)
     save_file(photo.image, content.name, content)  # a full disk: 503, nothing kept
-    with removed_unless_done(photo.image):
+    with removed_unless_done([photo.image]):
         photo.save()
         pledge_note(
             pledge=pledge,
@@ -70,7 +70,7 @@ def photo_thumbnail_make(*, photo_id: int) -> None:
     with photo.image.open("rb") as handle:
         content = thumbnail_of(handle, settings.DONATIONS_THUMBNAIL_SIDE)
     save_file(photo.thumbnail, content.name, content)
-    with removed_unless_done(photo.thumbnail):
+    with removed_unless_done([photo.thumbnail]):
         photo.save(update_fields=["thumbnail"])
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.scoping import scope_for
 from core.errors import ApplicationError, Conflict, Forbidden, NotFound
+from core.media import removed_unless_done, save_file
 from donations.images import clean_image
 from donations.lifecycle import may_move
 from donations.models import Device
@@ -264,7 +265,8 @@ def handover_create(
     photo_file = clean_image(photo, field="photo") if photo is not None else None
     signature_file = image_from_data_url(signature, field="signature")
     iccid = _clean_iccid(sim_iccid)
-    with transaction.atomic():
+    # A full or failing disk: a 503 and no orphan file, whatever fails after the files were saved.
+    with removed_unless_done([]) as saved, transaction.atomic():
         device = lock_for_move(device.id, S.DELIVERED)
         item = (
             BatchItem.objects.select_for_update()
@@ -285,10 +287,13 @@ def handover_create(
             cccd_override_reason=override,
             recorded_by=actor,
         )
-        if photo_file is not None:
-            handover.photo.save(photo_file.name, photo_file, save=False)
-        if signature_file is not None:
-            handover.signature.save(signature_file.name, signature_file, save=False)
+        for field_file, content in (
+            (handover.photo, photo_file),
+            (handover.signature, signature_file),
+        ):
+            if content is not None:
+                save_file(field_file, content.name, content)
+                saved.append(field_file)
         handover.save()
         move_device(device, S.DELIVERED, actor, {"handover": handover.id, **audit})
         household_transition(

@@ -353,3 +353,41 @@ def test_the_admin_links_the_serving_views_instead_of_a_storage_url(client, admi
     page = client.get(f"/admin/logistics/handover/{handover.id}/change/")
     assert page.status_code == 200
     assert f"/ban-giao/{handover.id}/chu-ky/" in page.content.decode()
+
+
+def test_a_handover_on_a_full_disk_is_a_503_and_leaves_nothing(
+    api, officer_a, dispatched, monkeypatch
+):
+    """Issue 13, finding 5: the disk fills while the handover's files are saved: a 503 in the
+    error shape, nothing written, and no orphan file (the signature saved before the photo
+    failed is removed)."""
+    import errno
+    import os
+
+    from django.core.files.storage import FileSystemStorage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.media import private_storage
+
+    device, household, batch = dispatched
+    household.consent_share_photo = True
+    household.save()
+    real_save = FileSystemStorage._save
+
+    def full_after_the_first_file(self, name, content):
+        if name.startswith("handovers/signatures/"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_save(self, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", full_after_the_first_file)
+    root = private_storage().location
+    before = {f for _d, _s, names in os.walk(root) for f in names}
+    photo = SimpleUploadedFile("IMG_0002.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    response = api.as_user(officer_a).post(
+        "/api/v1/handovers/",
+        handover_body(device, household, signature=_signature_data_url(), photo=photo),
+        format="multipart",
+    )
+    assert_error(response, 503, "storage_unavailable")
+    _nothing_written(device, household, batch)
+    assert {f for _d, _s, names in os.walk(root) for f in names} == before
