@@ -27,6 +27,7 @@ PROJECT_APPS = tuple(
 def pytest_addoption(parser):
     parser.addoption("--skip-browser", action="store_true", help="skip headless Chromium tests")
     parser.addoption("--skip-load", action="store_true", help="skip load tests")
+    parser.addoption("--skip-faults", action="store_true", help="skip fault-injection tests")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -42,6 +43,11 @@ def pytest_collection_modifyitems(config, items):
                 )
         if "load" in item.keywords and config.getoption("--skip-load"):
             item.add_marker(pytest.mark.skip(reason="--skip-load given"))
+        if "faults" in item.keywords:
+            if config.getoption("--skip-faults"):
+                item.add_marker(pytest.mark.skip(reason="--skip-faults given"))
+            elif not shutil.which("redis-server") and not in_ci:
+                item.add_marker(pytest.mark.skip(reason="redis-server is not installed"))
 
 
 @pytest.fixture(autouse=True)
