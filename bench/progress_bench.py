@@ -84,25 +84,10 @@ HOUSEHOLD_COLUMNS = (
     "created_at",
     "updated_at",
 )
-DEVICE_COLUMNS = (
-    "tracking_code",
-    "pledge_id",
-    "brand",
-    "model",
-    "ram_gb",
-    "storage_gb",
-    "os",
-    "os_version",
-    "supports_4g",
-    "supports_volte",
-    "has_nfc",
-    "has_camera",
-    "condition",
-    "imei",
-    "status",
-    "created_at",
-    "updated_at",
-)
+# donations_device's columns for the COPY below: around the pledge's own list of a phone's fields
+# (donations.services.pledges.DEVICE_FIELDS, read once Django is set up), in its order.
+DEVICE_COLUMNS_BEFORE = ("tracking_code", "pledge_id")
+DEVICE_COLUMNS_AFTER = ("status", "created_at", "updated_at")
 
 
 def timed(fn, runs: int) -> tuple[float, float]:
@@ -182,7 +167,10 @@ def load(households: int, devices: int, connection) -> dict:
     )
     pledges = Pledge.objects.bulk_create([Pledge(donor=d) for d in donors])
     device_statuses = weighted(rng, DEVICE_STATUSES, devices)
-    sql = f"COPY donations_device ({', '.join(DEVICE_COLUMNS)}) FROM STDIN"
+    from donations.services.pledges import DEVICE_FIELDS
+
+    columns = (*DEVICE_COLUMNS_BEFORE, *DEVICE_FIELDS, *DEVICE_COLUMNS_AFTER)
+    sql = f"COPY donations_device ({', '.join(columns)}) FROM STDIN"
     with connection.cursor() as cursor:
         with cursor.cursor.copy(sql) as copy:
             for i in range(devices):

@@ -69,3 +69,12 @@ def once(*, scope: str, key: str, body_fingerprint: str, run) -> tuple[int, dict
         record.status_code, record.body = status, body
         record.save(update_fields=["status_code", "body"])
         return status, body, False
+
+
+def once_for_request(request, data, run) -> tuple[int, dict, bool] | None:
+    """`once` for a request: its Idempotency-Key (None when it has none: the caller just runs),
+    its caller and path as the scope, `data` (what was sent) as the fingerprint."""
+    key = key_of(request)
+    if key is None:
+        return None
+    return once(scope=scope_of(request), key=key, body_fingerprint=fingerprint(data), run=run)

@@ -150,15 +150,10 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 def _created(request, make_body) -> Response:
     """201 with `make_body()`; with an Idempotency-Key, the first answer for that key instead of
     a second creation (core/idempotency.py)."""
-    key = idempotency.key_of(request)
-    if key is None:
+    answered = idempotency.once_for_request(request, request.data, lambda: (201, make_body()))
+    if answered is None:
         return Response(make_body(), status=201)
-    status, body, replayed = idempotency.once(
-        scope=idempotency.scope_of(request),
-        key=key,
-        body_fingerprint=idempotency.fingerprint(request.data),
-        run=lambda: (201, make_body()),
-    )
+    status, body, replayed = answered
     response = Response(body, status=status)
     if replayed:
         response["Idempotent-Replayed"] = "true"

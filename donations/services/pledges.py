@@ -97,16 +97,16 @@ def _size(value, *, places: int, bounds: tuple, refusal, field: str) -> Decimal 
     if value is None or value == "":
         return None
     try:
-        number = Decimal(str(value).strip()) if not isinstance(value, bool) else None
-        if (
-            number is not None
-            and number.is_finite()
-            and number == number.quantize(Decimal(1).scaleb(-places))
-            and bounds[0] <= number <= bounds[1]
-        ):
-            return number
+        number = None if isinstance(value, bool) else Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        pass
+        number = None
+    if (
+        number is not None
+        and number.is_finite()
+        and number == number.quantize(Decimal(1).scaleb(-places))
+        and bounds[0] <= number <= bounds[1]
+    ):
+        return number
     raise field_error(refusal(), "invalid", field)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -31,13 +33,10 @@ def test_a_private_file_is_answered_uncached_and_not_sniffed(db):
     storage = private_storage()
     stored = storage.save(RandomName("tests")(None, "a.png"), ContentFile(b"\x89PNG..."))
 
-    class Holder:
-        pass
-
     from django.db.models.fields.files import FieldFile
 
     field = type("Field", (), {"storage": storage})()
-    field_file = FieldFile(Holder(), field, stored)
+    field_file = FieldFile(SimpleNamespace(), field, stored)
     response = private_file_response(field_file)
     assert b"".join(response.streaming_content) == b"\x89PNG..."
     assert response["Cache-Control"] == "private, no-store"
@@ -45,6 +44,6 @@ def test_a_private_file_is_answered_uncached_and_not_sniffed(db):
     response.close()
     storage.delete(stored)
     with pytest.raises(Http404):
-        private_file_response(FieldFile(Holder(), field, stored))
+        private_file_response(FieldFile(SimpleNamespace(), field, stored))
     with pytest.raises(Http404):
-        private_file_response(FieldFile(Holder(), field, ""))
+        private_file_response(FieldFile(SimpleNamespace(), field, ""))
