@@ -159,8 +159,8 @@ def load(ctx: dict) -> None:
 GIFTS = [
     (3, "stripe", "buy_phone", 10000, "EUR", True, ""),
     (4, "stripe", "sim", 5000, "AUD", True, ""),
-    (0, "vietqr", "refurbish", 2_000_000, "VND", True, "NSDEMO4K7Q"),
-    (2, "vietqr", "general", 500_000, "VND", False, "NSDEMO9XPA"),
+    (0, "vietqr", "refurbish", 2_000_000, "VND", True, "NSDEM94K7Q"),
+    (2, "vietqr", "general", 500_000, "VND", False, "NSDEM79XPA"),
 ]
 
 

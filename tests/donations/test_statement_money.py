@@ -92,3 +92,13 @@ def test_any_statement_adds_up_and_pays_no_gift_twice(coordinator_h, donor, line
     again = statement_reconcile(content=csv(rows), filename="s.csv", actor=coordinator_h)
     assert adds_up(again) and again.matched == 0  # a re-run pays nothing
     assert again.already_amount + again.held_amount + again.not_ours_amount == again.total_amount
+
+
+def test_the_demo_memos_are_memos_a_statement_can_find():
+    """Found by looking at the page: the demo's transfer memos used an O, which no memo has, so a
+    statement paying the demo gift could never find it."""
+    from donations.demo import GIFTS
+    from donations.services.statements import MEMO_RE
+
+    memos = [spec[-1] for spec in GIFTS if spec[1] == "vietqr"]
+    assert memos and all(MEMO_RE.fullmatch(memo) for memo in memos)
