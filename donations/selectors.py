@@ -13,6 +13,7 @@ from donations.models import (
     DeviceOutcome,
     DevicePhoto,
     Gift,
+    HeldMoney,
     LedgerAttribution,
     LedgerEntry,
     Pledge,
@@ -181,3 +182,17 @@ def ledger_public(*, limit: int = 100) -> dict:
     for entry in entries:
         entry.display = format_amount(entry.amount, entry.currency)
     return {"totals": sorted(totals.values(), key=lambda t: t["currency"]), "entries": entries}
+
+
+def held_money_list(*, user, status: str = "") -> QuerySet[HeldMoney]:
+    """Held statement money for coordinators, waiting first, newest first."""
+    from accounts.scoping import scope_for
+
+    if not scope_for(user).has_role("coordinator"):
+        return HeldMoney.objects.none()
+    items = HeldMoney.objects.select_related("statement").prefetch_related(
+        "gifts", "settlements__gift", "settlements__actor"
+    )
+    if status in HeldMoney.Status.values:
+        items = items.filter(status=status)
+    return items.order_by("-status", "-created_at", "-id")

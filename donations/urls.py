@@ -29,4 +29,6 @@ urlpatterns = [
     path("ung-ho/chuyen-khoan/<str:memo>/qr.png", views.vietqr_png, name="vietqr_png"),
     path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
     path("doi-soat/", views.statements, name="statements"),
+    path("doi-soat/tien-cho/", views.held_money, name="held_money"),
+    path("doi-soat/<int:statement_id>/", views.statement_detail, name="statement"),
 ]

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -19,10 +19,18 @@ from core import idempotency, ratelimit
 from core.errors import ApplicationError, NotFound, apply_to_form
 from core.media import private_file_response
 from donations import money, selectors, stripe_client, vietqr
-from donations.forms import GiftForm, PhotoForm, PledgeEditForm, PledgeForm, StatementForm
-from donations.models import Gift
+from donations.forms import (
+    GiftForm,
+    HeldSettleForm,
+    PhotoForm,
+    PledgeEditForm,
+    PledgeForm,
+    StatementForm,
+)
+from donations.models import Gift, HeldSettlement, StatementImport
 from donations.services.claims import donor_claim_confirm, donor_claim_get
 from donations.services.gifts import gift_checkout_start, gift_vietqr_create, stripe_webhook_receive
+from donations.services.held import held_report, held_settle
 from donations.services.photos import device_photo_add
 from donations.services.pledges import pledge_cancel as cancel_pledge  # the view has the name
 from donations.services.pledges import pledge_create, pledge_update
@@ -418,10 +426,14 @@ def stripe_webhook(request):
     return HttpResponse("ok")
 
 
-@login_required
-def statements(request):
+def _coordinator_or_404(request) -> None:
     if not scope_for(request.user).has_role("coordinator"):
         raise Http404
+
+
+@login_required
+def statements(request):
+    _coordinator_or_404(request)
     form = StatementForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -432,10 +444,64 @@ def statements(request):
             )
         except ApplicationError as error:
             _apply(form, error)
+        else:
+            if result.status != StatementImport.Status.DONE:
+                return redirect("donations:statement", statement_id=result.id)
     history = list(selectors.statement_list(user=request.user)[:20])
     pending = Gift.objects.filter(method="vietqr", status="pending").count()
+    held_waiting = selectors.held_money_list(user=request.user, status="held").count()
     return render(
         request,
         "donations/statements.html",
-        {"form": form, "result": result, "history": history, "pending": pending},
+        {
+            "form": form,
+            "result": result,
+            "report": held_report(result) if result else None,
+            "history": history,
+            "pending": pending,
+            "held_waiting": held_waiting,
+        },
+    )
+
+
+@login_required
+def statement_detail(request, statement_id: int):
+    """One statement's report; while the worker reconciles a long one, how far it got (the page
+    refreshes itself until it is done)."""
+    _coordinator_or_404(request)
+    statement = get_object_or_404(selectors.statement_list(user=request.user), pk=statement_id)
+    return render(
+        request,
+        "donations/statement_detail.html",
+        {"result": statement, "report": held_report(statement)},
+    )
+
+
+@login_required
+def held_money(request):
+    """Held statement money: each waits for a coordinator's decision (pay a waiting gift, keep as
+    a general gift, or record that it was sent back)."""
+    _coordinator_or_404(request)
+    status = request.GET.get("status", "held")
+    errors = {}
+    if request.method == "POST":
+        form = HeldSettleForm(request.POST)
+        held_id = request.POST.get("held")
+        if form.is_valid() and str(held_id or "").isdigit():
+            try:
+                held_settle(held_id=int(held_id), actor=request.user, **form.cleaned_data)
+            except ApplicationError as error:
+                errors[int(held_id)] = error
+            else:
+                messages.success(request, _("Your decision is recorded."))
+                return redirect(f"{reverse('donations:held_money')}?status={status}")
+        else:
+            errors[int(held_id) if str(held_id or "").isdigit() else 0] = form
+    items = list(selectors.held_money_list(user=request.user, status=status)[:200])
+    for item in items:
+        item.error = errors.get(item.id)
+    return render(
+        request,
+        "donations/held_money.html",
+        {"items": items, "status": status, "actions": HeldSettlement.Action.choices},
     )

@@ -65,6 +65,8 @@ ROWS = {
     "GET api:match-run-proposals": "401 403 403 403 403 403 200 404 200",
     "GET api:match-runs": "401 403 403 403 403 403 200 200 200",
     "GET api:me": "401 200 200 200 200 200 200 200 200",
+    "GET api:held-money": "401 403 403 403 403 403 200 200 200",
+    "GET api:statement": "401 403 403 403 403 403 200 200 200",
     "GET api:pledge": "401 200 404 404 404 404 404 404 404",
     "GET api:pledge-photo": "401 200 404 404 404 404 404 404 404",
     "GET api:pledges": "401 200 200 200 200 200 200 200 200",
@@ -86,6 +88,8 @@ ROWS = {
     "GET donations:pledge_photo": "L 200 404 404 404 404 404 404 404",
     "GET donations:recycling": "200 200 200 200 200 200 200 200 200",
     "GET donations:statements": "L 404 404 404 404 404 200 200 200",
+    "GET donations:statement": "L 404 404 404 404 404 200 200 200",
+    "GET donations:held_money": "L 404 404 404 404 404 200 200 200",
     "GET donations:stripe_webhook": "405 405 405 405 405 405 405 405 405",
     "GET donations:thanks": "R R R R R R R R R",
     "GET donations:track": "200 200 200 200 200 200 R 200 R",
@@ -177,6 +181,7 @@ ROWS = {
     "POST api:proposal-reject": "401 403 403 403 403 403 400 404 400",
     "POST api:staff-list": "401 403 403 403 403 403 403 403 400",
     "POST api:statements": "401 403 403 403 403 403 400 400 400",
+    "POST api:held-settle": "401 403 403 403 403 403 400 400 400",
     "POST api:token": "400 400 400 400 400 400 400 400 400",
     "POST donations:gift_new": "200 200 200 200 200 200 200 200 200",
     "POST donations:claim_confirm": "L R 403 403 403 403 403 403 403",
@@ -249,6 +254,8 @@ def _kwargs(name: str, w) -> dict:
         "pledge_id": w.pledge.id,
         "run_id": w.match_run.id,
         "proposal_id": w.proposal.id,
+        "statement_id": w.held.statement_id,
+        "held_id": w.held.id,
     }
     return by_param
 

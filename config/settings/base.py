@@ -310,8 +310,16 @@ HOUSEHOLD_IMPORT_MAX_ROWS = 20000
 HOUSEHOLD_IMPORT_MAX_BYTES = 10 * 1024 * 1024
 # Bank statements (donations/services/statements.py): a month of a programme account's transfers
 # is a few hundred lines; past these a statement is refused with a message to split it.
-STATEMENT_MAX_BYTES = int(env("STATEMENT_MAX_BYTES", str(5 * 1024 * 1024)))
-STATEMENT_MAX_ROWS = int(env("STATEMENT_MAX_ROWS", "5000"))
+STATEMENT_MAX_BYTES = int(env("STATEMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+STATEMENT_MAX_ROWS = int(env("STATEMENT_MAX_ROWS", "100000"))
+# Statements up to this many lines (and bytes) are reconciled in the request; longer ones are
+# kept and reconciled by the worker in chunks, their page showing how far it got.
+STATEMENT_SYNC_ROWS = int(env("STATEMENT_SYNC_ROWS", "2000"))
+STATEMENT_SYNC_BYTES = int(env("STATEMENT_SYNC_BYTES", str(256 * 1024)))
+# Lines listed in a statement's report (unmatched, held, unreadable); counts and sums are complete.
+STATEMENT_REPORT_LINES = 1000
+# A long statement untouched this long (its worker died) is taken up again by a beat sweep.
+STATEMENT_STALE_SECONDS = 120
 # (end of households settings)
 
 
@@ -400,6 +408,10 @@ CELERY_BEAT_SCHEDULE = {
     # Messages owed to people (core/outbox.py): sent within seconds, retried with back-off.
     "outbox-send-due": {"task": "core.tasks.outbox_send_due", "schedule": 5},
     "matching-runs-expire": {"task": "matching.tasks.match_runs_expire_task", "schedule": 60},
+    "donations-statements-resume": {
+        "task": "donations.tasks.statements_resume_task",
+        "schedule": 60,
+    },
     "donations-thumbnails-sweep": {
         "task": "donations.tasks.thumbnails_sweep_task",
         "schedule": 60 * 60,

@@ -48,6 +48,7 @@ class World:
     personas: dict
     claim: object
     claim_token: str
+    held: object = None  # held statement money (a line naming two gifts)
 
     @property
     def secrets(self) -> list[str]:
@@ -160,6 +161,7 @@ def build_world(personas, communes, villages, hubs) -> World:
     )
     claim = DonorClaim.objects.get(donor=claimed.donor)
 
+    held = _held_money(coordinator_h, donor)
     device_h.refresh_from_db()
     device_k = Device.objects.get(id=device_k.id)
     return World(
@@ -182,4 +184,19 @@ def build_world(personas, communes, villages, hubs) -> World:
         personas=personas,
         claim=claim,
         claim_token=donor_claim_token(claim),
+        held=held,
     )
+
+
+def _held_money(coordinator, donor):
+    """A statement whose one line names two gifts: its money is held for a decision."""
+    from donations.services.gifts import gift_vietqr_create
+    from donations.services.statements import statement_reconcile
+
+    memos = [
+        gift_vietqr_create(actor=donor, amount=100000, email="", name="", language="vi").memo
+        for _ in range(2)
+    ]
+    content = f"Ngày,Số tiền,Nội dung\n01/12/2026,200000,{' '.join(memos)}\n".encode()
+    statement = statement_reconcile(content=content, filename="w.csv", actor=coordinator)
+    return statement.held_items.get()
