@@ -30,7 +30,7 @@ class DatabaseUnavailableMiddleware:
         for connection in connections.all(initialized_only=True):
             try:
                 connection.close()
-            except Exception:  # noqa: BLE001,S110 - a dead connection may fail to close; it is dropped anyway
+            except Exception:
                 pass
         message = _(
             "The service is unavailable for a moment. Please try again in a few seconds: "
