@@ -5,6 +5,7 @@ The broken connection is closed, so the next request opens a new one."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from django.db import InterfaceError, OperationalError, connections
@@ -28,10 +29,8 @@ class DatabaseUnavailableMiddleware:
             return None
         log.error("database unavailable on %s %s: %r", request.method, request.path, exception)
         for connection in connections.all(initialized_only=True):
-            try:
+            with contextlib.suppress(Exception):  # a dead connection may fail to close
                 connection.close()
-            except Exception:
-                pass
         message = _(
             "The service is unavailable for a moment. Please try again in a few seconds: "
             "sending the same request again is safe."
