@@ -170,6 +170,14 @@ CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# With Redis, a task taken by a worker that died is given back after this many seconds. Longer
+# than any task's countdown (the retries' back-off is at most 10 minutes). A matching run whose
+# worker died is failed by the lease sweep long before (MATCHING_RUN_LEASE_SECONDS + a minute);
+# a task given back after that finds the run settled and does nothing. The fault test
+# tests/faults/test_worker_killed.py shortens both to see a new worker take a run over.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600")),
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
