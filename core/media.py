@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import logging
 import posixpath
 import secrets
@@ -28,7 +29,26 @@ log = logging.getLogger("noisong.media")
 SAFE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".pdf"}
 
 
-class PrivateFileSystemStorage(FileSystemStorage):
+class CleanFileSystemStorage(FileSystemStorage):
+    """Django's file system storage, except that a write that fails part way (a full disk, an
+    I/O error) leaves no partial file behind: Django's own creates the file, writes, and on an
+    error leaves what it wrote, under a name no row knows (seen on a really full disk)."""
+
+    def _save(self, name, content):
+        try:
+            return super()._save(name, content)
+        except FileExistsError:
+            raise
+        except OSError:
+            path = self.path(name)
+            # only a partial file: a complete one of that name is another upload's
+            with contextlib.suppress(OSError):
+                if os.path.getsize(path) < (content.size or 0) or os.path.getsize(path) == 0:
+                    os.remove(path)
+            raise
+
+
+class PrivateFileSystemStorage(CleanFileSystemStorage):
     """A folder outside MEDIA_ROOT whose files have no URL: `.url` raises, so no template or
     serializer can publish one by mistake; a view answers with `private_file_response`."""
 

@@ -134,7 +134,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
     "default": {
-        "BACKEND": env("DEFAULT_FILE_STORAGE", "django.core.files.storage.FileSystemStorage")
+        # Django's file system storage that leaves no partial file on a full disk
+        "BACKEND": env("DEFAULT_FILE_STORAGE", "core.media.CleanFileSystemStorage")
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     # Files with personal data (handover photos and signatures, donors' phone photos before
