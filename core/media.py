@@ -11,8 +11,8 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import logging
+import os
 import posixpath
 import secrets
 
