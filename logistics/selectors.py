@@ -273,12 +273,12 @@ def device_for_handover(user, code: str) -> tuple[Device, Allocation]:
 # are not at a hub to stick a label on. (Named one by one, any phone's label can be printed.)
 NOT_LABELLED = {
     S.DISPATCHED: gettext_lazy("with the carrier"),
-    S.DELIVERED: gettext_lazy("with its household"),
-    S.FOLLOWED_UP: gettext_lazy("with its household"),
+    S.DELIVERED: gettext_lazy("delivered to a household"),
+    S.FOLLOWED_UP: gettext_lazy("delivered to a household"),
     S.RECYCLED: gettext_lazy("recycled"),
-    S.RETURNED_TO_DONOR: gettext_lazy("returned to its donor"),
+    S.RETURNED_TO_DONOR: gettext_lazy("returned to the donor"),
     S.LOST: gettext_lazy("lost"),
-    S.CANCELLED: gettext_lazy("its pledge was cancelled"),
+    S.CANCELLED: gettext_lazy("pledge cancelled"),
 }
 LABELS_BY_LINK = 300  # codes named in a link (GET ?devices=): a longer link is refused by servers
 LABELS_AT_ONCE = 1000  # codes sent in a form or a JSON body (POST), or phones of a status

@@ -59,7 +59,7 @@ def test_the_listed_phones_are_printed_and_the_others_named_with_their_reason(
     assert sorted(posted) == sorted(d.tracking_code for d in at_hub)
     assert "In tem cho 31 máy trong danh sách" in page
     left_out = page[page.index('class="muted left-out"') :]
-    assert "12 máy trong danh sách không được in tem, vì đang ở với hộ gia đình" in left_out
+    assert "12 máy trong danh sách không được in tem, vì đã giao cho hộ gia đình" in left_out
     assert "7 máy trong danh sách không được in tem, vì đã tái chế" in left_out
     for device in delivered + recycled:
         assert device.tracking_code in left_out
