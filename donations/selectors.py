@@ -57,6 +57,16 @@ def pledge_require_own(*, user, pledge_id) -> None:
         raise NotFound(_("No such pledge among yours."))
 
 
+def pledge_for_papers(*, user, pledge_id, session_pledge=None) -> tuple[Pledge, list[Device]]:
+    """The pledge and its phones (in the order they were pledged) for its papers: the signed-in
+    donor's own pledge, or the one this browser has just made without signing in
+    (`session_pledge`, as the thank-you page shows it); NotFound otherwise."""
+    if not (str(pledge_id).isdigit() and str(pledge_id) == str(session_pledge or "")):
+        pledge_require_own(user=user, pledge_id=pledge_id)
+    pledge = Pledge.objects.select_related("donor", "hub").get(id=pledge_id)
+    return pledge, list(Device.objects.filter(pledge=pledge).order_by("id"))
+
+
 def pledge_get_for_donor(*, user, pledge_id: int) -> Pledge:
     pledge = pledge_list_for_donor(user=user).filter(id=pledge_id).first()
     if pledge is None:

@@ -14,6 +14,17 @@ urlpatterns = [
     path("cua-toi/", views.mine, name="mine"),
     path("cua-toi/cam-ket/<int:pledge_id>/", views.pledge_detail, name="pledge"),
     path("cua-toi/cam-ket/<int:pledge_id>/huy/", views.pledge_cancel, name="pledge_cancel"),
+    path(
+        "cua-toi/cam-ket/<int:pledge_id>/ma-theo-doi.pdf",
+        views.pledge_codes_pdf,
+        name="pledge_codes_pdf",
+    ),
+    path(
+        "cua-toi/cam-ket/<int:pledge_id>/ma-theo-doi.csv",
+        views.pledge_codes_csv,
+        name="pledge_codes_csv",
+    ),
+    path("cua-toi/cam-ket/<int:pledge_id>/tem.pdf", views.pledge_labels, name="pledge_labels"),
     path("cua-toi/xac-nhan/<str:token>/", views.claim_confirm, name="claim_confirm"),
     path(
         "cua-toi/cam-ket/<int:pledge_id>/anh/<int:photo_id>/",

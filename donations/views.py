@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +19,8 @@ from accounts.scoping import scope_for
 from core import idempotency, ratelimit
 from core.errors import ApplicationError, NotFound, apply_to_form
 from core.media import private_file_response
-from donations import money, selectors, stripe_client, vietqr
+from core.pdf import pdf_response
+from donations import documents, money, selectors, stripe_client, vietqr
 from donations.forms import (
     GiftForm,
     HeldSettleForm,
@@ -28,6 +30,7 @@ from donations.forms import (
     StatementForm,
 )
 from donations.models import Gift, HeldSettlement, StatementImport
+from donations.papers import with_papers
 from donations.services.claims import donor_claim_confirm, donor_claim_get
 from donations.services.gifts import gift_checkout_start, gift_vietqr_create, stripe_webhook_receive
 from donations.services.held import held_report, held_settle
@@ -166,7 +169,7 @@ def recycling(request):
 
 @login_required
 def mine(request):
-    pledges = list(selectors.pledge_list_for_donor(user=request.user))
+    pledges = with_papers(list(selectors.pledge_list_for_donor(user=request.user)))
     gifts = list(selectors.gift_list_for_donor(user=request.user))
     for gift in gifts:
         gift.display_amount = money.format_amount(gift.amount, gift.currency)
@@ -182,7 +185,7 @@ def _pledge_or_404(request, pledge_id):
 
 @login_required
 def pledge_detail(request, pledge_id: int):
-    pledge = _pledge_or_404(request, pledge_id)
+    pledge = with_papers([_pledge_or_404(request, pledge_id)])[0]
     hubs = list(selectors.hubs_for_pledging())
     communes = list(selectors.communes_for_choice())
     devices = pledge.device_list
@@ -251,6 +254,58 @@ def pledge_detail(request, pledge_id: int):
             "photo_form": photo_form,
         },
     )
+
+
+def _papers_of(request, pledge_id):
+    """The pledge and its phones for its papers, or None when the visitor must sign in first;
+    404 for anyone else's pledge."""
+    session_pledge = request.session.get("donations_last_pledge")
+    if not request.user.is_authenticated and str(session_pledge) != str(pledge_id):
+        return None
+    try:
+        return selectors.pledge_for_papers(
+            user=request.user, pledge_id=pledge_id, session_pledge=session_pledge
+        )
+    except NotFound:
+        raise Http404 from None
+
+
+def _language(request, pledge) -> str:
+    return pledge.donor.language or (get_language() or "vi")[:2]
+
+
+def pledge_codes_pdf(request, pledge_id: int):
+    """The printable sheet of the pledge's tracking codes."""
+    found = _papers_of(request, pledge_id)
+    if found is None:
+        return redirect_to_login(request.get_full_path())
+    pledge, devices = found
+    content = documents.pledge_codes_pdf(pledge, devices, language=_language(request, pledge))
+    return pdf_response(content, f"noi-song-ma-theo-doi-{pledge.id}.pdf")
+
+
+def pledge_codes_csv(request, pledge_id: int):
+    """The pledge's tracking codes as CSV."""
+    found = _papers_of(request, pledge_id)
+    if found is None:
+        return redirect_to_login(request.get_full_path())
+    pledge, devices = found
+    response = HttpResponse(
+        documents.pledge_codes_csv(devices), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="noi-song-ma-theo-doi-{pledge.id}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def pledge_labels(request, pledge_id: int):
+    """The QR label sheet of the pledge's phones, for donors who print labels themselves."""
+    found = _papers_of(request, pledge_id)
+    if found is None:
+        return redirect_to_login(request.get_full_path())
+    pledge, devices = found
+    content = documents.pledge_labels_pdf(devices, language=_language(request, pledge))
+    return pdf_response(content, f"noi-song-tem-{pledge.id}.pdf")
 
 
 @login_required

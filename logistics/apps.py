@@ -11,3 +11,8 @@ class LogisticsConfig(AppConfig):
         from logistics.lifecycle import register_evidence_checks
 
         register_evidence_checks()
+        # The donor's pages list the wipe certificate among a pledge's papers.
+        from donations.papers import register_pledge_papers
+        from logistics.views.donor import wipe_certificate_papers
+
+        register_pledge_papers(wipe_certificate_papers)

@@ -14,6 +14,8 @@ from accounts.models import Role
 from accounts.scoping import scope_for
 from core.errors import ApplicationError, Conflict, Forbidden, NotFound
 from core.media import removed_unless_done, save_file
+from core.pdf import printable_message, require_printable
+from core.text import nfc
 from donations.images import clean_image
 from donations.lifecycle import may_move
 from donations.models import Device
@@ -82,6 +84,8 @@ def batch_create(
     if carrier not in DeliveryBatch.Carrier.values:
         message = _("Choose who carries the phones.")
         raise ApplicationError(message, code="invalid", fields={"carrier": [message]})
+    carrier_name = " ".join(nfc(carrier_name or "").split())
+    require_printable(carrier_name=carrier_name)  # printed on the manifest
     codes = sorted({c.strip().upper() for c in device_codes if c.strip()})
     if not codes:
         message = _("Choose at least one phone.")
@@ -172,11 +176,15 @@ def _clean_iccid(iccid: str) -> str:
 
 
 def _check_handover_input(
-    household: Household, *, received_by: str, relation: str, last4: str, photo
+    household: Household, *, received_by: str, relation: str, last4: str, photo, place: str = ""
 ) -> None:
     errors: dict[str, list[str]] = {}
     if not (received_by or "").strip():
         errors["received_by"] = [_("Write who received the phone.")]
+    # Both are printed on the handover record (core/pdf.py: what the papers can print).
+    for field, value in (("received_by", received_by), ("place", place)):
+        if message := printable_message(value):
+            errors.setdefault(field, [message])
     if relation not in Handover.Relation.values:
         errors["relation"] = [_("Choose the relation to the head of household.")]
     if not (len(last4) == 4 and last4.isdigit()):
@@ -257,8 +265,15 @@ def handover_create(
     with `cccd_override_reason` (kept on the handover and on both events)."""
     device, household = _handover_parties(actor, device_id, household_id)
     last4 = (recipient_cccd_last4 or "").strip()
+    received_by = " ".join(nfc(received_by or "").split())
+    place = " ".join(nfc(place or "").split())
     _check_handover_input(
-        household, received_by=received_by, relation=relation, last4=last4, photo=photo
+        household,
+        received_by=received_by,
+        relation=relation,
+        last4=last4,
+        photo=photo,
+        place=place,
     )
     override = _check_cccd(actor, device, household, last4, (cccd_override_reason or "").strip())
     audit = {"cccd_override": override} if override else {}

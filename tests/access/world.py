@@ -80,6 +80,7 @@ def build_world(personas, communes, villages, hubs) -> World:
     from households.models import HouseholdImport
     from households.services.editing import household_create, household_submit
     from households.services.verification import household_verify
+    from logistics.models import WipeRecord
     from logistics.services.bench import device_receive
     from logistics.services.delivery import handover_create
     from matching.services import match_run_create
@@ -111,9 +112,11 @@ def build_world(personas, communes, villages, hubs) -> World:
 
     # A phone of the donor's pledge travels to household A through hub H.
     device_h = pledge.devices.get()
-    # (wipe, repair and QA records are the logistics tests' business: the phone is set ready here)
+    # (wipe, repair and QA records are the logistics tests' business: the phone is set ready here,
+    # with a wipe record so that its wipe certificate can be asked for)
     Device.objects.filter(id=device_h.id).update(status="ready", hub=hubs["H"], imei=new_imei())
     device_h.refresh_from_db()
+    WipeRecord.objects.create(device=device_h, method="factory_reset", operator=coordinator_h)
     batch = allocate_and_dispatch(
         device_h, household_a, admin=admin, coordinator=coordinator_h, carrier_name="Cán bộ xã"
     )
