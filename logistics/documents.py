@@ -261,6 +261,26 @@ def _receipt_parties(writer, handover) -> None:
     )
 
 
+def _receipt_sim(handover) -> str:
+    """The SIM handed over with the phone: its number, and the carrier and data plan recorded at
+    QA (they follow the phone). An anonymised household's SIM number is erased."""
+    from logistics.models import SimCard
+
+    if handover.household.is_anonymised:
+        return _("erased at the household's request")
+    sim = SimCard.objects.filter(device_id=handover.device_id).first()
+    if not handover.sim_iccid:
+        return _("none")
+    parts = [handover.sim_iccid]
+    if sim is not None and sim.carrier:
+        parts.append(sim.get_carrier_display())
+    if sim is not None and sim.plan_expires:
+        parts.append(
+            _("data plan until %(date)s") % {"date": sim.plan_expires.strftime("%d/%m/%Y")}
+        )
+    return ", ".join(parts)
+
+
 def _receipt_phone(writer, handover) -> None:
     """What is handed over: the phone, its IMEI and code, the SIM, the first lesson."""
     device = handover.device
@@ -271,7 +291,7 @@ def _receipt_phone(writer, handover) -> None:
     )
     writer.line(_("IMEI: %(imei)s") % {"imei": device.imei}, indent=5 * mm)
     writer.line(_("Tracking code: %(code)s") % {"code": device.tracking_code}, indent=5 * mm)
-    writer.line(_("SIM: %(iccid)s") % {"iccid": handover.sim_iccid or _("none")}, indent=5 * mm)
+    writer.line(_("SIM: %(sim)s") % {"sim": _receipt_sim(handover)}, indent=5 * mm)
     writer.line(
         _("First lesson on using the phone: %(given)s")
         % {"given": _("given") if handover.training_given else _("not given")},
