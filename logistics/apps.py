@@ -9,5 +9,8 @@ class LogisticsConfig(AppConfig):
     def ready(self) -> None:
         # Logistics keeps the wipe, QA and handover records, so it proves them for the device's door.
         from logistics.lifecycle import register_evidence_checks
+        from logistics.services import privacy
 
         register_evidence_checks()
+        # A household's erasure and its consent reach the handovers and outcomes kept here.
+        privacy.register()

@@ -245,6 +245,15 @@ def _receipt_parties(writer, handover) -> None:
         writer.line(_("Hub: %(hub)s") % {"hub": device.hub.name}, indent=5 * mm)
     writer.gap(2 * mm)
     writer.line(_("RECEIVING PARTY (Party B): the household"), bold=True)
+    if household.is_anonymised:
+        # Drawn again from the erased rows: the commune stays, nobody is named.
+        writer.line(
+            _("Personal data erased at the household's request on %(date)s.")
+            % {"date": timezone.localtime(household.anonymised_at).strftime("%d/%m/%Y")},
+            indent=5 * mm,
+        )
+        writer.line(_("Address: %(place)s") % {"place": household.commune.name}, indent=5 * mm)
+        return
     writer.line(_("Head of household: %(name)s") % {"name": household.head_name}, indent=5 * mm)
     place = household.commune.name
     if household.village_id:
