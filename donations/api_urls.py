@@ -19,4 +19,6 @@ urlpatterns = [
     path("gifts/checkout/", api.GiftCheckout.as_view(), name="gift-checkout"),
     path("gifts/vietqr/", api.GiftVietQR.as_view(), name="gift-vietqr"),
     path("statements/", api.StatementUpload.as_view(), name="statements"),
+    path("me/personal-data/", api.MePersonalData.as_view(), name="me-personal-data"),
+    path("me/erase/", api.MeErase.as_view(), name="me-erase"),
 ]

@@ -258,3 +258,15 @@ class StatementForm(forms.Form):
             "Columns: date, amount, description (the transfer memo), reference. Vietnamese headers (Ngày, Số tiền, Nội dung, Mã giao dịch) work too."
         ),
     )
+
+
+class EraseForm(forms.Form):
+    """The confirmation step of a donor's erasure: it cannot be undone."""
+
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand: my name, email and public name are erased, I can no longer sign in, "
+            "and this cannot be undone."
+        ),
+        required=True,
+    )

@@ -15,6 +15,9 @@ urlpatterns = [
     path("cua-toi/cam-ket/<int:pledge_id>/", views.pledge_detail, name="pledge"),
     path("cua-toi/cam-ket/<int:pledge_id>/huy/", views.pledge_cancel, name="pledge_cancel"),
     path("cua-toi/xac-nhan/<str:token>/", views.claim_confirm, name="claim_confirm"),
+    path("cua-toi/du-lieu-cua-toi/", views.personal_data, name="personal_data"),
+    path("cua-toi/du-lieu-cua-toi.json", views.personal_data_json, name="personal_data_json"),
+    path("cua-toi/xoa-tai-khoan/", views.erase, name="erase"),
     path(
         "cua-toi/cam-ket/<int:pledge_id>/anh/<int:photo_id>/",
         views.pledge_photo,

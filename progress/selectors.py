@@ -157,3 +157,22 @@ def honour_roll_compute() -> list[dict]:
 def honour_roll() -> list[dict]:
     """`honour_roll_compute`, cached like the stats."""
     return _cached(HONOUR_CACHE_KEY, honour_roll_compute)
+
+
+# The honour page's rendered rows are cached too ({% cache … progress_honour LANG %}).
+HONOUR_FRAGMENT = "progress_honour"
+
+
+def honour_roll_forget() -> None:
+    """Drop the cached honour roll (its rows, their stale copy and the page's rendered fragment
+    in every language): a donor asked to be erased."""
+    from django.core.cache.utils import make_template_fragment_key
+
+    _local_copies.pop(HONOUR_CACHE_KEY, None)
+    fragments = [
+        make_template_fragment_key(HONOUR_FRAGMENT, [code]) for code, _n in settings.LANGUAGES
+    ]
+    try:
+        cache.delete_many([HONOUR_CACHE_KEY, f"{HONOUR_CACHE_KEY}:stale", *fragments])
+    except CACHE_ERRORS as error:
+        log.warning("could not drop the cached honour roll: %r", error)
