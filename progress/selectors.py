@@ -18,7 +18,8 @@ of households. The result is a plain dict (no translated text), cached for
 ``settings.PROGRESS_CACHE_SECONDS`` (60 s) under ``STATS_CACHE_KEY`` and never invalidated: a
 figure is at most that old (while one request recomputes an expired figure, the others get the
 previous one, kept ten times longer: no stampede). bench/progress_bench.py measures it with a
-million households on PostgreSQL.
+million households and 50,000 phones on PostgreSQL: the five queries take ~0.28 s (a parallel
+index-only scan of household_commune_status; ~0.7 s with index scans off), a cached read ~0.03 ms.
 """
 
 from __future__ import annotations
