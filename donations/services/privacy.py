@@ -198,7 +198,7 @@ def donor_erase(*, user, confirm: bool) -> None:
 
     user = User.objects.select_for_update().get(pk=user.pk)
     donors = list(
-        Donor.objects.select_for_update().filter(
+        Donor.objects.select_for_update(of=("self",)).filter(
             Q(user=user) | Q(claim__account=user) | Q(email__iexact=user.email, user__isnull=True)
         )
     )
