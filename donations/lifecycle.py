@@ -53,6 +53,15 @@ DEVICE.require(S.READY, "qa_record")
 DEVICE.require(S.DELIVERED, "handover")
 
 
+# Groups of statuses for everything that counts phones (the public numbers, the dashboards):
+# named once, here beside the table (tests/progress/test_one_definition.py holds them to it).
+NOT_GIVEN = frozenset({S.CANCELLED})  # a cancelled pledge's phones were never given
+READY_OR_ON_THE_WAY = frozenset({S.READY, S.ALLOCATED, S.DISPATCHED})  # checked, not handed over
+ON_THE_WAY = frozenset({S.ALLOCATED, S.DISPATCHED})  # promised to a household, not handed over
+WITH_A_HOUSEHOLD = frozenset({S.DELIVERED, S.FOLLOWED_UP})  # handed over and not come back
+LOST = frozenset({S.LOST})
+
+
 # Moves the donor is told about by email (donations/emails.py), sent after the commit.
 DONOR_MILESTONES = {S.RECEIVED, S.READY, S.DELIVERED, S.REJECTED}
 

@@ -184,6 +184,20 @@ def _receipt_parties(paper: Paper, handover) -> list:
     party_a = [(_("Represented by"), handover.recorded_by.get_full_name())]
     if device.hub_id:
         party_a.append((_("Hub"), device.hub.name))
+    parties = [
+        paper.para(_("GIVING PARTY (Party A): programme Nối Sóng"), "heading"),
+        paper.rows(party_a, label_width=LABELS),
+        paper.para(_("RECEIVING PARTY (Party B): the household"), "heading"),
+    ]
+    if household.is_anonymised:
+        # Drawn again from the erased rows: the commune stays, nobody is named.
+        erased = _("Personal data erased at the household's request on %(date)s.") % {
+            "date": timezone.localtime(household.anonymised_at).strftime("%d/%m/%Y")
+        }
+        return [
+            *parties,
+            paper.rows([("", erased), (_("Address"), household.commune.name)], label_width=LABELS),
+        ]
     place = household.commune.name
     if household.village_id:
         place = f"{household.village.name}, {place}"
@@ -193,12 +207,27 @@ def _receipt_parties(paper: Paper, handover) -> list:
         (_("Received by"), f"{handover.received_by or '—'} ({handover.get_relation_display()})"),
         (_("Recipient's CCCD, last 4 digits"), handover.recipient_cccd_last4 or "—"),
     ]
-    return [
-        paper.para(_("GIVING PARTY (Party A): programme Nối Sóng"), "heading"),
-        paper.rows(party_a, label_width=LABELS),
-        paper.para(_("RECEIVING PARTY (Party B): the household"), "heading"),
-        paper.rows(party_b, label_width=LABELS),
-    ]
+    return [*parties, paper.rows(party_b, label_width=LABELS)]
+
+
+def _receipt_sim(handover) -> str:
+    """The SIM handed over with the phone: its number, and the carrier and data plan recorded at
+    QA (they follow the phone). An anonymised household's SIM number is erased."""
+    from logistics.models import SimCard
+
+    if handover.household.is_anonymised:
+        return _("erased at the household's request")
+    sim = SimCard.objects.filter(device_id=handover.device_id).first()
+    if not handover.sim_iccid:
+        return _("none")
+    parts = [handover.sim_iccid]
+    if sim is not None and sim.carrier:
+        parts.append(sim.get_carrier_display())
+    if sim is not None and sim.plan_expires:
+        parts.append(
+            _("data plan until %(date)s") % {"date": sim.plan_expires.strftime("%d/%m/%Y")}
+        )
+    return ", ".join(parts)
 
 
 def _receipt_phone(paper: Paper, handover) -> list:
@@ -212,7 +241,7 @@ def _receipt_phone(paper: Paper, handover) -> list:
                 (_("Smartphone"), _phone(device)),
                 (_("IMEI"), _imei(device)),
                 (_("Tracking code"), device.tracking_code),
-                (_("SIM"), handover.sim_iccid or _("none")),
+                (_("SIM"), _receipt_sim(handover)),
                 (
                     _("First lesson on using the phone"),
                     _("given") if handover.training_given else _("not given"),

@@ -209,10 +209,12 @@ class HandoverForm(ServiceForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, household, may_override: bool = False, **kwargs):
+    def __init__(self, *args, household, may_override: bool = False, sim=None, **kwargs):
         super().__init__(*args, **kwargs)
         if not may_override:
             del self.fields["cccd_override_reason"]
+        if sim is not None and sim.iccid:  # recorded at QA: it follows the phone, not asked again
+            del self.fields["sim_iccid"]
         if not household.consent_share_photo:
             del self.fields["photo"]
         if not household.consent_share_story:

@@ -23,8 +23,18 @@ def home(request):
 def _chart(rows: list[dict]) -> list[dict]:
     """Bar widths (0–100, of the largest commune's verified households) for the SVG chart, for
     the communes that have anything to show."""
-    shown = [r for r in rows if r["households_verified"] or r["devices_delivered"]]
-    top = max([max(r["households_verified"], r["devices_delivered"]) for r in shown] or [1])
+    shown = [
+        r
+        for r in rows
+        if r["households_verified"] or r["households_served"] or r["devices_delivered"]
+    ]
+    top = max(
+        [
+            max(r["households_verified"], r["households_served"], r["devices_delivered"])
+            for r in shown
+        ]
+        or [1]
+    )
 
     def width(n: int) -> int:  # of the SVG's 1000 units; integers, so no locale's comma
         return round(1000 * n / top) if n else 0
@@ -58,6 +68,7 @@ def communes(request):
                 # Short headings under "Households" / "Phones" (fits a 360 px screen).
                 ("verified", pgettext("households", "Verified")),
                 ("waiting", pgettext("households", "Waiting")),
+                ("allocated", pgettext("households", "On its way")),
                 ("served", pgettext("households", "Served")),
                 ("delivered", pgettext("phones", "Delivered")),
             ],

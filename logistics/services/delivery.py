@@ -175,6 +175,16 @@ def _clean_iccid(iccid: str) -> str:
     return iccid
 
 
+def recorded_sim(device: Device) -> SimCard | None:
+    """The SIM recorded for this phone (at QA, or at an earlier handover), if any."""
+    return SimCard.objects.filter(device_id=device.id).first()
+
+
+def recorded_sim_iccid(device: Device) -> str:
+    sim = recorded_sim(device)
+    return sim.iccid if sim is not None else ""
+
+
 def _check_handover_input(
     household: Household, *, received_by: str, relation: str, last4: str, photo, place: str = ""
 ) -> None:
@@ -261,6 +271,7 @@ def handover_create(
     """The phone reaches its household. Only the household it was allocated to; the officer of
     that commune or a coordinator of the phone's hub records it. Device → delivered (with this
     handover as evidence), household → served, the donor's anonymised outcome is recorded.
+    Without `sim_iccid`, the SIM recorded at QA is the one handed over.
     The recipient's CCCD digits must match the household's, unless a coordinator overrides
     with `cccd_override_reason` (kept on the handover and on both events)."""
     device, household = _handover_parties(actor, device_id, household_id)
@@ -279,7 +290,8 @@ def handover_create(
     audit = {"cccd_override": override} if override else {}
     photo_file = clean_image(photo, field="photo") if photo is not None else None
     signature_file = image_from_data_url(signature, field="signature")
-    iccid = _clean_iccid(sim_iccid)
+    # The SIM recorded at QA follows the phone: no need to type it again at the door.
+    iccid = _clean_iccid(sim_iccid) or recorded_sim_iccid(device)
     # A full or failing disk: a 503 and no orphan file, whatever fails after the files were saved.
     with removed_unless_done([]) as saved, transaction.atomic():
         device = lock_for_move(device.id, S.DELIVERED)
@@ -317,7 +329,7 @@ def handover_create(
             actor=actor,
             data={"handover": handover.id, "device": device.tracking_code, **audit},
         )
-        if iccid:
+        if iccid and iccid != recorded_sim_iccid(device):  # another SIM was given at the door
             SimCard.objects.update_or_create(device=device, defaults={"iccid": iccid})
         if item is not None:
             _close_item(item, BatchItem.Outcome.HANDED_OVER, actor)

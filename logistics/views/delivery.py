@@ -121,11 +121,13 @@ def handover_new(request, code):
         messages.error(request, _("This phone is not allocated to a household."))
         return redirect("logistics:handovers")
     household = allocation.household
+    sim = delivery.recorded_sim(device)
     form = HandoverForm(
         request.POST or None,
         request.FILES or None,
         household=household,
         may_override=scope_for(request.user).covers_hub(device.hub_id or 0),
+        sim=sim,
     )
     # The form's fields are the service's (story and photo only with the household's consent).
     handover = submitted(
@@ -140,7 +142,7 @@ def handover_new(request, code):
         messages.success(request, _("Handover recorded. Download the handover record."))
         return redirect("logistics:handover", handover_id=handover.id)
     return form_page(
-        request, "logistics/handover_new.html", form, device=device, household=household
+        request, "logistics/handover_new.html", form, device=device, household=household, sim=sim
     )
 
 
@@ -156,7 +158,13 @@ def handover_page(request, handover_id):
         if follow_up is not None:
             messages.success(request, _("Follow-up recorded."))
             return redirect("logistics:handover", handover_id=handover.id)
-    return form_page(request, "logistics/handover.html", form, handover=handover)
+    return form_page(
+        request,
+        "logistics/handover.html",
+        form,
+        handover=handover,
+        sim=delivery.recorded_sim(handover.device),
+    )
 
 
 @field_staff_required
