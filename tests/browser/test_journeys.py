@@ -313,13 +313,13 @@ def coordinator_delivers(page, live_server, coordinator_h, devices, households):
 
     # A batch to Tà Rụt, dispatched.
     page.goto(live_server.url + "/dot-giao/")
-    page.get_by_role("combobox", name="Xã").select_option("19588")
-    page.get_by_label("Tên người vận chuyển").fill("Hồ Văn A")
+    group = page.locator("section.batch-group", has_text="Xã Tà Rụt")
+    group.get_by_label("Tên người vận chuyển").fill("Hồ Văn A")
     for device in devices:
-        page.get_by_label(device.tracking_code, exact=False).check()
+        assert group.get_by_label(device.tracking_code, exact=False).is_checked()
     fits(page)
     screenshot(page, "journey-c3-batch-plan")
-    submit(page, page.get_by_role("button", name="Lập đợt giao"))
+    submit(page, group.get_by_role("button", name="Lập đợt giao đến Xã Tà Rụt"))
     assert "Đã lập đợt giao" in page.content()
     submit(page, page.get_by_role("button", name="Xuất phát: máy rời điểm tiếp nhận"))
     assert "Đã xuất phát" in page.content()
