@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -123,6 +124,9 @@ def _detail_context(request, household: Household, **extra) -> dict:
     near = []
     if household.status == Household.Status.SUBMITTED:
         near = list(verification.near_duplicates_of(household).select_related("village"))
+    decision_form = extra.pop("decision_form", None) or DecisionForm()
+    if not near:  # "why this is not a duplicate" is asked only of a flagged household
+        decision_form.fields.pop("near_duplicate_reason", None)
     return {
         "household": household,
         "timeline": selectors.household_timeline(household=household),
@@ -132,7 +136,7 @@ def _detail_context(request, household: Household, **extra) -> dict:
         "is_officer": scope.covers_commune(household.commune_id, Role.OFFICER),
         "is_verifier": scope.covers_commune(household.commune_id, Role.VERIFIER),
         "worked_on": verification.has_worked_on(household, request.user),
-        "decision_form": extra.pop("decision_form", None) or DecisionForm(),
+        "decision_form": decision_form,
         "withdraw_form": extra.pop("withdraw_form", None) or WithdrawForm(),
         "anonymise_form": extra.pop("anonymise_form", None) or AnonymiseForm(),
         "editable": household.status in editing.EDITABLE and not household.is_anonymised,
@@ -293,6 +297,9 @@ def household_personal_data(request, pk: int):
 def verification_queue(request):
     households = selectors.verification_queue(user=request.user, commune=request.GET.get("commune"))
     page = Paginator(households, 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for household in page:
+        household.waiting_days = (today - timezone.localdate(household.waiting_since)).days
     return render(request, "households/queue.html", {"page": page})
 
 
