@@ -137,6 +137,7 @@ ROWS = {
     "GET matching:discard": "L 405 405 405 405 405 405 405 405",
     "GET matching:reject": "L 403 403 403 403 403 200 404 200",
     "GET matching:run": "L 403 403 403 403 403 200 404 200",
+    "GET matching:run_progress": "L 403 403 403 403 403 200 404 200",
     "GET matching:runs": "L 403 403 403 403 403 200 200 200",
     "GET matching:start": "L 403 403 403 403 403 200 200 200",
     "GET progress:communes": "200 200 200 200 200 200 200 200 200",
