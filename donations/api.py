@@ -19,6 +19,7 @@ from core import idempotency, ratelimit
 from core.media import private_file_response
 from core.permissions import roles_required
 from donations import money, selectors
+from donations.lifecycle import steps_ahead
 from donations.models import Device, Donor, Gift, Pledge
 from donations.services.gifts import gift_checkout_start, gift_vietqr_create
 from donations.services.photos import device_photo_add
@@ -315,6 +316,7 @@ def track_body(device: Device, request=None) -> dict:
             {"status": e.new_status, "at": timezone.localtime(e.at).isoformat()}
             for e in device.events.all()
         ],
+        "next": steps_ahead(device.status),
         "outcome": None,
     }
     if outcome is not None:

@@ -20,6 +20,7 @@ from core.errors import ApplicationError, NotFound, apply_to_form
 from core.media import private_file_response
 from donations import money, selectors, stripe_client, vietqr
 from donations.forms import GiftForm, PhotoForm, PledgeEditForm, PledgeForm, StatementForm
+from donations.lifecycle import steps_ahead
 from donations.models import Gift
 from donations.services.claims import donor_claim_confirm, donor_claim_get
 from donations.services.gifts import gift_checkout_start, gift_vietqr_create, stripe_webhook_receive
@@ -323,6 +324,7 @@ def track(request, code: str):
         {
             "device": device,
             "events": list(device.events.all()),
+            "ahead": steps_ahead(device.status),
             "outcome": selectors.public_outcome(device),
         },
     )
