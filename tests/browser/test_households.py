@@ -67,9 +67,9 @@ def test_an_officer_sees_row_errors_of_an_excel_file_then_imports_it(
     page.get_by_label("Tệp Excel (.xlsx)").set_input_files(str(good))
     submit(page, page.get_by_role("button", name="Kiểm tra tệp"))
     # The preview lists the rows it read (finding 9 of issue 15), not only a count.
-    preview = page.get_by_role("region", name="Các dòng đã đọc")
+    preview = page.get_by_role("list", name="Các dòng đã đọc")
     for i in range(3):
-        assert preview.get_by_role("cell", name=f"Hồ Văn {i}", exact=True).count() == 1
+        assert preview.get_by_text(f"Hồ Văn {i}", exact=True).count() == 1
     fits(page)
     screenshot(page, "household-import-preview")
     submit(page, page.get_by_role("button", name="Nhập 3 hộ"))
