@@ -326,10 +326,10 @@ class BulkSubmitView(APIView):
 
     permission_classes = [IsAuthenticated, IsHouseholdStaff]
 
-    class Input(serializers.Serializer):
+    class HouseholdsSubmitInput(serializers.Serializer):
         households = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
 
-    class Output(serializers.Serializer):
+    class HouseholdsSubmitOutput(serializers.Serializer):
         submitted = serializers.ListField(child=serializers.IntegerField())
         refused = serializers.ListField(
             child=inline_serializer(
@@ -344,7 +344,11 @@ class BulkSubmitView(APIView):
 
     # Read leniently (the service checks who asks before what is asked: a verifier gets 403
     # whatever the body); the schema shows what is required.
-    @extend_schema(request=Input, responses=Output, operation_id="v1_households_submit_many")
+    @extend_schema(
+        request=HouseholdsSubmitInput,
+        responses=HouseholdsSubmitOutput,
+        operation_id="v1_households_submit_many",
+    )
     def post(self, request):
         ids = request.data.get("households") if hasattr(request.data, "get") else None
         return Response(editing.households_submit(household_ids=ids, actor=request.user))
