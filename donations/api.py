@@ -21,6 +21,7 @@ from core.api import BIGINT_MAX, Pagination, paginated, validated
 from core.media import private_file_response
 from core.permissions import roles_required
 from donations import money, selectors
+from donations.lifecycle import steps_ahead
 from donations.models import Device, Donor, Gift, HeldSettlement, Pledge, StatementImport
 from donations.services.gifts import gift_checkout_start, gift_vietqr_create
 from donations.services.held import held_report, held_settle
@@ -319,6 +320,7 @@ def track_body(device: Device, request=None) -> dict:
             {"status": e.new_status, "at": timezone.localtime(e.at).isoformat()}
             for e in device.events.all()
         ],
+        "next": steps_ahead(device.status),
         "outcome": None,
     }
     if outcome is not None:

@@ -62,6 +62,31 @@ WITH_A_HOUSEHOLD = frozenset({S.DELIVERED, S.FOLLOWED_UP})  # handed over and no
 LOST = frozenset({S.LOST})
 
 
+# The way a phone normally goes (being refurbished is a detour): the tracking page shows the
+# steps still ahead of a phone on it, greyed. Off it (rejected, lost, cancelled…) nothing is ahead.
+JOURNEY = (
+    S.PLEDGED,
+    S.RECEIVED,
+    S.WIPED,
+    S.READY,
+    S.ALLOCATED,
+    S.DISPATCHED,
+    S.DELIVERED,
+    S.FOLLOWED_UP,
+)
+
+
+def steps_ahead(status: str) -> list[str]:
+    """The statuses of JOURNEY a phone in `status` has still to reach, in order."""
+    if status == S.REFURBISHING:
+        status = S.WIPED
+    if status == S.RETURNED:  # back from a household: through the bench again
+        return list(JOURNEY[JOURNEY.index(S.RECEIVED) : JOURNEY.index(S.DELIVERED) + 1])
+    if status not in JOURNEY:
+        return []
+    return list(JOURNEY[JOURNEY.index(status) + 1 :])
+
+
 # Moves the donor is told about by email (donations/emails.py), sent after the commit.
 DONOR_MILESTONES = {S.RECEIVED, S.READY, S.DELIVERED, S.REJECTED}
 

@@ -33,6 +33,7 @@ from donations.forms import (
     PledgeForm,
     StatementForm,
 )
+from donations.lifecycle import steps_ahead
 from donations.models import Gift, HeldSettlement, StatementImport
 from donations.papers import with_papers
 from donations.services.claims import donor_claim_confirm, donor_claim_get
@@ -427,6 +428,7 @@ def track(request, code: str):
         {
             "device": device,
             "events": list(device.events.all()),
+            "ahead": steps_ahead(device.status),
             "outcome": selectors.public_outcome(device),
         },
     )

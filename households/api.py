@@ -352,6 +352,40 @@ ImportReport = inline_serializer(
 )
 
 
+class BulkSubmitView(APIView):
+    """Submit several drafts at once (an import's rows): those that can go are submitted, each
+    refusal is listed with its reason (editing.households_submit)."""
+
+    permission_classes = [IsAuthenticated, IsHouseholdStaff]
+
+    class HouseholdsSubmitInput(serializers.Serializer):
+        households = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+
+    class HouseholdsSubmitOutput(serializers.Serializer):
+        submitted = serializers.ListField(child=serializers.IntegerField())
+        refused = serializers.ListField(
+            child=inline_serializer(
+                "HouseholdSubmitRefusal",
+                {
+                    "id": serializers.IntegerField(),
+                    "code": serializers.CharField(),
+                    "message": serializers.CharField(),
+                },
+            )
+        )
+
+    # Read leniently (the service checks who asks before what is asked: a verifier gets 403
+    # whatever the body); the schema shows what is required.
+    @extend_schema(
+        request=HouseholdsSubmitInput,
+        responses=HouseholdsSubmitOutput,
+        operation_id="v1_households_submit_many",
+    )
+    def post(self, request):
+        ids = request.data.get("households") if hasattr(request.data, "get") else None
+        return Response(editing.households_submit(household_ids=ids, actor=request.user))
+
+
 class ImportView(APIView):
     permission_classes = [IsAuthenticated, IsHouseholdStaff]
     parser_classes = [MultiPartParser, FormParser, JSONParser]

@@ -223,6 +223,45 @@ def batch_candidates(user) -> QuerySet:
     )
 
 
+def batch_groups(user) -> list[dict]:
+    """The phones waiting for a batch, one group per (hub, commune of their households): what
+    a coordinator plans as one batch each. Groups ordered by commune, then hub; phones by code.
+    One query."""
+    rows = (
+        batch_candidates(user)
+        .values_list(
+            "tracking_code",
+            "brand",
+            "model",
+            "hub_id",
+            "hub__name",
+            "allocations__household__commune_id",
+            "allocations__household__commune__name",
+            "allocations__household__head_name",
+            "allocations__household__village__name",
+        )
+        .order_by("allocations__household__commune__name", "hub__name", "tracking_code")
+    )
+    groups: dict[tuple[int, str], dict] = {}
+    for code, brand, model, hub_id, hub_name, commune, commune_name, head, village in rows:
+        group = groups.setdefault(
+            (hub_id, commune),
+            {
+                "key": f"{hub_id}-{commune}",
+                "hub_id": hub_id,
+                "hub_name": hub_name,
+                "commune": commune,
+                "commune_name": commune_name,
+                "phones": [],
+            },
+        )
+        household = ", ".join(part for part in (head, village) if part)
+        group["phones"].append(
+            {"code": code, "label": f"{code} · {brand} {model} · {household}".strip(" ·")}
+        )
+    return list(groups.values())
+
+
 def handovers_for_staff(user) -> QuerySet:
     """Handovers the user may see: officers of the household's commune, coordinators of the hub."""
     scope = scope_for(user)

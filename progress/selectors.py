@@ -127,6 +127,38 @@ def commune_rows(stats: dict, *, sort: str | None) -> tuple[list[dict], str]:
     return rows, sort
 
 
+CHARTS_CACHE_KEY = "progress:charts:v1"
+
+
+def charts_compute() -> dict:
+    """What the progress page's pictures need beyond the stats (two queries): phones delivered
+    per month of their handover in Vietnam time (``devices_delivered``'s definition: delivered or
+    followed up, with an outcome; so the months add up to the total), and each commune's former
+    district (public, from places). Plain data, cached like the stats."""
+    from zoneinfo import ZoneInfo
+
+    from django.db.models.functions import TruncMonth
+
+    months = (
+        DeviceOutcome.objects.order_by()
+        .filter(device__status__in=DEVICE_DELIVERED)
+        .annotate(month=TruncMonth("delivered_at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
+        .values_list("month")
+        .annotate(n=Count("*"))
+    )
+    return {
+        "delivered_per_month": {
+            month.strftime("%Y-%m"): n for month, n in months if month is not None
+        },
+        "districts": dict(Commune.objects.order_by().values_list("code", "old_districts")),
+    }
+
+
+def public_charts() -> dict:
+    """`charts_compute`, cached like the stats."""
+    return _cached(CHARTS_CACHE_KEY, charts_compute)
+
+
 def honour_roll_compute() -> list[dict]:
     """Donors who chose a public name (``Donor.public_name``) and gave: the name, phones pledged
     (not cancelled) and phones delivered. Nothing else about the donor, nothing about the

@@ -1,4 +1,5 @@
-"""Public progress pages: the numbers per commune (table + chart), the open-data CSV and the
+"""Public progress pages: the numbers per commune (table + charts: phones per month and the
+communes' coverage as tiles, progress/charts.py), the open-data CSV and the
 honour roll. Anonymous, server-rendered, no JavaScript; aggregates only (see selectors)."""
 
 from __future__ import annotations
@@ -8,11 +9,12 @@ import io
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
-from progress import selectors
+from progress import charts, selectors
 
 
 def home(request):
@@ -54,6 +56,7 @@ def _chart(rows: list[dict]) -> list[dict]:
 def communes(request):
     stats = selectors.public_stats()
     rows, sort = selectors.commune_rows(stats, sort=request.GET.get("sort"))
+    pictures = selectors.public_charts()
     return render(
         request,
         "progress/communes.html",
@@ -73,6 +76,10 @@ def communes(request):
                 ("delivered", pgettext("phones", "Delivered")),
             ],
             "mountain_count": sum(1 for r in rows if r["is_mountain"]),
+            "months": charts.months_chart(
+                pictures["delivered_per_month"], today=timezone.localdate()
+            ),
+            "map": charts.coverage_map(stats["communes"], pictures["districts"]),
         },
     )
 
