@@ -310,6 +310,7 @@
       photoBlob = null;
       say(t("saved"));
       render();
+      showHousehold();
       if (navigator.onLine) sync();
     });
   });
@@ -453,6 +454,7 @@
     });
     select.value = current;
     if (select.value !== current) showHousehold();
+    form.hidden = select.options.length < 2; // nothing on this device to hand over
 
     var list = $("field-records");
     list.textContent = "";
