@@ -355,3 +355,32 @@ def test_the_worker_and_the_manifest_are_served_to_anyone_without_personal_data(
     data = manifest.json()
     assert data["start_url"] == "/thuc-dia/" and data["display"] == "standalone"
     assert [icon["sizes"] for icon in data["icons"]] == ["192x192", "512x512"]
+
+
+def test_the_pack_is_pinned(
+    api, coordinator_h, hubs, make_device, make_household, allocate, django_assert_num_queries
+):
+    from logistics.services.delivery import batch_create
+
+    def batch_of(n):
+        devices = [
+            allocate(make_device(hub=hubs["H"], status="ready"), make_household()) for _ in range(n)
+        ]
+        return batch_create(
+            hub_id=hubs["H"].id,
+            commune_code=devices[0].allocations.get().household.commune_id,
+            planned_date=timezone.localdate(),
+            carrier="officer",
+            device_codes=[d.tracking_code for d in devices],
+            actor=coordinator_h,
+        )
+
+    small, large = batch_of(2), batch_of(6)
+    client = api.as_user(coordinator_h)
+    client.get(f"/api/v1/batches/{small.id}/field-pack/")
+    # token and user, scope (4), batch, items with phones, live allocations with households and
+    # villages, handovers, the access log: not one per phone
+    with django_assert_num_queries(10):
+        assert len(client.get(f"/api/v1/batches/{small.id}/field-pack/").json()["phones"]) == 2
+    with django_assert_num_queries(10):
+        assert len(client.get(f"/api/v1/batches/{large.id}/field-pack/").json()["phones"]) == 6

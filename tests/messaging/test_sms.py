@@ -355,3 +355,35 @@ def test_a_delivery_report_arrives_over_http_at_the_callback_the_provider_was_gi
     assert Message.objects.get(household=household).status == "delivered"
     forged = fake_esms.report({**sent, "RequestId": "ns1-forged"}, call=True)
     assert forged[0] == 403
+
+
+def test_the_code_is_typed_on_the_handover_page_without_javascript(
+    client, officer_a, dispatched, fake_esms, django_capture_on_commit_callbacks
+):
+    from logistics.services.delivery import handover_create
+
+    device, household, _batch = dispatched
+    with django_capture_on_commit_callbacks(execute=True):
+        handover = handover_create(
+            device_id=device.id,
+            household_id=household.id,
+            received_by=household.head_name,
+            recipient_cccd_last4=household.cccd_last4,
+            sim_phone=SIM,
+            sms_consent=True,
+            actor=officer_a,
+        )
+    client.force_login(officer_a)
+    page = client.get(f"/ban-giao/{handover.id}/").content.decode()
+    assert "Mã gửi đến điện thoại mới" in page and "********678" in page
+    assert code_in(fake_esms.sent()[0]) not in page  # the code is read from the phone, not here
+    wrong = client.post(f"/ban-giao/{handover.id}/ma-xac-nhan/", {"code": "000000"}, follow=True)
+    assert "Đây không phải mã đã gửi đến máy" in wrong.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/ban-giao/{handover.id}/gui-ma-moi/")
+    assert len(fake_esms.sent()) == 2
+    right = code_in(fake_esms.sent()[1])
+    done = client.post(f"/ban-giao/{handover.id}/ma-xac-nhan/", {"code": right}, follow=True)
+    assert "Đã xác nhận mã" in done.content.decode()
+    handover.refresh_from_db()
+    assert handover.sms_code_confirmed_at is not None and handover.sms_code_tries == 0
