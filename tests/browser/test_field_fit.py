@@ -276,7 +276,9 @@ def test_the_field_pages_fit_a_phone_on_slow_3g_and_the_field_page_opens_offline
     sign_in(page, live_server, coordinator_h.email, next_url="/thuc-dia/")
     page.goto(f"{live_server.url}/thuc-dia/?batch={batch.id}")
     page.wait_for_selector("#field-app[data-ready='1']")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    # the worker installs in the background (its files and the page into its cache): a busy
+    # machine may take a while, which is no failure of the page
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=90_000)
     page.reload()  # once more online, so every file is in the worker's cache
     page.wait_for_selector("#field-app[data-ready='1']")
     cdp = page.context.new_cdp_session(page)

@@ -94,10 +94,11 @@ def save(page, waiting: int) -> None:
 
 def worker_ready(page) -> None:
     """The service worker controls the page and has the field page in its cache."""
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    # it installs in the background: a busy machine may take a while, which is no failure
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=90_000)
     cached = page.evaluate(
         """async () => {
-          for (let i = 0; i < 100; i++) {
+          for (let i = 0; i < 600; i++) {
             for (const name of await caches.keys()) {
               if (await (await caches.open(name)).match('/thuc-dia/')) return true;
             }

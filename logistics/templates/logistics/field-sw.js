@@ -7,14 +7,16 @@ var CACHE = "noisong-field-" + CONFIG.version;
 var DB = "noisong-field";
 var SHELL_WAIT_MS = 4000; // on a weak signal, the cached page rather than a long wait
 
+// Each file on its own: on a weak signal one that fails is fetched (and cached) when the page
+// next asks for it, instead of failing the whole install.
 self.addEventListener("install", function (event) {
   event.waitUntil(
     caches.open(CACHE).then(function (cache) {
-      return cache.addAll(CONFIG.assets).then(function () {
-        return fetch(CONFIG.shell, { credentials: "same-origin", redirect: "manual" }).then(function (response) {
-          if (response.ok && response.type === "basic") return cache.put(CONFIG.shell, response);
-        }).catch(function () {});
-      });
+      var files = CONFIG.assets.map(function (url) { return cache.add(url).catch(function () {}); });
+      var page = fetch(CONFIG.shell, { credentials: "same-origin", redirect: "manual" }).then(function (response) {
+        if (response.ok && response.type === "basic") return cache.put(CONFIG.shell, response);
+      }).catch(function () {});
+      return Promise.all(files.concat([page]));
     }).then(function () { return self.skipWaiting(); })
   );
 });
@@ -85,8 +87,14 @@ self.addEventListener("fetch", function (event) {
     return;
   }
   if (CONFIG.assets.indexOf(url.pathname) !== -1) {
-    event.respondWith(caches.match(url.pathname).then(function (response) {
-      return response || fetch(request);
+    event.respondWith(caches.match(url.pathname).then(function (cached) {
+      return cached || fetch(request).then(function (response) {
+        if (response.ok) {
+          var copy = response.clone();
+          caches.open(CACHE).then(function (cache) { cache.put(url.pathname, copy); });
+        }
+        return response;
+      });
     }));
   }
 });
