@@ -28,6 +28,7 @@ DASHBOARD_STATUSES = [
     S.FOLLOWED_UP,
     S.REJECTED,
     S.RETURNED,
+    S.LOST,
 ]
 
 
@@ -45,6 +46,8 @@ def _dashboard_data(request) -> dict:
         "bars": bars,
         "stuck": selectors.stuck_devices(request.user),
         "week": selectors.batches_this_week(request.user),
+        "losses": selectors.losses_for_staff(request.user),
+        "overdue": selectors.tickets_overdue(request.user),
     }
 
 

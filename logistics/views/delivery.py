@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import Role
 from accounts.scoping import scope_for
 from core.media import private_file_response
 from logistics import documents, selectors
@@ -103,6 +104,12 @@ def batch_manifest(request, batch_id):
 
 @field_staff_required
 def handovers(request):
+    """The field page of officers and coordinators: phones to hand over, follow-ups due, overdue
+    tickets (their dashboard), and a link to each of their communes' pages."""
+    scope = scope_for(request.user)
+    communes = Commune.objects.order_by("name")
+    if not scope.is_admin:
+        communes = communes.filter(code__in=scope.communes(Role.OFFICER) | scope.hub_communes)
     return render(
         request,
         "logistics/handovers.html",
@@ -110,6 +117,8 @@ def handovers(request):
             "awaiting": selectors.devices_awaiting_handover(request.user)[:100],
             "due": selectors.follow_ups_due(request.user)[:100],
             "recent": selectors.handovers_for_staff(request.user)[:30],
+            "overdue": selectors.tickets_overdue(request.user),
+            "communes": communes if not scope.is_admin else communes.none(),
         },
     )
 
@@ -156,7 +165,13 @@ def handover_page(request, handover_id):
         if follow_up is not None:
             messages.success(request, _("Follow-up recorded."))
             return redirect("logistics:handover", handover_id=handover.id)
-    return form_page(request, "logistics/handover.html", form, handover=handover)
+    return form_page(
+        request,
+        "logistics/handover.html",
+        form,
+        handover=handover,
+        tickets=list(selectors.tickets_for_staff(request.user).filter(handover=handover)),
+    )
 
 
 @field_staff_required
