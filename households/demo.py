@@ -158,6 +158,17 @@ def load(ctx: dict) -> None:
                     household_transition(household_id=hid, to="served", actor=coordinator)
         ids.append(household.id)
     renewal.poverty_list_publish(commune_code=RENEWED_COMMUNE, year=this_year, actor=verifier)
+    # Hướng Phùng's officer appeals a rejection: another verifier than the one who rejected it
+    # decides (the queue shows it as an appeal).
+    rejected = Household.objects.filter(
+        id__in=ids, commune_id="19441", status=Household.Status.REJECTED
+    ).first()
+    if rejected is not None:
+        verification.household_appeal(
+            household_id=rejected.id,
+            actor=accounts[OFFICER_B],
+            reason="Hộ có giấy chứng nhận hộ nghèo năm nay; điện thoại cũ đã hỏng từ tháng trước.",
+        )
     for household in Household.objects.filter(id__in=ids).order_by("id"):
         made.setdefault(household.status, []).append(household)
     ctx["households"] = made

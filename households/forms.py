@@ -235,5 +235,5 @@ class PublishForm(forms.Form):
 class RenewalUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Re-confirmation sheet (.xlsx)"),
-        help_text=_("Download the sheet below, write x for each household on the new list."),
+        help_text=_("Download the sheet above, write x for each household on the new list."),
     )

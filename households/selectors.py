@@ -122,7 +122,8 @@ def steps_by(user_id: int) -> QuerySet[HouseholdEvent]:
 
 def verification_queue(*, user, commune: str | None = None) -> QuerySet[Household]:
     """Submitted nominations in the verifier's communes, oldest first, each marked with
-    `has_near_duplicate` and `worked_on` (the verifier took a step in it: four eyes)."""
+    `has_near_duplicate`, `worked_on` (the verifier took a step in it: four eyes), `appealed`
+    (rejected before, back by an officer's appeal) and `rejected_by_me`."""
     households = filter_by_commune(
         Household.objects.filter(status=Household.Status.SUBMITTED), user, Role.VERIFIER
     )
@@ -131,18 +132,17 @@ def verification_queue(*, user, commune: str | None = None) -> QuerySet[Househol
     worked_on = Q(created_by_id=user.id) | Exists(
         steps_by(user.id).filter(household_id=OuterRef("id"))
     )
-    appealed = Exists(
-        HouseholdEvent.objects.filter(
-            household_id=OuterRef("id"),
-            kind=HouseholdEvent.Kind.STATUS,
-            new_status=Household.Status.REJECTED,
-        )
+    rejections = HouseholdEvent.objects.filter(
+        household_id=OuterRef("id"),
+        kind=HouseholdEvent.Kind.STATUS,
+        new_status=Household.Status.REJECTED,
     )
+    appealed = Exists(rejections)
     return (
         households.select_related("commune", "village", "created_by")
         .annotate(has_near_duplicate=_near_duplicate_exists())
         .annotate(worked_on=ExpressionWrapper(worked_on, output_field=BooleanField()))
-        .annotate(appealed=appealed)
+        .annotate(appealed=appealed, rejected_by_me=Exists(rejections.filter(actor_id=user.id)))
         .order_by("updated_at", "id")
     )
 

@@ -256,6 +256,7 @@ class ReleaseForm(ServiceForm):
             ("waiting", _("Waits for another phone")),
             ("ineligible", _("Leaves the programme")),
         ],
+        widget=forms.RadioSelect,
     )
     recheck = forms.BooleanField(
         label=_("Check the phone again before it is given (a new quality check)"), required=False

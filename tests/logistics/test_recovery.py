@@ -441,3 +441,40 @@ def test_a_device_page_offers_no_bench_step_to_a_promised_phone(promised, coordi
     device.refresh_from_db()
     assert device.status == "allocated"
     assert Device.objects.get(id=device.id).repairs.count() == 0
+
+
+def test_the_migration_repairs_the_phones_that_came_back_before_the_fix(
+    coordinator_h, officer_a, verifier, hubs, communes
+):
+    """Rows as the bug left them: a handed-over phone sent back (now ready again) whose
+    allocation stayed live, its household "served"; and a phone still with its household."""
+    import importlib
+
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    from logistics.models import Handover
+
+    back, stuck, _ = delivered(coordinator_h, officer_a, verifier, hubs["H"], communes["A"])
+    kept, holder, _ = delivered(coordinator_h, officer_a, verifier, hubs["H"], communes["A"])
+    Allocation.objects.update(status="live", delivered_at=None)  # before the statuses existed
+    Device.objects.filter(id=back.id).update(status="ready")
+    assert Handover.objects.count() == 2
+
+    name = "0006_allocation_statuses_and_returned_phones"
+    migration = importlib.import_module(f"logistics.migrations.{name}")
+    apps = MigrationLoader(connection).project_state(("logistics", name)).apps
+    migration.forwards(apps, None)
+
+    returned = Allocation.objects.get(device=back)
+    assert (returned.status, returned.is_live, returned.end_reason) == ("returned", False, "other")
+    assert Allocation.objects.get(device=kept).status == "delivered"
+    stuck.refresh_from_db()
+    holder.refresh_from_db()
+    assert (stuck.status, holder.status) == ("verified", "served")
+    repaired = HouseholdEvent.objects.filter(household=stuck).last()
+    assert (repaired.old_status, repaired.new_status, repaired.data["repair"]) == (
+        "served",
+        "verified",
+        "issue 14",
+    )

@@ -141,3 +141,33 @@ def test_the_ticket_list_page_is_pinned(
         ticket_open(handover_id=handover.id, kind="other", description="b", actor=officer_a)
     with django_assert_num_queries(7):
         client.get("/phieu-su-co/")
+
+
+def test_the_allocations_and_commune_pages_are_pinned(
+    coordinator_h, officer_a, verifier, hubs, communes, client, django_assert_num_queries
+):
+    from logistics.services.tickets import ticket_open
+
+    def more():
+        _device, _household, handover = delivered(
+            coordinator_h, officer_a, verifier, hubs["H"], communes["A"]
+        )
+        ticket_open(handover_id=handover.id, kind="other", description="a", actor=officer_a)
+
+    more()
+    client.force_login(officer_a)
+    client.get("/phan-bo/?show=all")
+    client.get("/xa/19588/")
+    # session, user, scope (3), count, page
+    with django_assert_num_queries(7):
+        client.get("/phan-bo/?show=all")
+    # session, user, scope (3), the commune, handovers (with returns), their open tickets, the
+    # commune's open tickets
+    with django_assert_num_queries(9):
+        client.get("/xa/19588/")
+    more()
+    more()
+    with django_assert_num_queries(7):
+        client.get("/phan-bo/?show=all")
+    with django_assert_num_queries(9):
+        client.get("/xa/19588/")
