@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from donations.models import Device
 from logistics.models import (
@@ -311,7 +312,7 @@ class ReturnForm(ServiceForm):
 
 
 class TicketForm(ServiceForm):
-    kind = forms.ChoiceField(label=_("Problem"), choices=Ticket.Kind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("ticket", "Problem"), choices=Ticket.Kind.choices)
     description = forms.CharField(
         label=_("Describe the problem"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
