@@ -17,6 +17,13 @@ def send_sim_expiry_reminders() -> int:
     return sim_expiry_reminders_send()
 
 
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5, acks_late=True)
+def email_wipe_certificate(pledge_id: int) -> None:
+    from logistics.emails import wipe_certificate
+
+    wipe_certificate(pledge_id=pledge_id)
+
+
 @shared_task(acks_late=True)
 def remind_overdue_tickets() -> int:
     from logistics.services.tickets import tickets_remind_overdue

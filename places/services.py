@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
+from core.pdf import require_printable
+from core.text import nfc
 from places.models import Commune, Hub
 
 
@@ -24,7 +26,8 @@ def _communes(codes, field: str) -> list[Commune]:
 
 @transaction.atomic
 def hub_create(*, name: str, commune: str, address: str, serves=(), actor=None) -> Hub:
-    name = (name or "").strip()
+    name = " ".join(nfc(name or "").split())
+    address = nfc(address or "").strip()
     if not name:
         raise ApplicationError(
             _("Enter the hub's name."), fields={"name": [_("This field is required.")]}
@@ -32,8 +35,9 @@ def hub_create(*, name: str, commune: str, address: str, serves=(), actor=None) 
     if Hub.objects.filter(name__iexact=name).exists():
         message = _("A hub with this name already exists.")
         raise ApplicationError(message, code="hub_name_taken", fields={"name": [message]})
+    require_printable(name=name, address=address)  # printed on receipts and certificates
     (home,) = _communes([commune], "commune")
-    hub = Hub.objects.create(name=name, commune=home, address=(address or "").strip())
+    hub = Hub.objects.create(name=name, commune=home, address=address)
     hub.serves.set(_communes(serves, "serves"))
     return hub
 
@@ -50,6 +54,9 @@ def hub_update(
     is_active=None,
 ) -> Hub:
     hub = Hub.objects.select_for_update().get(id=hub_id)
+    name = " ".join(nfc(name).split()) if name is not None else None
+    address = nfc(address) if address is not None else None
+    require_printable(name=name or "", address=address or "")  # printed on receipts
     fields = []
     if name is not None and name.strip() != hub.name:
         if Hub.objects.filter(name__iexact=name.strip()).exclude(id=hub.id).exists():

@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("logistics", "0005_loss_returns_tickets"),
         ("matching", "0005_allocation_status_and_events"),
-        ("households", "0007_lapsed_status_replacement_and_poverty_lists"),
+        ("households", "0008_lapsed_status_replacement_and_poverty_lists"),
     ]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('households', '0006_household_access'),
+        ('households', '0007_import_progress'),
         ('places', '0002_load_communes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
