@@ -11,6 +11,8 @@ apps' services (model rows only where a service needs a matching run that is not
 - claim: a VietQR gift made without signing in naming `donor`'s email, waiting for the donor to
   confirm it (claim_token: its link's token);
 - match_run: a run at hub H with one proposal (a second phone for household_a2 of commune A);
+- conflict: a field record of household_a's phone that came after the online handover, kept by
+  the server for the hub (logistics.services.field);
 - allocation: device_h's (delivered) allocation to household_a; ticket: officer A's ticket about
   the handover (a broken screen), open.
 
@@ -52,6 +54,7 @@ class World:
     claim_token: str
     allocation: object
     ticket: object
+    conflict: object
     held: object = None  # held statement money (a line naming two gifts)
 
     @property
@@ -84,7 +87,7 @@ def build_world(personas, communes, villages, hubs) -> World:
     from households.models import HouseholdImport
     from households.services.editing import household_create, household_submit
     from households.services.verification import household_verify
-    from logistics.models import WipeRecord
+    from logistics.models import HandoverConflict, WipeRecord
     from logistics.services.bench import device_receive
     from logistics.services.delivery import handover_create
     from logistics.services.tickets import ticket_open
@@ -134,6 +137,23 @@ def build_world(personas, communes, villages, hubs) -> World:
         signature=_signature(),
         actor=officer_a,
     )
+    from django.utils import timezone
+
+    from logistics.services.field import FieldConflict, field_handover_sync
+
+    try:
+        field_handover_sync(
+            actor=officer_a,
+            client_id="7f6d7c1e-3a0b-4d53-9a43-1f2e3d4c5b6a",
+            recorded_at=timezone.now(),
+            device_code=device_h.tracking_code,
+            household_id=household_a.id,
+            batch_id=batch.id,
+            received_by=HEAD_A,
+            recipient_cccd_last4=CCCD_A[-4:],
+        )
+    except FieldConflict as error:
+        conflict_id = error.extra["conflict"]
     photo = device_photo_add(
         pledge_id=pledge.id,
         tracking_code=device_h.tracking_code,
@@ -199,6 +219,7 @@ def build_world(personas, communes, villages, hubs) -> World:
         claim_token=donor_claim_token(claim),
         allocation=Allocation.objects.get(device=device_h),
         ticket=ticket,
+        conflict=HandoverConflict.objects.get(id=conflict_id),
         held=held,
     )
 

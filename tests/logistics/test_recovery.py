@@ -461,7 +461,7 @@ def test_the_migration_repairs_the_phones_that_came_back_before_the_fix(
     Device.objects.filter(id=back.id).update(status="ready")
     assert Handover.objects.count() == 2
 
-    name = "0006_allocation_statuses_and_returned_phones"
+    name = "0007_allocation_statuses_and_returned_phones"
     migration = importlib.import_module(f"logistics.migrations.{name}")
     apps = MigrationLoader(connection).project_state(("logistics", name)).apps
     migration.forwards(apps, None)

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('donations', '0010_statement_money_report'),
-        ('logistics', '0004_move_handover_files_to_private'),
+        ('logistics', '0005_field_handovers_and_sms_code'),
         ('matching', '0005_allocation_status_and_events'),
         ('places', '0002_load_communes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -72,7 +72,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("logistics", "0005_loss_returns_tickets"),
+        ("logistics", "0006_loss_returns_tickets"),
         ("matching", "0005_allocation_status_and_events"),
         ("households", "0008_lapsed_status_replacement_and_poverty_lists"),
     ]
