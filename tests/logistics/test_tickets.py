@@ -297,3 +297,32 @@ def test_the_beat_task_reminds(settings, handed, officer_a):
     Ticket.objects.filter(id=ticket.id).update(due_at=timezone.now() - timedelta(hours=1))
     assert remind_overdue_tickets.delay().get() == 1
     assert "logistics-overdue-tickets" in settings.CELERY_BEAT_SCHEDULE
+
+
+def test_anonymising_the_household_takes_its_name_out_of_tickets_and_returns(
+    handed, officer_a, coordinator_h
+):
+    from households.services.privacy import household_anonymise
+    from logistics.services.recovery import handover_return
+
+    _device, household, handover = handed
+    name = household.head_name
+    ticket = tickets.ticket_open(
+        handover_id=handover.id,
+        kind="broken",
+        description=f"Bà {name} báo máy không lên nguồn",
+        actor=officer_a,
+    )
+    handover_return(
+        handover_id=handover.id, reason="broken", notes=f"Gặp {name} tại nhà", actor=officer_a
+    )
+    tickets.ticket_resolve(
+        ticket_id=ticket.id, outcome="replaced", resolution=f"Đã báo {name}", actor=coordinator_h
+    )
+    household_anonymise(household_id=household.id, actor=officer_a, reason="Chủ hộ yêu cầu")
+    ticket.refresh_from_db()
+    record = HandoverReturn.objects.get(handover=handover)
+    texts = [ticket.description, ticket.resolution, record.notes]
+    texts += [e.reason for e in TicketEvent.objects.filter(ticket=ticket)]
+    assert all(name not in text for text in texts), texts
+    assert "không lên nguồn" in ticket.description
