@@ -151,6 +151,10 @@ class Proposal(models.Model):
     device = _named_row(Device, _("device"))
     household = _named_row(Household, _("household"))
     score = models.FloatField(_("score"))
+    # The points of each term of the score, in matching.engine.flow.TERMS' order ([12.5, 3.0,
+    # 0.0, -10.0, 40.0]): five numbers rather than five labelled objects, as PostgreSQL parses
+    # 300,000 of them in a national run (`explained` gives them their names; rows written before
+    # hold the labelled objects, and read the same).
     explanation = models.JSONField(_("explanation"), default=list)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED
@@ -174,6 +178,19 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device_id} → {self.household_id} ({self.status})"
+
+    @property
+    def explained(self) -> list[dict]:
+        """The explanation as [{"factor", "points"}, …] (API.md), from either stored form."""
+        from matching.engine.flow import TERMS
+
+        rows = self.explanation or []
+        if rows and not isinstance(rows[0], dict):
+            return [
+                {"factor": name, "points": points}
+                for name, points in zip(TERMS, rows, strict=False)
+            ]
+        return rows
 
 
 class Allocation(models.Model):

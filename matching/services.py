@@ -314,7 +314,7 @@ def _write_proposals(run: MatchRun, result) -> int:
                     device_id=pair.device,
                     household_id=pair.household,
                     score=pair.score,
-                    explanation=pair.explanation,
+                    explanation=[row["points"] for row in pair.explanation],
                 )
                 for pair in result.pairs()
             ),
