@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import Event, StatusEvent
 from places.models import Commune, Village
@@ -27,7 +28,7 @@ class Household(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         NEEDS_CHANGES = "needs_changes", _("Needs changes")
         VERIFIED = "verified", _("Verified")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("household status", "Rejected")
         ALLOCATED = "allocated", _("Phone allocated")
         SERVED = "served", _("Served")
         INACTIVE = "inactive", _("Inactive")

@@ -105,6 +105,37 @@ def test_every_vietnamese_string_is_translated_and_compiled(po_path):
     assert stale == [], "run `make messages`: the .mo is older than the .po"
 
 
+def test_a_msgid_reads_the_same_in_every_catalogue():
+    """Issue 15, finding 3: Django merges the catalogues into one, so a msgid translated two ways
+    shows one of them everywhere ("Open", the hub page's button, read "Đang mở", the pledge
+    status). A word with two meanings gets a context (pgettext); a word with one, one text."""
+    import polib
+
+    seen: dict[tuple[str | None, str], dict[str, str]] = {}
+    for po_path in CATALOGUES:
+        for entry in polib.pofile(str(po_path)).translated_entries():
+            if entry.msgid_plural:
+                continue
+            key = (entry.msgctxt, entry.msgid)
+            seen.setdefault(key, {})[str(po_path.relative_to(ROOT))] = entry.msgstr
+    two_ways = {key: texts for key, texts in seen.items() if len(set(texts.values())) > 1}
+    assert two_ways == {}
+
+
+@pytest.mark.django_db
+def test_an_open_button_and_an_open_pledge_read_differently(client, coordinator_h, donor):
+    from django.utils import translation
+
+    from donations.models import Pledge
+
+    client.force_login(coordinator_h)
+    html = client.get("/kho/").content.decode()
+    assert '<button class="button">Mở</button>' in html
+    with translation.override("vi"):
+        assert Pledge.Status.OPEN.label == "Đang mở"
+        assert str(Pledge.Status("open").label) == "Đang mở"
+
+
 @pytest.mark.django_db
 def test_an_unknown_api_path_is_a_404_in_the_error_shape(client):
     response = client.get("/api/v1/no-such-thing/")
