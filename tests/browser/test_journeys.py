@@ -124,8 +124,8 @@ def donor_pledges_and_gives(page, live_server, hubs, fake_stripe):  # noqa: F811
         ),
     )
     page.locator("#field-method").get_by_label("Card (from abroad)").check()
-    page.locator("#id_amount").fill("5000")
     page.locator("#id_currency").select_option("EUR")
+    page.locator("#id_amount").fill("50")  # €50, as people write it; stored as 5000 cents
     fits(page)
     screenshot(page, "journey-a3-gift-form")
     page.get_by_role("button", name="Continue").click()
