@@ -126,7 +126,7 @@ def pledge_thanks(request):
 
     pledge_id = request.session.get("donations_last_pledge")
     pledge = (
-        Pledge.objects.select_related("hub", "donor")
+        Pledge.objects.select_related("hub__commune", "donor")
         .prefetch_related("devices")
         .filter(id=pledge_id)
         .first()

@@ -205,7 +205,7 @@ def manifest_pdf(batch, items) -> bytes:
         household = item.household
         writer.line(
             f"{number}. {item.device.tracking_code} — {item.device.brand} {item.device.model}"
-            f" — IMEI {item.device.imei}",
+            + (f" — IMEI {item.device.imei}" if item.device.imei else ""),
             bold=True,
         )
         if household is not None:
@@ -269,7 +269,7 @@ def _receipt_phone(writer, handover) -> None:
         _("Smartphone: %(brand)s %(model)s") % {"brand": device.brand, "model": device.model},
         indent=5 * mm,
     )
-    writer.line(_("IMEI: %(imei)s") % {"imei": device.imei}, indent=5 * mm)
+    writer.line(_("IMEI: %(imei)s") % {"imei": device.imei or "—"}, indent=5 * mm)
     writer.line(_("Tracking code: %(code)s") % {"code": device.tracking_code}, indent=5 * mm)
     writer.line(_("SIM: %(iccid)s") % {"iccid": handover.sim_iccid or _("none")}, indent=5 * mm)
     writer.line(

@@ -154,3 +154,15 @@ def test_persistent_database_connections_are_health_checked(settings):
     """Resilience (issue 13, finding 4): a connection the database dropped is reopened at the
     next request's start instead of costing it a 500."""
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+
+
+@pytest.mark.django_db
+def test_every_page_names_a_favicon_that_exists(client):
+    """Issue 15, finding 16: no 404 for the icon on every page."""
+    from django.contrib.staticfiles import finders
+
+    html = client.get("/").content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+    assert finders.find("favicon.svg") and finders.find("favicon.ico")
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/favicon.ico"

@@ -53,6 +53,10 @@ def dashboard(request):
     data = _dashboard_data(request)
     for row in data["per_hub"]:
         row["cells"] = [row["counts"].get(s, 0) for s, _label in data["statuses"]]
+        # Each count with its status, for the stacked cards a phone shows instead of columns.
+        row["labelled_cells"] = list(
+            zip(row["cells"], [label for _s, label in data["statuses"]], strict=True)
+        )
     return render(request, "logistics/dashboard.html", data)
 
 
