@@ -181,6 +181,7 @@ def test_my_donations_show_what_the_money_became_without_scrolling_sideways(
     "path", ["/kho/", "/kho/tong-quan/", "/dot-giao/", "/ghep-doi/", "/doi-soat/", "/ban-giao/"]
 )
 def test_staff_lists_fit_a_phone(live_server, page, demo, path):
+    page.viewport_name = "phone" if page.viewport_size["width"] < 500 else "desktop"
     sign_in_demo(page, live_server, COORDINATOR)
     page.goto(live_server.url + path)
     fits(page)
