@@ -1,4 +1,5 @@
-"""How long the bench's printed papers take: a 300-label QR sheet and 100 handover records.
+"""How long the bench's printed papers take: QR label sheets of 300 and 1,000 phones (the most a
+link and a POST may ask for), 100 handover records, a manifest and a wipe certificate of 100 phones.
 
 Run: .venv/bin/python bench/logistics_documents.py   (no database needed; prints figures)
 """
@@ -31,18 +32,25 @@ def phone(n: int):
         imei=f"35{n:013d}",
         hub_id=1,
         hub=SimpleNamespace(name="Điểm tiếp nhận Đông Hà"),
+        os="android",
+    )
+
+
+def household(n: int):
+    return SimpleNamespace(
+        id=n,
+        head_name="Hồ Văn Phúc",
+        village_id=1,
+        village=SimpleNamespace(name="Bản A Vao"),
+        commune=SimpleNamespace(name="Xã Tà Rụt"),
+        cccd_last4=f"{n:04d}",
     )
 
 
 def handover(n: int):
     return SimpleNamespace(
         device=phone(n),
-        household=SimpleNamespace(
-            head_name="Hồ Văn Phúc",
-            village_id=1,
-            village=SimpleNamespace(name="Bản A Vao"),
-            commune=SimpleNamespace(name="Xã Tà Rụt"),
-        ),
+        household=household(n),
         recorded_by=SimpleNamespace(get_full_name=lambda: "Hồ Văn Lâm"),
         received_by="Hồ Thị Lan",
         get_relation_display=lambda: "Vợ/chồng",
@@ -53,6 +61,39 @@ def handover(n: int):
         at=timezone.now(),
         signature=None,
     )
+
+
+def timed(make):
+    started = time.perf_counter()
+    content = make()
+    return time.perf_counter() - started, len(content) / 1024
+
+
+def others() -> None:
+    big_s, big_kib = timed(lambda: documents.labels_pdf([phone(n) for n in range(1000)]))
+    print(f"labels: 1,000 labels (67 pages) in {big_s:.2f} s, {big_kib:.0f} KiB")
+    batch = SimpleNamespace(
+        id=1,
+        hub=SimpleNamespace(name="Điểm tiếp nhận Đông Hà"),
+        commune=SimpleNamespace(name="Xã Tà Rụt"),
+        planned_date=timezone.localdate(),
+        get_carrier_display=lambda: "Cán bộ xã",
+        carrier_name="Hồ Văn Lâm",
+    )
+    items = [SimpleNamespace(device=phone(n), household=household(n)) for n in range(100)]
+    manifest_s, manifest_kib = timed(lambda: documents.manifest_pdf(batch, items))
+    print(f"manifest: 100 phones in {manifest_s:.2f} s, {manifest_kib:.0f} KiB")
+    record = SimpleNamespace(
+        method="factory_reset",
+        get_method_display=lambda: "Khôi phục cài đặt gốc",
+        accounts_removed={"google_frp": True, "samsung": True, "vneid": True},
+        operator=SimpleNamespace(get_full_name=lambda: "Hồ Văn Lâm"),
+        at=timezone.now(),
+    )
+    pairs = [(phone(n), record) for n in range(100)]
+    donor = SimpleNamespace(name="Công ty Ánh Dương")
+    wipe_s, wipe_kib = timed(lambda: documents.wipe_certificate_pdf(pairs, donor=donor))
+    print(f"wipe certificate: 100 phones in {wipe_s:.2f} s, {wipe_kib:.0f} KiB")
 
 
 def main() -> None:
@@ -68,6 +109,7 @@ def main() -> None:
         f"receipts: 100 handover records in {receipts_s:.2f} s "
         f"({1000 * receipts_s / 100:.1f} ms each, {sum(sizes) / len(sizes) / 1024:.0f} KiB each)"
     )
+    others()
 
 
 if __name__ == "__main__":

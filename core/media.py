@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import posixpath
 import secrets
 
@@ -28,7 +29,26 @@ log = logging.getLogger("noisong.media")
 SAFE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".pdf"}
 
 
-class PrivateFileSystemStorage(FileSystemStorage):
+class CleanFileSystemStorage(FileSystemStorage):
+    """Django's file system storage, except that a write that fails part way (a full disk, an
+    I/O error) leaves no partial file behind: Django's own creates the file, writes, and on an
+    error leaves what it wrote, under a name no row knows (seen on a really full disk)."""
+
+    def _save(self, name, content):
+        try:
+            return super()._save(name, content)
+        except FileExistsError:
+            raise
+        except OSError:
+            path = self.path(name)
+            # only a partial file: a complete one of that name is another upload's
+            with contextlib.suppress(OSError):
+                if os.path.getsize(path) < (content.size or 0) or os.path.getsize(path) == 0:
+                    os.remove(path)
+            raise
+
+
+class PrivateFileSystemStorage(CleanFileSystemStorage):
     """A folder outside MEDIA_ROOT whose files have no URL: `.url` raises, so no template or
     serializer can publish one by mistake; a view answers with `private_file_response`."""
 
@@ -151,6 +171,28 @@ def save_file(field_file, name: str, content) -> None:
             with contextlib.suppress(OSError):
                 field_file.storage.delete(field_file.name)
         raise StorageUnavailable() from error
+
+
+def erase_file(field_file) -> bool:
+    """Empty `field_file` (its row is saved by the caller) and delete the file from its storage
+    once the transaction commits: an erasure that fails keeps the file it did not erase. Returns
+    whether there was a file."""
+    from django.db import transaction
+
+    name = field_file.name if field_file else ""
+    if not name:
+        return False
+    storage = field_file.storage
+    field_file.name = ""
+
+    def delete() -> None:
+        try:
+            storage.delete(name)
+        except OSError as error:  # logged for staff: the row no longer names it
+            log.error("could not delete the erased file %s: %r", name, error)
+
+    transaction.on_commit(delete)
+    return True
 
 
 @contextlib.contextmanager

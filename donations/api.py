@@ -3,10 +3,11 @@ parse, call a service or selector, render."""
 
 from __future__ import annotations
 
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -16,13 +17,17 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from core import idempotency, ratelimit
+from core.api import BIGINT_MAX, Pagination, paginated, validated
 from core.media import private_file_response
 from core.permissions import roles_required
 from donations import money, selectors
-from donations.models import Device, Donor, Gift, Pledge
+from donations.lifecycle import steps_ahead
+from donations.models import Device, Donor, Gift, HeldSettlement, Pledge, StatementImport
 from donations.services.gifts import gift_checkout_start, gift_vietqr_create
+from donations.services.held import held_report, held_settle
 from donations.services.photos import device_photo_add
 from donations.services.pledges import pledge_cancel, pledge_create, pledge_update
+from donations.services.privacy import donor_erase, donor_personal_data
 from donations.services.statements import statement_reconcile
 from donations.views import rate_limit
 
@@ -315,6 +320,7 @@ def track_body(device: Device, request=None) -> dict:
             {"status": e.new_status, "at": timezone.localtime(e.at).isoformat()}
             for e in device.events.all()
         ],
+        "next": steps_ahead(device.status),
         "outcome": None,
     }
     if outcome is not None:
@@ -474,12 +480,27 @@ class StatementUpload(APIView):
         statement = statement_reconcile(
             content=upload.read(), filename=upload.name, actor=request.user
         )
-        return Response(statement_body(statement), status=201)
+        done = statement.status == StatementImport.Status.DONE
+        return Response(statement_body(statement), status=201 if done else 202)
+
+
+class StatementDetail(APIView):
+    """A statement's report; a long one's progress while the worker reconciles it."""
+
+    permission_classes = [IsAuthenticated, roles_required("coordinator")]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, statement_id: int):
+        statement = get_object_or_404(selectors.statement_list(user=request.user), pk=statement_id)
+        return Response(statement_body(statement))
 
 
 def statement_body(statement) -> dict:
     return {
         "id": statement.id,
+        "status": statement.status,
+        "processed": statement.processed,
+        "failure": statement.failure,
         "rows": statement.rows,
         "matched": statement.matched,
         "already_reconciled": statement.already,
@@ -494,4 +515,109 @@ def statement_body(statement) -> dict:
             "not_ours": statement.not_ours_amount,
         },
         "held": statement.held,
+        "unmatched_count": statement.unmatched_count,
+        # What became of the held money: held = still_held + pay + keep + refund.
+        "held_settled": held_report(statement),
     }
+
+
+class HeldOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    statement = serializers.IntegerField(source="statement_id")
+    row = serializers.IntegerField()
+    amount = serializers.IntegerField()
+    remaining = serializers.IntegerField()
+    description = serializers.CharField()
+    reference = serializers.CharField()
+    reason = serializers.CharField()
+    status = serializers.CharField()
+    gifts = serializers.SerializerMethodField()
+    settlements = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    def get_gifts(self, held) -> list[dict]:
+        return [{"memo": g.memo, "amount": g.amount, "status": g.status} for g in held.gifts.all()]
+
+    def get_settlements(self, held) -> list[dict]:
+        return [
+            {
+                "action": s.action,
+                "amount": s.amount,
+                "gift": s.gift.memo or s.gift_id if s.gift else None,
+                "note": s.note,
+                "by": s.actor.get_username() if s.actor else None,
+                "at": s.created_at,
+            }
+            for s in held.settlements.all()
+        ]
+
+
+class HeldList(APIView):
+    """Held statement money (issue 13): what waits for a coordinator's decision."""
+
+    permission_classes = [IsAuthenticated, roles_required("coordinator")]
+    pagination_class = Pagination
+
+    @extend_schema(
+        parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=["held", "settled"])],
+        responses={200: HeldOutput(many=True)},
+    )
+    def get(self, request):
+        rows = selectors.held_money_list(
+            user=request.user, status=request.query_params.get("status", "")
+        )
+        return paginated(request, self, rows, HeldOutput)
+
+
+class HeldSettleInput(serializers.Serializer):
+    action = serializers.ChoiceField(choices=HeldSettlement.Action.choices)
+    amount = serializers.IntegerField(required=False, min_value=1, max_value=BIGINT_MAX)
+    memo = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=255)
+
+
+class HeldSettle(APIView):
+    permission_classes = [IsAuthenticated, roles_required("coordinator")]
+
+    @extend_schema(request=HeldSettleInput, responses={201: HeldOutput})
+    def post(self, request, held_id: int):
+        data = validated(HeldSettleInput, request)
+        settlement = held_settle(held_id=held_id, actor=request.user, **data)
+        held = selectors.held_money_list(user=request.user).get(pk=settlement.held_id)
+        return Response(HeldOutput(held).data, status=201)
+
+
+# --- the signed-in account's own data (API.md "Data subjects") ----------------------------------
+
+
+class MePersonalData(APIView):
+    """Everything held about the signed-in account: profile, pledges with their phones, gifts,
+    and what others gave in its email's name (right of access, Law 91/2025)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        return Response(donor_personal_data(user=request.user))
+
+
+class MeErase(APIView):
+    """Erase the signed-in donor: name, email and public name go, the account can no longer sign
+    in, gifts and pledges stay as anonymous rows (the ledger still balances). Needs
+    `{"confirm": true}`; 409 `staff_account` for a member of staff."""
+
+    permission_classes = [IsAuthenticated]
+
+    class EraseInput(serializers.Serializer):
+        confirm = serializers.BooleanField(
+            default=False, help_text="true: I understand it cannot be undone."
+        )
+
+    @extend_schema(
+        request=EraseInput,
+        responses=inline_serializer("EraseOutput", {"erased": serializers.BooleanField()}),
+    )
+    def post(self, request):
+        data = validated(self.EraseInput, request)
+        donor_erase(user=request.user, confirm=data["confirm"])
+        return Response({"erased": True})

@@ -19,4 +19,9 @@ urlpatterns = [
     path("gifts/checkout/", api.GiftCheckout.as_view(), name="gift-checkout"),
     path("gifts/vietqr/", api.GiftVietQR.as_view(), name="gift-vietqr"),
     path("statements/", api.StatementUpload.as_view(), name="statements"),
+    path("statements/held/", api.HeldList.as_view(), name="held-money"),
+    path("statements/held/<int:held_id>/settle/", api.HeldSettle.as_view(), name="held-settle"),
+    path("statements/<int:statement_id>/", api.StatementDetail.as_view(), name="statement"),
+    path("me/personal-data/", api.MePersonalData.as_view(), name="me-personal-data"),
+    path("me/erase/", api.MeErase.as_view(), name="me-erase"),
 ]

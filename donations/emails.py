@@ -8,25 +8,35 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from donations import money
+from donations import documents, money
 from donations.models import DeviceEvent, DeviceOutcome, Gift, Pledge
 
 
-def _send(donor, template: str, context: dict) -> None:
+def send_to_donor(donor, template: str, context: dict, *, attachments=None) -> None:
+    """Email `donor` the template `template` (a path without "_subject.txt"/".txt"), in the
+    donor's language; `attachments(language)` gives the files to attach, as (name, bytes, type)."""
     if not donor.email:
         return
     # A claim's email speaks the language of the account it goes to, not the visitor's.
-    language = (context.get("account") or donor).language
-    with translation.override(language or "vi"):
+    language = (context.get("account") or donor).language or "vi"
+    with translation.override(language):
         context = {
             "donor": donor,
             "site_url": settings.SITE_URL,
             "my_url": settings.SITE_URL + reverse("donations:mine"),
             **context,
         }
-        subject = render_to_string(f"donations/emails/{template}_subject.txt", context)
-        body = render_to_string(f"donations/emails/{template}.txt", context)
-    EmailMultiAlternatives(" ".join(subject.split()), body, to=[donor.email]).send()
+        subject = render_to_string(f"{template}_subject.txt", context)
+        body = render_to_string(f"{template}.txt", context)
+        files = attachments(language) if attachments else []
+    message = EmailMultiAlternatives(" ".join(subject.split()), body, to=[donor.email])
+    for name, content, mimetype in files:
+        message.attach(name, content, mimetype)
+    message.send()
+
+
+def _send(donor, template: str, context: dict, *, attachments=None) -> None:
+    send_to_donor(donor, f"donations/emails/{template}", context, attachments=attachments)
 
 
 def _claim(donor) -> dict:
@@ -61,7 +71,8 @@ def pledge_received(*, pledge_id: int) -> None:
         from accounts.emails import password_set_link
 
         link = password_set_link(user)
-    devices = [(d, _track_url(d.tracking_code)) for d in pledge.devices.all()]
+    phones = sorted(pledge.devices.all(), key=lambda d: d.id)
+    devices = [(d, _track_url(d.tracking_code)) for d in phones]
     post_hubs = []
     if pledge.dropoff == "post" and pledge.hub is None:
         from donations.selectors import hubs_for_pledging
@@ -75,8 +86,13 @@ def pledge_received(*, pledge_id: int) -> None:
             "devices": devices,
             "sign_in_link": link,
             "post_hubs": post_hubs,
+            "attached": len(phones) >= documents.ATTACH_FROM,
+            "labels_attached": len(phones) <= documents.ATTACH_LABELS_UP_TO,
             **claim,
         },
+        attachments=lambda language: documents.pledge_attachments(
+            pledge, phones, language=language
+        ),
     )
 
 

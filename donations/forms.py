@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
 from donations import money
-from donations.models import Device, Donor, Gift, Pledge
+from donations.models import Device, Donor, Gift, HeldSettlement, Pledge
 from donations.services.donors import country_choices
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -295,4 +295,33 @@ class StatementForm(forms.Form):
         help_text=_(
             "Columns: date, amount, description (the transfer memo), reference. Vietnamese headers (Ngày, Số tiền, Nội dung, Mã giao dịch) work too."
         ),
+    )
+
+
+class HeldSettleForm(forms.Form):
+    """A coordinator's decision about held statement money (donations.services.held)."""
+
+    action = forms.ChoiceField(label=_("Decision"), choices=HeldSettlement.Action.choices)
+    memo = forms.CharField(label=_("Memo of the waiting gift"), max_length=20, required=False)
+    amount = forms.IntegerField(
+        label=_("Amount (đồng)"),
+        min_value=1,
+        max_value=9_999_999_999_999,
+        required=False,
+        help_text=_("Empty: all that is still held."),
+    )
+    note = forms.CharField(
+        label=_("Note (for a refund: the bank reference)"), max_length=255, required=False
+    )
+
+
+class EraseForm(forms.Form):
+    """The confirmation step of a donor's erasure: it cannot be undone."""
+
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand: my name, email and public name are erased, I can no longer sign in, "
+            "and this cannot be undone."
+        ),
+        required=True,
     )

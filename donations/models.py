@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.media import RandomName, private_image_field
+from core.media import RandomName, private_image_field, private_storage
 from core.models import StatusEvent
 from places.models import Commune, Hub
 
@@ -63,6 +63,9 @@ class Donor(models.Model):
         verbose_name=_("home commune"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Set when the donor asked to be erased (services.privacy.donor_erase): name, email and public
+    # name are empty from then on; the pledges and gifts stay, anonymous, so the ledger balances.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("donor")
@@ -71,7 +74,7 @@ class Donor(models.Model):
         indexes = [models.Index(Upper("email"), name="donations_donor_email_ci")]
 
     def __str__(self) -> str:
-        return self.name
+        return self.name or f"#{self.pk}"
 
 
 class DonorClaim(models.Model):
@@ -487,8 +490,25 @@ class StripeEvent(models.Model):
 
 
 class StatementImport(models.Model):
-    """One uploaded bank statement and what its reconciliation found."""
+    """One uploaded bank statement and what its reconciliation found. A long statement is
+    reconciled in the background in chunks (`processed` lines so far); its upload is kept in the
+    private storage until it is done."""
 
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Being reconciled")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Could not be read")
+
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.DONE
+    )
+    processed = models.PositiveIntegerField(_("lines reconciled so far"), default=0)
+    upload = models.FileField(
+        storage=private_storage, upload_to=RandomName("statements"), max_length=200, blank=True
+    )
+    failure = models.CharField(_("why it failed"), max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -497,6 +517,7 @@ class StatementImport(models.Model):
     matched = models.PositiveIntegerField(default=0)
     already = models.PositiveIntegerField(default=0)
     unmatched = models.JSONField(default=list, blank=True)
+    unmatched_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     # Where every đồng of the statement's readable lines went (VND):
@@ -531,6 +552,75 @@ class StatementLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference or self.key[:8]} → {self.gift_id}"
+
+
+class HeldMoney(models.Model):
+    """Money of a statement line that a person must decide about: the part of a line above its
+    gift, a line naming several gifts, money for a gift that cannot take it. It is settled by
+    paying a pending gift from it, keeping it as a general gift, or recording that it was sent
+    back; `remaining` = `amount` − its settlements, and nothing leaves it any other way. Unique by
+    the line's key, so the same line uploaded again is not held twice."""
+
+    class Status(models.TextChoices):
+        HELD = "held", _("Waiting for a decision")
+        SETTLED = "settled", _("Settled")
+
+    key = models.CharField(max_length=64, unique=True)
+    statement = models.ForeignKey(
+        StatementImport, on_delete=models.PROTECT, related_name="held_items"
+    )
+    row = models.PositiveIntegerField(_("row"))
+    amount = models.PositiveBigIntegerField(_("amount held (VND)"))
+    remaining = models.PositiveBigIntegerField(_("still held (VND)"))
+    description = models.CharField(_("description"), max_length=500)
+    reference = models.CharField(_("bank reference"), max_length=100, blank=True)
+    reason = models.CharField(_("why it is held"), max_length=500)
+    gifts = models.ManyToManyField(Gift, blank=True, related_name="held_money")
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.HELD, db_index=True
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("held money")
+        verbose_name_plural = _("held money")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(remaining__lte=models.F("amount")),
+                name="held_remaining_lte_amount",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement_id}:{self.row} {self.remaining}/{self.amount}"
+
+
+class HeldSettlement(models.Model):
+    """A person's decision about (part of) some held money. Append-only."""
+
+    class Action(models.TextChoices):
+        PAY = "pay", _("Pay a waiting gift")
+        KEEP = "keep", _("Keep as a general gift")
+        REFUND = "refund", _("Sent back to the payer")
+
+    held = models.ForeignKey(HeldMoney, on_delete=models.PROTECT, related_name="settlements")
+    action = models.CharField(_("decision"), max_length=8, choices=Action.choices)
+    amount = models.PositiveBigIntegerField(_("amount (VND)"))
+    gift = models.ForeignKey(
+        Gift, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.amount} ({self.held_id})"
 
 
 class LedgerEntry(models.Model):

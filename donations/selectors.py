@@ -14,6 +14,7 @@ from donations.models import (
     DeviceOutcome,
     DevicePhoto,
     Gift,
+    HeldMoney,
     LedgerAttribution,
     LedgerEntry,
     Pledge,
@@ -55,6 +56,16 @@ def pledge_require_own(*, user, pledge_id) -> None:
     owned = user.is_authenticated and str(pledge_id).isdigit()
     if not owned or not Pledge.objects.filter(id=pledge_id, donor__user=user).exists():
         raise NotFound(_("No such pledge among yours."))
+
+
+def pledge_for_papers(*, user, pledge_id, session_pledge=None) -> tuple[Pledge, list[Device]]:
+    """The pledge and its phones (in the order they were pledged) for its papers: the signed-in
+    donor's own pledge, or the one this browser has just made without signing in
+    (`session_pledge`, as the thank-you page shows it); NotFound otherwise."""
+    if not (str(pledge_id).isdigit() and str(pledge_id) == str(session_pledge or "")):
+        pledge_require_own(user=user, pledge_id=pledge_id)
+    pledge = Pledge.objects.select_related("donor", "hub").get(id=pledge_id)
+    return pledge, list(Device.objects.filter(pledge=pledge).order_by("id"))
 
 
 def pledge_get_for_donor(*, user, pledge_id: int) -> Pledge:
@@ -183,3 +194,17 @@ def ledger_public(*, limit: int = 100) -> dict:
     for entry in entries:
         entry.display = format_amount(entry.amount, entry.currency)
     return {"totals": sorted(totals.values(), key=lambda t: t["currency"]), "entries": entries}
+
+
+def held_money_list(*, user, status: str = "") -> QuerySet[HeldMoney]:
+    """Held statement money for coordinators, waiting first, newest first."""
+    from accounts.scoping import scope_for
+
+    if not scope_for(user).has_role("coordinator"):
+        return HeldMoney.objects.none()
+    items = HeldMoney.objects.select_related("statement").prefetch_related(
+        "gifts", "settlements__gift", "settlements__actor"
+    )
+    if status in HeldMoney.Status.values:
+        items = items.filter(status=status)
+    return items.order_by("-status", "-created_at", "-id")

@@ -45,3 +45,20 @@ def thumbnails_sweep_task() -> None:
     from donations.services.photos import thumbnails_sweep
 
     thumbnails_sweep()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def statement_process(statement_id: int) -> None:
+    """Reconcile a long bank statement in chunks (donations.services.statements)."""
+    from donations.services.statements import statement_process as process
+
+    process(statement_id=statement_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def statements_resume_task() -> None:
+    """Finish statements whose worker died: any still queued or running and untouched for
+    STATEMENT_STALE_SECONDS goes on from where it stopped."""
+    from donations.services.statements import statements_resume
+
+    statements_resume()

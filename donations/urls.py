@@ -14,7 +14,21 @@ urlpatterns = [
     path("cua-toi/", views.mine, name="mine"),
     path("cua-toi/cam-ket/<int:pledge_id>/", views.pledge_detail, name="pledge"),
     path("cua-toi/cam-ket/<int:pledge_id>/huy/", views.pledge_cancel, name="pledge_cancel"),
+    path(
+        "cua-toi/cam-ket/<int:pledge_id>/ma-theo-doi.pdf",
+        views.pledge_codes_pdf,
+        name="pledge_codes_pdf",
+    ),
+    path(
+        "cua-toi/cam-ket/<int:pledge_id>/ma-theo-doi.csv",
+        views.pledge_codes_csv,
+        name="pledge_codes_csv",
+    ),
+    path("cua-toi/cam-ket/<int:pledge_id>/tem.pdf", views.pledge_labels, name="pledge_labels"),
     path("cua-toi/xac-nhan/<str:token>/", views.claim_confirm, name="claim_confirm"),
+    path("cua-toi/du-lieu-cua-toi/", views.personal_data, name="personal_data"),
+    path("cua-toi/du-lieu-cua-toi.json", views.personal_data_json, name="personal_data_json"),
+    path("cua-toi/xoa-tai-khoan/", views.erase, name="erase"),
     path(
         "cua-toi/cam-ket/<int:pledge_id>/anh/<int:photo_id>/",
         views.pledge_photo,
@@ -29,4 +43,6 @@ urlpatterns = [
     path("ung-ho/chuyen-khoan/<str:memo>/qr.png", views.vietqr_png, name="vietqr_png"),
     path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
     path("doi-soat/", views.statements, name="statements"),
+    path("doi-soat/tien-cho/", views.held_money, name="held_money"),
+    path("doi-soat/<int:statement_id>/", views.statement_detail, name="statement"),
 ]

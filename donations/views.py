@@ -3,11 +3,15 @@ Server-rendered, mobile first, no JavaScript needed."""
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,14 +22,27 @@ from accounts.scoping import scope_for
 from core import idempotency, ratelimit
 from core.errors import ApplicationError, NotFound, apply_to_form
 from core.media import private_file_response
-from donations import money, selectors, stripe_client, vietqr
-from donations.forms import GiftForm, PhotoForm, PledgeEditForm, PledgeForm, StatementForm
-from donations.models import Gift
+from core.pdf import pdf_response
+from donations import documents, money, selectors, stripe_client, vietqr
+from donations.forms import (
+    EraseForm,
+    GiftForm,
+    HeldSettleForm,
+    PhotoForm,
+    PledgeEditForm,
+    PledgeForm,
+    StatementForm,
+)
+from donations.lifecycle import steps_ahead
+from donations.models import Gift, HeldSettlement, StatementImport
+from donations.papers import with_papers
 from donations.services.claims import donor_claim_confirm, donor_claim_get
 from donations.services.gifts import gift_checkout_start, gift_vietqr_create, stripe_webhook_receive
+from donations.services.held import held_report, held_settle
 from donations.services.photos import device_photo_add
 from donations.services.pledges import pledge_cancel as cancel_pledge  # the view has the name
 from donations.services.pledges import pledge_create, pledge_update
+from donations.services.privacy import donor_erase, donor_personal_data
 from donations.services.statements import statement_reconcile
 
 # Service error fields → form field names.
@@ -158,7 +175,7 @@ def recycling(request):
 
 @login_required
 def mine(request):
-    pledges = list(selectors.pledge_list_for_donor(user=request.user))
+    pledges = with_papers(list(selectors.pledge_list_for_donor(user=request.user)))
     gifts = list(selectors.gift_list_for_donor(user=request.user))
     for gift in gifts:
         gift.display_amount = money.format_amount(gift.amount, gift.currency)
@@ -174,7 +191,7 @@ def _pledge_or_404(request, pledge_id):
 
 @login_required
 def pledge_detail(request, pledge_id: int):
-    pledge = _pledge_or_404(request, pledge_id)
+    pledge = with_papers([_pledge_or_404(request, pledge_id)])[0]
     hubs = list(selectors.hubs_for_pledging())
     communes = list(selectors.communes_for_choice())
     devices = pledge.device_list
@@ -245,6 +262,58 @@ def pledge_detail(request, pledge_id: int):
     )
 
 
+def _papers_of(request, pledge_id):
+    """The pledge and its phones for its papers, or None when the visitor must sign in first;
+    404 for anyone else's pledge."""
+    session_pledge = request.session.get("donations_last_pledge")
+    if not request.user.is_authenticated and str(session_pledge) != str(pledge_id):
+        return None
+    try:
+        return selectors.pledge_for_papers(
+            user=request.user, pledge_id=pledge_id, session_pledge=session_pledge
+        )
+    except NotFound:
+        raise Http404 from None
+
+
+def _language(request, pledge) -> str:
+    return pledge.donor.language or (get_language() or "vi")[:2]
+
+
+def pledge_codes_pdf(request, pledge_id: int):
+    """The printable sheet of the pledge's tracking codes."""
+    found = _papers_of(request, pledge_id)
+    if found is None:
+        return redirect_to_login(request.get_full_path())
+    pledge, devices = found
+    content = documents.pledge_codes_pdf(pledge, devices, language=_language(request, pledge))
+    return pdf_response(content, f"noi-song-ma-theo-doi-{pledge.id}.pdf")
+
+
+def pledge_codes_csv(request, pledge_id: int):
+    """The pledge's tracking codes as CSV."""
+    found = _papers_of(request, pledge_id)
+    if found is None:
+        return redirect_to_login(request.get_full_path())
+    pledge, devices = found
+    response = HttpResponse(
+        documents.pledge_codes_csv(devices), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="noi-song-ma-theo-doi-{pledge.id}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def pledge_labels(request, pledge_id: int):
+    """The QR label sheet of the pledge's phones, for donors who print labels themselves."""
+    found = _papers_of(request, pledge_id)
+    if found is None:
+        return redirect_to_login(request.get_full_path())
+    pledge, devices = found
+    content = documents.pledge_labels_pdf(devices, language=_language(request, pledge))
+    return pdf_response(content, f"noi-song-tem-{pledge.id}.pdf")
+
+
 @login_required
 def pledge_photo(request, pledge_id: int, photo_id: int):
     """A photo of the donor's own phone (a private file); `?size=thumb` for its thumbnail."""
@@ -287,6 +356,42 @@ def claim_confirm(request, token: str):
     return render(request, "donations/claim_confirm.html", selectors.claim_held(claim=claim))
 
 
+@login_required
+def personal_data(request):
+    """What we hold about the signed-in account, shown, with the same as a JSON download."""
+    data = donor_personal_data(user=request.user)
+    return render(request, "donations/personal_data.html", {"data": data})
+
+
+@login_required
+def personal_data_json(request):
+    data = donor_personal_data(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="noi-song-du-lieu-cua-toi.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def erase(request):
+    """Erase my data: a page saying what goes and what stays, a box to tick, then the erasure;
+    the account is signed out and can no longer sign in."""
+    form = EraseForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            donor_erase(user=request.user, confirm=form.cleaned_data["confirm"])
+        except ApplicationError as error:
+            apply_to_form(form, error)
+        else:
+            logout(request)
+            return render(request, "donations/erased.html")
+    return render(
+        request, "donations/erase.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
 def _staff_handles(user, device) -> bool:
     scope = scope_for(user)
     if scope.is_admin:
@@ -323,6 +428,7 @@ def track(request, code: str):
         {
             "device": device,
             "events": list(device.events.all()),
+            "ahead": steps_ahead(device.status),
             "outcome": selectors.public_outcome(device),
         },
     )
@@ -419,10 +525,14 @@ def stripe_webhook(request):
     return HttpResponse("ok")
 
 
-@login_required
-def statements(request):
+def _coordinator_or_404(request) -> None:
     if not scope_for(request.user).has_role("coordinator"):
         raise Http404
+
+
+@login_required
+def statements(request):
+    _coordinator_or_404(request)
     form = StatementForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -433,10 +543,64 @@ def statements(request):
             )
         except ApplicationError as error:
             _apply(form, error)
+        else:
+            if result.status != StatementImport.Status.DONE:
+                return redirect("donations:statement", statement_id=result.id)
     history = list(selectors.statement_list(user=request.user)[:20])
     pending = Gift.objects.filter(method="vietqr", status="pending").count()
+    held_waiting = selectors.held_money_list(user=request.user, status="held").count()
     return render(
         request,
         "donations/statements.html",
-        {"form": form, "result": result, "history": history, "pending": pending},
+        {
+            "form": form,
+            "result": result,
+            "report": held_report(result) if result else None,
+            "history": history,
+            "pending": pending,
+            "held_waiting": held_waiting,
+        },
+    )
+
+
+@login_required
+def statement_detail(request, statement_id: int):
+    """One statement's report; while the worker reconciles a long one, how far it got (the page
+    refreshes itself until it is done)."""
+    _coordinator_or_404(request)
+    statement = get_object_or_404(selectors.statement_list(user=request.user), pk=statement_id)
+    return render(
+        request,
+        "donations/statement_detail.html",
+        {"result": statement, "report": held_report(statement)},
+    )
+
+
+@login_required
+def held_money(request):
+    """Held statement money: each waits for a coordinator's decision (pay a waiting gift, keep as
+    a general gift, or record that it was sent back)."""
+    _coordinator_or_404(request)
+    status = request.GET.get("status", "held")
+    errors = {}
+    if request.method == "POST":
+        form = HeldSettleForm(request.POST)
+        held_id = request.POST.get("held")
+        if form.is_valid() and str(held_id or "").isdigit():
+            try:
+                held_settle(held_id=int(held_id), actor=request.user, **form.cleaned_data)
+            except ApplicationError as error:
+                errors[int(held_id)] = error
+            else:
+                messages.success(request, _("Your decision is recorded."))
+                return redirect(f"{reverse('donations:held_money')}?status={status}")
+        else:
+            errors[int(held_id) if str(held_id or "").isdigit() else 0] = form
+    items = list(selectors.held_money_list(user=request.user, status=status)[:200])
+    for item in items:
+        item.error = errors.get(item.id)
+    return render(
+        request,
+        "donations/held_money.html",
+        {"items": items, "status": status, "actions": HeldSettlement.Action.choices},
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.pdf import printable_message
 from core.text import nfc
 from households.cccd import check_cccd
 from households.models import ConsentRecord, Household
@@ -81,6 +82,9 @@ def check_head_name(value) -> tuple[str, str]:
         return "", _("Enter the name of the head of household.")
     if len(name) > 150:
         return "", _("The name is too long (at most 150 characters).")
+    unprintable = printable_message(name)  # the name is printed on the handover papers
+    if unprintable:
+        return "", unprintable
     return name, ""
 
 

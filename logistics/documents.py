@@ -1,35 +1,28 @@
 """The printed papers of logistics, as PDF bytes: QR label sheets, wipe certificates, the
 carrier's manifest and the handover record (biên bản bàn giao).
 
-Vietnamese needs a font with its glyphs: DejaVu Sans ships in logistics/fonts/ (free licence in
-LICENSE there), so a fresh machine with only Python prints correct diacritics."""
+Laid out with core/pdf.py: paragraphs and tables that wrap inside the page, text made NFC and
+cleaned of what the font cannot print, labels cut between graphemes."""
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
-
-import segno
 from django.conf import settings
-from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from reportlab.lib.pagesizes import A4
+from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen import canvas
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-FONTS = Path(__file__).resolve().parent / "fonts"
-REGULAR = "DejaVuSans"
-BOLD = "DejaVuSans-Bold"
+from core.pdf import STYLES, Label, Paper, label_sheet, pdf_response, signature_image
 
-
-def _register_fonts() -> None:
-    if REGULAR not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(REGULAR, str(FONTS / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont(BOLD, str(FONTS / "DejaVuSans-Bold.ttf")))
+__all__ = [
+    "labels_pdf",
+    "manifest_pdf",
+    "pdf_response",
+    "receipt_pdf",
+    "tracking_url",
+    "wipe_certificate_pdf",
+]
 
 
 def tracking_url(code: str) -> str:
@@ -37,269 +30,263 @@ def tracking_url(code: str) -> str:
     return f"{settings.SITE_URL}/t/{code}"
 
 
-def qr_png(data: str, *, scale: int = 4) -> bytes:
-    out = io.BytesIO()
-    # The links are all alike (same length, same alphabet): a fixed mask pattern skips segno's
-    # search over eight masks, which is most of the time spent on a label sheet.
-    segno.make(data, error="m", mask=4, micro=False).save(out, kind="png", scale=scale, border=4)
-    return out.getvalue()
-
-
-def _new_canvas(title: str) -> tuple[canvas.Canvas, io.BytesIO]:
-    _register_fonts()
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
-    pdf.setTitle(title)
-    pdf.setAuthor("Nối Sóng")
-    return pdf, buffer
-
-
 def _local(dt) -> str:
     return timezone.localtime(dt).strftime("%d/%m/%Y %H:%M") if dt else "—"
 
 
-class _Writer:
-    """A few lines of text flowing down a page, with page breaks."""
+def _phone(device) -> str:
+    return f"{device.brand} {device.model}".strip()
 
-    def __init__(self, pdf: canvas.Canvas, *, top: float = 275 * mm, left: float = 20 * mm):
-        self.pdf = pdf
-        self.y = top
-        self.left = left
-        self.top = top
 
-    def line(self, text: str, *, size: float = 11, bold: bool = False, indent: float = 0):
-        if self.y < 20 * mm:
-            self.pdf.showPage()
-            self.y = self.top
-        self.pdf.setFont(BOLD if bold else REGULAR, size)
-        self.pdf.drawString(self.left + indent, self.y, text)
-        self.y -= size * 1.5
-
-    def centre(self, text: str, *, size: float = 11, bold: bool = False):
-        self.pdf.setFont(BOLD if bold else REGULAR, size)
-        self.pdf.drawCentredString(A4[0] / 2, self.y, text)
-        self.y -= size * 1.5
-
-    def gap(self, height: float = 4 * mm):
-        self.y -= height
+def _imei(device) -> str:
+    return device.imei or _("no IMEI recorded")
 
 
 # --- QR labels -----------------------------------------------------------------------------
-
-LABEL_COLUMNS = 3
-LABEL_ROWS = 5
 
 
 def labels_pdf(devices) -> bytes:
     """An A4 sheet (or several) of labels: a QR to the tracking page, the code in large letters,
     the model. 15 labels a page, 70 × 59 mm each."""
-    pdf, buffer = _new_canvas(_("Phone labels"))
-    width, height = A4
-    cell_w = width / LABEL_COLUMNS
-    cell_h = (height - 2 * 1 * mm) / LABEL_ROWS
-    for index, device in enumerate(devices):
-        slot = index % (LABEL_COLUMNS * LABEL_ROWS)
-        if index and slot == 0:
-            pdf.showPage()
-        col, row = slot % LABEL_COLUMNS, slot // LABEL_COLUMNS
-        x = col * cell_w
-        y = height - (row + 1) * cell_h
-        pdf.setStrokeColorRGB(0.8, 0.8, 0.8)
-        pdf.rect(x + 2 * mm, y + 2 * mm, cell_w - 4 * mm, cell_h - 4 * mm)
-        qr_size = 36 * mm
-        pdf.drawImage(
-            ImageReader(io.BytesIO(qr_png(tracking_url(device.tracking_code)))),
-            x + (cell_w - qr_size) / 2,
-            y + cell_h - qr_size - 4 * mm,
-            qr_size,
-            qr_size,
-        )
-        pdf.setFont(BOLD, 17)
-        pdf.drawCentredString(x + cell_w / 2, y + 11 * mm, device.tracking_code)
-        pdf.setFont(REGULAR, 8)
-        pdf.drawCentredString(x + cell_w / 2, y + 6 * mm, f"{device.brand} {device.model}"[:40])
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+    labels = [Label(d.tracking_code, tracking_url(d.tracking_code), _phone(d)) for d in devices]
+    return label_sheet(labels, title=_("Phone labels"))
 
 
 # --- wipe certificates -----------------------------------------------------------------------
 
 
-def _wipe_lines(writer: _Writer, device, record) -> None:
+def _wipe_block(paper: Paper, device, record) -> list:
     from logistics.models import WIPE_ACCOUNTS
+    from logistics.services.bench import wipe_standard
 
-    writer.line(f"{device.tracking_code} — {device.brand} {device.model}", bold=True)
-    writer.line(_("IMEI: %(imei)s") % {"imei": device.imei or "—"}, indent=5 * mm)
-    writer.line(_("Method: %(method)s") % {"method": record.get_method_display()}, indent=5 * mm)
+    standard = wipe_standard(record.method, device.os)
     removed = [
         str(WIPE_ACCOUNTS[k])
         for k, v in record.accounts_removed.items()
         if v and k in WIPE_ACCOUNTS
     ]
-    writer.line(
-        _("Accounts removed: %(list)s") % {"list": "; ".join(removed) or "—"}, indent=5 * mm
-    )
-    writer.line(
-        _("Wiped by %(operator)s on %(at)s")
-        % {"operator": record.operator.get_full_name(), "at": _local(record.at)},
-        indent=5 * mm,
-    )
-    writer.gap(2 * mm)
+    rows = [
+        (_("Phone"), f"{_phone(device)} ({device.tracking_code})"),
+        (_("IMEI"), _imei(device)),
+        (_("Method"), record.get_method_display()),
+        (_("Level (NIST SP 800-88)"), standard.level),
+        (_("What it means"), standard.explanation),
+        (_("Accounts removed"), "; ".join(removed) or "—"),
+        (_("Verification"), _("The operator confirmed each account above removed.")),
+        (_("Hub"), device.hub.name if device.hub_id else "—"),
+        (_("Wiped by"), record.operator.get_full_name()),
+        (_("Wiped on"), _local(record.at)),
+    ]
+    return [KeepTogether([paper.rows(rows), Spacer(0, 5 * mm)])]
 
 
 def wipe_certificate_pdf(devices_with_records, *, donor=None, language: str = "vi") -> bytes:
-    """A certificate that each listed phone was wiped, with method, accounts removed, operator
-    and time. One phone, or every phone of a business donor."""
-    with translation.override(language):
-        pdf, buffer = _new_canvas(_("Data wipe certificate"))
-        writer = _Writer(pdf)
-        writer.centre(_("Nối Sóng"), size=12, bold=True)
-        writer.centre(_("DATA WIPE CERTIFICATE"), size=16, bold=True)
-        writer.gap()
+    """A certificate that each listed phone was wiped: method, the level of NIST SP 800-88 it
+    reaches (logistics.services.bench.wipe_standard), accounts removed, operator, place and time.
+    One phone, a pledge's phones or every phone of a business donor."""
+    with translation.override(language or "vi"):
+        paper = Paper(_("Data wipe certificate"))
+        story = [
+            paper.para(_("Nối Sóng"), "centre_bold"),
+            paper.para(_("DATA WIPE CERTIFICATE"), "title"),
+            Spacer(0, 4 * mm),
+        ]
         if donor is not None:
-            writer.line(_("Donor: %(name)s") % {"name": donor.name}, bold=True)
-        writer.line(
-            _(
-                "We certify that every phone below was erased and freed of its former owner's "
-                "accounts before it was given on."
+            story.append(paper.para(_("Donor: %(name)s"), "heading", name=donor.name))
+        story += [
+            paper.para(
+                _(
+                    "We certify that every phone below was erased and freed of its former "
+                    "owner's accounts before it was given on. Each is listed with its method and "
+                    "the level of the NIST SP 800-88 Rev. 1 guidelines for media sanitisation "
+                    "(Appendix A, mobile devices) that the method reaches."
+                )
             ),
-            size=9,
-        )
-        writer.gap()
+            Spacer(0, 4 * mm),
+        ]
         for device, record in devices_with_records:
-            _wipe_lines(writer, device, record)
-        writer.gap()
-        writer.line(_("Issued on %(at)s") % {"at": _local(timezone.now())}, size=9)
-        pdf.showPage()
-        pdf.save()
-    return buffer.getvalue()
+            story += _wipe_block(paper, device, record)
+        story.append(paper.para(_("Issued on %(at)s"), "small", at=_local(timezone.now())))
+        return paper.build(story)
 
 
 # --- the carrier's manifest ----------------------------------------------------------------
 
 
 def manifest_pdf(batch, items) -> bytes:
-    """The list the carrier signs for: phones and the household each must reach. Staff only:
-    it carries the heads' names."""
-    pdf, buffer = _new_canvas(_("Delivery manifest"))
-    writer = _Writer(pdf)
-    writer.centre(_("DELIVERY MANIFEST"), size=16, bold=True)
-    writer.gap()
-    writer.line(
-        _("Batch #%(id)s: %(hub)s → %(commune)s")
-        % {"id": batch.id, "hub": batch.hub.name, "commune": batch.commune.name},
-        bold=True,
-    )
-    writer.line(
-        _("Planned date: %(date)s · Carrier: %(carrier)s %(name)s")
-        % {
-            "date": batch.planned_date.strftime("%d/%m/%Y"),
-            "carrier": batch.get_carrier_display(),
-            "name": batch.carrier_name,
-        }
-    )
-    writer.line(_("Staff only: contains personal data. Do not leave it with anyone."), size=9)
-    writer.gap()
+    """The list the carrier signs for: phones and the household each must reach, with its
+    village and the last four digits of its CCCD. Staff only: it carries the heads' names."""
+    paper = Paper(_("Delivery manifest"))
+    story = [
+        paper.para(_("DELIVERY MANIFEST"), "title"),
+        Spacer(0, 4 * mm),
+        paper.para(
+            _("Batch #%(id)s: %(hub)s → %(commune)s"),
+            "heading",
+            id=batch.id,
+            hub=batch.hub.name,
+            commune=batch.commune.name,
+        ),
+        paper.para(
+            _("Planned date: %(date)s · Carrier: %(carrier)s %(name)s"),
+            date=batch.planned_date.strftime("%d/%m/%Y"),
+            carrier=batch.get_carrier_display(),
+            name=batch.carrier_name,
+        ),
+        paper.para(_("Staff only: contains personal data. Do not leave it with anyone."), "small"),
+        Spacer(0, 4 * mm),
+    ]
+    body = []
     for number, item in enumerate(items, start=1):
-        household = item.household
-        writer.line(
-            f"{number}. {item.device.tracking_code} — {item.device.brand} {item.device.model}"
-            + (f" — IMEI {item.device.imei}" if item.device.imei else ""),
-            bold=True,
+        device, household = item.device, item.household
+        # A phone without an IMEI gets no IMEI line: the carrier checks the code and the model.
+        imei = (
+            f"<br/>{paper.text(_('IMEI: %(imei)s') % {'imei': device.imei})}" if device.imei else ""
+        )
+        phone = Paragraph(
+            f"<b>{paper.text(device.tracking_code)}</b><br/>{paper.text(_phone(device))}{imei}",
+            STYLES["cell"],
         )
         if household is not None:
-            village = household.village.name if household.village_id else ""
-            writer.line(
-                _("Household #%(id)s: %(head)s, %(village)s (CCCD …%(last4)s)")
-                % {
-                    "id": household.id,
-                    "head": household.head_name,
-                    "village": village,
-                    "last4": household.cccd_last4,
-                },
-                indent=5 * mm,
-            )
-        writer.line(_("Received by: ____________________  Signature: __________"), indent=5 * mm)
-        writer.gap(2 * mm)
-    writer.gap()
-    writer.line(_("Handed to the carrier by: ____________________  on ____/____/______"))
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+            head = f"#{household.id} {household.head_name}"
+            village = household.village.name if household.village_id else "—"
+            last4 = f"…{household.cccd_last4}" if household.cccd_last4 else "—"
+        else:
+            head, village, last4 = "—", "—", "—"
+        body.append([str(number), phone, head, village, last4, Spacer(0, 12 * mm)])
+    story.append(
+        paper.grid(
+            [
+                "#",
+                _("Phone"),
+                _("Household"),
+                _("Village"),
+                _("CCCD (last 4)"),
+                _("Received by, signature"),
+            ],
+            body,
+            widths=[9, 42, 42, 31, 18, 38],
+        )
+    )
+    story += [
+        Spacer(0, 6 * mm),
+        paper.para(_("Handed to the carrier by: ____________________  on ____/____/______")),
+    ]
+    return paper.build(story)
 
 
 # --- the handover record -------------------------------------------------------------------
 
+LABELS = 64 * mm  # the receipt's label column: its longest label fits on one line
 
-def _receipt_parties(writer, handover) -> None:
-    """Party A (the programme, its hub) and party B (the household, who received)."""
-    device = handover.device
-    household = handover.household
-    writer.line(_("GIVING PARTY (Party A): programme Nối Sóng"), bold=True)
-    writer.line(
-        _("Represented by: %(name)s") % {"name": handover.recorded_by.get_full_name()},
-        indent=5 * mm,
-    )
+
+def _receipt_parties(paper: Paper, handover) -> list:
+    """Party A (the programme, its hub) and party B (the household, who received), one after
+    the other, each a table of wrapping rows: they cannot overlap, whatever their length."""
+    device, household = handover.device, handover.household
+    party_a = [(_("Represented by"), handover.recorded_by.get_full_name())]
     if device.hub_id:
-        writer.line(_("Hub: %(hub)s") % {"hub": device.hub.name}, indent=5 * mm)
-    writer.gap(2 * mm)
-    writer.line(_("RECEIVING PARTY (Party B): the household"), bold=True)
-    writer.line(_("Head of household: %(name)s") % {"name": household.head_name}, indent=5 * mm)
+        party_a.append((_("Hub"), device.hub.name))
+    parties = [
+        paper.para(_("GIVING PARTY (Party A): programme Nối Sóng"), "heading"),
+        paper.rows(party_a, label_width=LABELS),
+        paper.para(_("RECEIVING PARTY (Party B): the household"), "heading"),
+    ]
+    if household.is_anonymised:
+        # Drawn again from the erased rows: the commune stays, nobody is named.
+        erased = _("Personal data erased at the household's request on %(date)s.") % {
+            "date": timezone.localtime(household.anonymised_at).strftime("%d/%m/%Y")
+        }
+        return [
+            *parties,
+            paper.rows([("", erased), (_("Address"), household.commune.name)], label_width=LABELS),
+        ]
     place = household.commune.name
     if household.village_id:
         place = f"{household.village.name}, {place}"
-    writer.line(_("Address: %(place)s") % {"place": place}, indent=5 * mm)
-    writer.line(
-        _("Received by: %(name)s (%(relation)s), CCCD ending in %(last4)s")
-        % {
-            "name": handover.received_by,
-            "relation": handover.get_relation_display(),
-            "last4": handover.recipient_cccd_last4,
-        },
-        indent=5 * mm,
-    )
+    party_b = [
+        (_("Head of household"), household.head_name),
+        (_("Address"), place),
+        (_("Received by"), f"{handover.received_by or '—'} ({handover.get_relation_display()})"),
+        (_("Recipient's CCCD, last 4 digits"), handover.recipient_cccd_last4 or "—"),
+    ]
+    return [*parties, paper.rows(party_b, label_width=LABELS)]
 
 
-def _receipt_phone(writer, handover) -> None:
+def _receipt_sim(handover) -> str:
+    """The SIM handed over with the phone: its number, and the carrier and data plan recorded at
+    QA (they follow the phone). An anonymised household's SIM number is erased."""
+    from logistics.models import SimCard
+
+    if handover.household.is_anonymised:
+        return _("erased at the household's request")
+    sim = SimCard.objects.filter(device_id=handover.device_id).first()
+    if not handover.sim_iccid:
+        return _("none")
+    parts = [handover.sim_iccid]
+    if sim is not None and sim.carrier:
+        parts.append(sim.get_carrier_display())
+    if sim is not None and sim.plan_expires:
+        parts.append(
+            _("data plan until %(date)s") % {"date": sim.plan_expires.strftime("%d/%m/%Y")}
+        )
+    return ", ".join(parts)
+
+
+def _receipt_phone(paper: Paper, handover) -> list:
     """What is handed over: the phone, its IMEI and code, the SIM, the first lesson."""
     device = handover.device
-    writer.line(_("Party A hands over to Party B:"), bold=True)
-    writer.line(
-        _("Smartphone: %(brand)s %(model)s") % {"brand": device.brand, "model": device.model},
-        indent=5 * mm,
-    )
-    writer.line(_("IMEI: %(imei)s") % {"imei": device.imei or "—"}, indent=5 * mm)
-    writer.line(_("Tracking code: %(code)s") % {"code": device.tracking_code}, indent=5 * mm)
-    writer.line(_("SIM: %(iccid)s") % {"iccid": handover.sim_iccid or _("none")}, indent=5 * mm)
-    writer.line(
-        _("First lesson on using the phone: %(given)s")
-        % {"given": _("given") if handover.training_given else _("not given")},
-        indent=5 * mm,
-    )
+    return [
+        paper.para(_("Party A hands over to Party B:"), "heading"),
+        paper.rows(
+            label_width=LABELS,
+            pairs=[
+                (_("Smartphone"), _phone(device)),
+                (_("IMEI"), _imei(device)),
+                (_("Tracking code"), device.tracking_code),
+                (_("SIM"), _receipt_sim(handover)),
+                (
+                    _("First lesson on using the phone"),
+                    _("given") if handover.training_given else _("not given"),
+                ),
+            ],
+        ),
+    ]
 
 
-def _receipt_signatures(pdf, y: float, handover) -> None:
-    """Both signature blocks; the recipient's drawn signature when there is one."""
-    pdf.setFont(BOLD, 11)
-    pdf.drawCentredString(55 * mm, y, _("PARTY A"))
-    pdf.drawCentredString(155 * mm, y, _("PARTY B"))
-    pdf.setFont(REGULAR, 9)
-    pdf.drawCentredString(55 * mm, y - 5 * mm, _("(signature, full name)"))
-    pdf.drawCentredString(155 * mm, y - 5 * mm, _("(signature, full name)"))
+def _receipt_signatures(paper: Paper, handover) -> KeepTogether:
+    """Both signature blocks side by side in a two-column table (the recipient's drawn signature
+    when there is one), kept together on one page."""
+    drawn = Spacer(0, 25 * mm)
     if handover.signature:
         with handover.signature.open("rb") as handle:
-            pdf.drawImage(
-                ImageReader(io.BytesIO(handle.read())),
-                125 * mm,
-                y - 35 * mm,
-                60 * mm,
-                25 * mm,
-                preserveAspectRatio=True,
-                mask="auto",
-            )
-    pdf.drawCentredString(55 * mm, y - 42 * mm, handover.recorded_by.get_full_name())
-    pdf.drawCentredString(155 * mm, y - 42 * mm, handover.received_by)
+            drawn = signature_image(handle.read(), 70 * mm, 25 * mm)
+    half = paper.width / 2
+    table = Table(
+        [
+            [paper.para(_("PARTY A"), "centre_bold"), paper.para(_("PARTY B"), "centre_bold")],
+            [
+                paper.para(_("(signature, full name)"), "centre"),
+                paper.para(_("(signature, full name)"), "centre"),
+            ],
+            [Spacer(0, 25 * mm), drawn],
+            [
+                paper.plain(handover.recorded_by.get_full_name(), "centre"),
+                paper.plain(handover.received_by or "", "centre"),
+            ],
+        ],
+        colWidths=[half, half],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                ("TEXTCOLOR", (0, 0), (-1, -1), colors.black),
+            ]
+        )
+    )
+    return KeepTogether([Spacer(0, 8 * mm), table])
 
 
 def receipt_pdf(handover) -> bytes:
@@ -307,46 +294,32 @@ def receipt_pdf(handover) -> bytes:
     parties, the phone (model, IMEI, tracking code), date, place, and signature lines or the
     recipient's drawn signature."""
     with translation.override("vi"):
-        pdf, buffer = _new_canvas(_("Handover record"))
-        writer = _Writer(pdf)
-        writer.centre(_("SOCIALIST REPUBLIC OF VIETNAM"), size=12, bold=True)
-        writer.centre(_("Independence – Freedom – Happiness"), size=11, bold=True)
-        writer.gap(6 * mm)
-        writer.centre(_("HANDOVER RECORD"), size=18, bold=True)
-        writer.centre(_("of a donated smartphone (programme Nối Sóng)"), size=11)
-        writer.gap()
+        paper = Paper(_("Handover record"))
         at = timezone.localtime(handover.at)
-        writer.line(
-            _("Today, %(time)s on %(date)s, at %(place)s, we the undersigned:")
-            % {
-                "time": at.strftime("%H:%M"),
-                "date": at.strftime("%d/%m/%Y"),
-                "place": handover.place,
-            }
-        )
-        writer.gap(2 * mm)
-        _receipt_parties(writer, handover)
-        writer.gap(2 * mm)
-        _receipt_phone(writer, handover)
-        writer.gap(2 * mm)
-        writer.line(
-            _(
-                "The phone was wiped, checked (4G, VoLTE) and set up in Vietnamese. Party B "
-                "received it in working order."
+        story = [
+            paper.para(_("SOCIALIST REPUBLIC OF VIETNAM"), "centre_bold"),
+            paper.para(_("Independence – Freedom – Happiness"), "centre_bold"),
+            Spacer(0, 6 * mm),
+            paper.para(_("HANDOVER RECORD"), "title"),
+            paper.para(_("of a donated smartphone (programme Nối Sóng)"), "centre"),
+            Spacer(0, 5 * mm),
+            paper.para(
+                _("Today, %(time)s on %(date)s, at %(place)s, we the undersigned:"),
+                time=at.strftime("%H:%M"),
+                date=at.strftime("%d/%m/%Y"),
+                place=handover.place,
             ),
-            size=9,
-        )
-        writer.line(_("This record is made in two copies; each party keeps one."), size=9)
-        writer.gap(8 * mm)
-        _receipt_signatures(pdf, writer.y, handover)
-        pdf.showPage()
-        pdf.save()
-    return buffer.getvalue()
-
-
-def pdf_response(content: bytes, filename: str) -> HttpResponse:
-    """A PDF shown in the browser, never cached (it names people)."""
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+            *_receipt_parties(paper, handover),
+            *_receipt_phone(paper, handover),
+            Spacer(0, 3 * mm),
+            paper.para(
+                _(
+                    "The phone was wiped, checked (4G, VoLTE) and set up in Vietnamese. Party B "
+                    "received it in working order."
+                ),
+                "small",
+            ),
+            paper.para(_("This record is made in two copies; each party keeps one."), "small"),
+            _receipt_signatures(paper, handover),
+        ]
+        return paper.build(story)

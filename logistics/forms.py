@@ -42,7 +42,7 @@ class ServiceForm(forms.Form):
         data = {}
         for name, value in self.cleaned_data.items():
             if name == "hub":
-                name, value = "hub_id", value.id
+                name, value = "hub_id", getattr(value, "id", value)
             data[self.service_names.get(name, name)] = value
         return data
 
@@ -158,23 +158,29 @@ class RejectForm(ServiceForm):
 
 
 class BatchForm(ServiceForm):
+    """One batch for one group of waiting phones (logistics.selectors.batch_groups): its hub and
+    commune are the group's (hidden), its phones the group's, all ticked to start with."""
+
     service_names = {"commune": "commune_code", "devices": "device_codes"}
-    hub = forms.ModelChoiceField(queryset=None, label=_("Hub"), empty_label=None)
-    commune = forms.ChoiceField(label=_("Commune"))
+    hub = forms.TypedChoiceField(coerce=int, widget=forms.HiddenInput)
+    commune = forms.ChoiceField(widget=forms.HiddenInput)
+    devices = forms.MultipleChoiceField(label=_("Phones"), widget=forms.CheckboxSelectMultiple)
     planned_date = forms.DateField(
         label=_("Planned date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     carrier = forms.ChoiceField(label=_("Carried by"), choices=DeliveryBatch.Carrier.choices)
     carrier_name = forms.CharField(label=_("Carrier's name"), max_length=150, required=False)
-    devices = forms.MultipleChoiceField(
-        label=_("Phones"), widget=forms.CheckboxSelectMultiple, required=False
-    )
 
-    def __init__(self, *args, hubs, communes, candidates, **kwargs):
+    def __init__(self, *args, group: dict, **kwargs):
+        codes = [phone["code"] for phone in group["phones"]]
+        kwargs.setdefault("auto_id", f"id_{group['key']}_%s")
+        initial = {"hub": group["hub_id"], "commune": group["commune"], "devices": codes}
+        kwargs["initial"] = {**initial, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
-        self.fields["hub"].queryset = hubs
-        self.fields["commune"].choices = [(c.code, c.name) for c in communes]
-        self.fields["devices"].choices = candidates
+        self.group = group
+        self.fields["hub"].choices = [(group["hub_id"], group["hub_name"])]
+        self.fields["commune"].choices = [(group["commune"], group["commune_name"])]
+        self.fields["devices"].choices = [(p["code"], p["label"]) for p in group["phones"]]
 
 
 class HandoverForm(ServiceForm):
@@ -209,7 +215,7 @@ class HandoverForm(ServiceForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, household, may_override: bool = False, **kwargs):
+    def __init__(self, *args, household, may_override: bool = False, sim=None, **kwargs):
         super().__init__(*args, **kwargs)
         # Most phones go to the head of household: the relation comes first, preset to "head",
         # with the head's name as the recipient (logistics/handover.js follows a change of
@@ -220,6 +226,8 @@ class HandoverForm(ServiceForm):
         self.fields["received_by"].widget.attrs["data-head-name"] = household.head_name
         if not may_override:
             del self.fields["cccd_override_reason"]
+        if sim is not None and sim.iccid:  # recorded at QA: it follows the phone, not asked again
+            del self.fields["sim_iccid"]
         if not household.consent_share_photo:
             del self.fields["photo"]
         if not household.consent_share_story:

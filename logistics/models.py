@@ -283,6 +283,16 @@ class BatchItem(models.Model):
     def __str__(self) -> str:
         return f"{self.batch_id}/{self.device_id}"
 
+    @property
+    def shown_outcome(self) -> str:
+        """What the batch page says of the phone: planned until the batch leaves the hub."""
+        if (
+            self.outcome == self.Outcome.PENDING
+            and self.batch.status == DeliveryBatch.Status.PLANNED
+        ):
+            return str(DeliveryBatch.Status.PLANNED.label)
+        return self.get_outcome_display()
+
 
 class Handover(models.Model):
     class Relation(models.TextChoices):

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from accounts.scoping import filter_by_commune, filter_by_hub, scope_for
@@ -98,26 +99,53 @@ def hubs_for_staff(user) -> QuerySet:
     return filter_by_hub(Hub.objects.filter(is_active=True), user, field="id")
 
 
+def _counts_by_hub(user) -> dict[int | None, dict[str, int]]:
+    """{hub id (None: not at a hub yet): {status: phones}} over `devices_for_staff`, in one
+    grouped query. The hub list's counts and the dashboard's table are both this."""
+    rows = devices_for_staff(user).order_by().values_list("hub_id", "status")
+    table: dict[int | None, dict[str, int]] = {}
+    for hub_id, status, n in rows.annotate(n=Count("id")):
+        table.setdefault(hub_id, {})[status] = n
+    return table
+
+
+def _summed(table: dict) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for counts in table.values():
+        for status, n in counts.items():
+            totals[status] = totals.get(status, 0) + n
+    return totals
+
+
 def status_counts(user) -> dict[str, int]:
-    rows = devices_for_staff(user).values("status").annotate(n=Count("id"))
-    return {row["status"]: row["n"] for row in rows}
+    """{status: phones} the user may see: the sums of the dashboard's table (`device_counts`)."""
+    return _summed(_counts_by_hub(user))
+
+
+def device_counts(user) -> dict:
+    """The dashboard's table: {"per_hub": [{hub, counts: {status: n}, total}], "unassigned":
+    {counts, total} (pledged phones not at a hub yet), "totals": {status: n}}, from the same
+    rows as `status_counts` (so the hub list and the dashboard agree), in three queries."""
+    table = _counts_by_hub(user)
+    hubs = list(hubs_for_staff(user))
+    # A hub closed since (inactive) still holds its phones: it keeps its row while it does.
+    closed = {hub_id for hub_id in table if hub_id is not None} - {hub.id for hub in hubs}
+    if closed:
+        hubs += list(Hub.objects.filter(id__in=closed).order_by("name"))
+
+    def row(counts: dict[str, int]) -> dict:
+        return {"counts": counts, "total": sum(counts.values())}
+
+    return {
+        "per_hub": [{"hub": hub, **row(table.get(hub.id, {}))} for hub in hubs],
+        "unassigned": row(table.get(None, {})),
+        "totals": _summed(table),
+    }
 
 
 def counts_per_hub(user) -> list[dict]:
-    """[{hub, counts: {status: n}, total}] for the dashboard, in two queries."""
-    hubs = list(hubs_for_staff(user))
-    rows = (
-        filter_by_hub(Device.objects.filter(hub__isnull=False), user)
-        .values("hub_id", "status")
-        .annotate(n=Count("id"))
-    )
-    table: dict[int, dict[str, int]] = {}
-    for row in rows:
-        table.setdefault(row["hub_id"], {})[row["status"]] = row["n"]
-    return [
-        {"hub": hub, "counts": table.get(hub.id, {}), "total": sum(table.get(hub.id, {}).values())}
-        for hub in hubs
-    ]
+    """[{hub, counts: {status: n}, total}] for the dashboard (see `device_counts`)."""
+    return device_counts(user)["per_hub"]
 
 
 def stuck_devices(user, *, now=None) -> list[Device]:
@@ -195,6 +223,45 @@ def batch_candidates(user) -> QuerySet:
     )
 
 
+def batch_groups(user) -> list[dict]:
+    """The phones waiting for a batch, one group per (hub, commune of their households): what
+    a coordinator plans as one batch each. Groups ordered by commune, then hub; phones by code.
+    One query."""
+    rows = (
+        batch_candidates(user)
+        .values_list(
+            "tracking_code",
+            "brand",
+            "model",
+            "hub_id",
+            "hub__name",
+            "allocations__household__commune_id",
+            "allocations__household__commune__name",
+            "allocations__household__head_name",
+            "allocations__household__village__name",
+        )
+        .order_by("allocations__household__commune__name", "hub__name", "tracking_code")
+    )
+    groups: dict[tuple[int, str], dict] = {}
+    for code, brand, model, hub_id, hub_name, commune, commune_name, head, village in rows:
+        group = groups.setdefault(
+            (hub_id, commune),
+            {
+                "key": f"{hub_id}-{commune}",
+                "hub_id": hub_id,
+                "hub_name": hub_name,
+                "commune": commune,
+                "commune_name": commune_name,
+                "phones": [],
+            },
+        )
+        household = ", ".join(part for part in (head, village) if part)
+        group["phones"].append(
+            {"code": code, "label": f"{code} · {brand} {model} · {household}".strip(" ·")}
+        )
+    return list(groups.values())
+
+
 def handovers_for_staff(user) -> QuerySet:
     """Handovers the user may see: officers of the household's commune, coordinators of the hub."""
     scope = scope_for(user)
@@ -268,15 +335,39 @@ def device_for_handover(user, code: str) -> tuple[Device, Allocation]:
     return device, allocation
 
 
-def labelled_devices(user, raw: str) -> list[Device]:
-    """The phones named in `raw` (codes split by commas or spaces), for a label sheet: all of
-    them among the user's, at most 300, in the order given."""
-    codes = [c.strip().upper() for c in (raw or "").replace(" ", ",").split(",") if c.strip()]
+# Phones a label is not printed for when a list is printed, with the reason the page gives: they
+# are not at a hub to stick a label on. (Named one by one, any phone's label can be printed.)
+NOT_LABELLED = {
+    S.DISPATCHED: gettext_lazy("with the carrier"),
+    S.DELIVERED: gettext_lazy("delivered to a household"),
+    S.FOLLOWED_UP: gettext_lazy("delivered to a household"),
+    S.RECYCLED: gettext_lazy("recycled"),
+    S.RETURNED_TO_DONOR: gettext_lazy("returned to the donor"),
+    S.LOST: gettext_lazy("lost"),
+    S.CANCELLED: gettext_lazy("pledge cancelled"),
+}
+LABELS_BY_LINK = 300  # codes named in a link (GET ?devices=): a longer link is refused by servers
+LABELS_AT_ONCE = 1000  # codes sent in a form or a JSON body (POST), or phones of a status
+
+
+def label_codes(raw) -> list[str]:
+    """Tracking codes from a string (split by commas or spaces) or a list of strings."""
+    parts = raw if isinstance(raw, list | tuple) else [raw or ""]
+    codes = []
+    for part in parts:
+        codes += [c.strip().upper() for c in str(part).replace(" ", ",").split(",") if c.strip()]
+    return list(dict.fromkeys(codes))
+
+
+def labelled_devices(user, raw, *, limit: int = LABELS_BY_LINK) -> list[Device]:
+    """The phones named in `raw` (codes split by commas or spaces, or a list), for a label
+    sheet: all of them among the user's, at most `limit`, in the order given."""
+    codes = label_codes(raw)
     if not codes:
         message = _("Name the phones: ?devices=NS-XXXXXX,NS-YYYYYY")
         raise ApplicationError(message, fields={"devices": [message]})
-    if len(codes) > 300:
-        message = _("At most 300 labels at a time.")
+    if len(codes) > limit:
+        message = _("At most %(max)s labels at a time.") % {"max": limit}
         raise ApplicationError(message, fields={"devices": [message]})
     found = {d.tracking_code: d for d in devices_for_staff(user).filter(tracking_code__in=codes)}
     missing = [c for c in codes if c not in found]
@@ -285,7 +376,52 @@ def labelled_devices(user, raw: str) -> list[Device]:
             _("Not among the phones at your hubs: %(codes)s") % {"codes": ", ".join(missing)},
             fields={"devices": missing},
         )
-    return [found[c] for c in dict.fromkeys(codes)]
+    return [found[c] for c in codes]
+
+
+def label_split(devices) -> tuple[list[Device], list[tuple[Device, str]]]:
+    """A listed set of phones split into those that get a label and those left out, each with
+    the reason (NOT_LABELLED)."""
+    printed, left_out = [], []
+    for device in devices:
+        if device.status in NOT_LABELLED:
+            left_out.append((device, str(NOT_LABELLED[device.status])))
+        else:
+            printed.append(device)
+    return printed, left_out
+
+
+def left_out_summary(left_out) -> list[dict]:
+    """The phones left out of a label sheet grouped by reason: [{reason, count, codes}]."""
+    groups: dict[str, list[str]] = {}
+    for device, reason in left_out:
+        groups.setdefault(reason, []).append(device.tracking_code)
+    return [{"reason": r, "count": len(c), "codes": c} for r, c in groups.items()]
+
+
+def labelled_by_status(user, status: str, *, hub: int | None = None) -> list[Device]:
+    """Every phone of `status` at the user's hubs (or one hub), for a label sheet, by code."""
+    if status not in S.values:
+        message = _("Choose a status from the list.")
+        raise ApplicationError(message, fields={"status": [message]})
+    if status in NOT_LABELLED:
+        message = _("Phones that are “%(status)s” get no label: %(reason)s.") % {
+            "status": S(status).label,
+            "reason": NOT_LABELLED[status],
+        }
+        raise ApplicationError(message, fields={"status": [message]})
+    devices = list(
+        devices_for_staff(user, status=status, hub=hub).order_by("tracking_code")[
+            : LABELS_AT_ONCE + 1
+        ]
+    )
+    if not devices:
+        message = _("No phone with this status at your hubs.")
+        raise ApplicationError(message, fields={"status": [message]})
+    if len(devices) > LABELS_AT_ONCE:
+        message = _("More than %(max)s phones: choose one hub at a time.") % {"max": LABELS_AT_ONCE}
+        raise ApplicationError(message, fields={"status": [message]})
+    return devices
 
 
 def business_donor_devices(user, donor_id: int) -> QuerySet:
@@ -294,7 +430,44 @@ def business_donor_devices(user, donor_id: int) -> QuerySet:
         filter_by_hub(Device.objects.filter(pledge__donor_id=donor_id), user)
         .filter(wipe_records__isnull=False)
         .distinct()
-        .select_related("pledge__donor")
+        .select_related("pledge__donor", "hub")
+        .prefetch_related("wipe_records__operator")
+        .order_by("tracking_code")
+    )
+
+
+def wiped_with_records(devices) -> list[tuple[Device, object]]:
+    """Each phone with its latest wipe record (prefetched as `wipe_records`)."""
+    return [(d, list(d.wipe_records.all())[-1]) for d in devices if d.wipe_records.all()]
+
+
+def donor_wiped_devices(user, *, pledge_id: int | None = None, code: str | None = None) -> list:
+    """The signed-in donor's own wiped phones — of one pledge, or one phone by its code — with
+    their latest wipe record, for their wipe certificate; NotFound when there are none."""
+    qs = Device.objects.none()
+    if user.is_authenticated:
+        qs = Device.objects.filter(pledge__donor__user=user, wipe_records__isnull=False)
+        if pledge_id is not None:
+            qs = qs.filter(pledge_id=pledge_id)
+        if code is not None:
+            qs = qs.filter(tracking_code=str(code).strip().upper())
+    pairs = wiped_with_records(
+        qs.distinct()
+        .select_related("pledge__donor", "hub")
+        .prefetch_related("wipe_records__operator")
+        .order_by("tracking_code")
+    )
+    if not pairs:
+        raise NotFound(_("No wiped phone of yours here."))
+    return pairs
+
+
+def pledge_wiped_devices(pledge_id: int) -> list:
+    """Every wiped phone of a pledge with its latest wipe record (for the donor's email)."""
+    return wiped_with_records(
+        Device.objects.filter(pledge_id=pledge_id, wipe_records__isnull=False)
+        .distinct()
+        .select_related("pledge__donor", "hub")
         .prefetch_related("wipe_records__operator")
         .order_by("tracking_code")
     )
@@ -317,18 +490,26 @@ __all__ = [
     "batches_this_week",
     "business_donor_devices",
     "counts_per_hub",
+    "device_counts",
     "device_detail",
     "device_for_handover",
     "device_get_for_staff",
     "device_photo_for_staff",
     "devices_awaiting_handover",
     "devices_for_staff",
+    "donor_wiped_devices",
     "filter_by_commune",
     "follow_ups_due",
     "handover_get_for_staff",
     "handovers_for_staff",
     "hubs_for_staff",
+    "label_codes",
+    "label_split",
+    "labelled_by_status",
     "labelled_devices",
+    "left_out_summary",
+    "pledge_wiped_devices",
     "status_counts",
     "stuck_devices",
+    "wiped_with_records",
 ]

@@ -15,3 +15,10 @@ def send_sim_expiry_reminders() -> int:
     from logistics.reminders import sim_expiry_reminders_send
 
     return sim_expiry_reminders_send()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5, acks_late=True)
+def email_wipe_certificate(pledge_id: int) -> None:
+    from logistics.emails import wipe_certificate
+
+    wipe_certificate(pledge_id=pledge_id)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from logistics.views import bench, dashboard, delivery
+from logistics.views import bench, dashboard, delivery, donor
 
 app_name = "logistics"
 
@@ -24,6 +24,17 @@ urlpatterns = [
         "kho/nha-tai-tro/<int:donor_id>/chung-nhan-xoa-du-lieu.pdf",
         bench.donor_wipe_certificate,
         name="donor_wipe_certificate",
+    ),
+    # the donor's own papers, on their pages
+    path(
+        "cua-toi/cam-ket/<int:pledge_id>/chung-nhan-xoa-du-lieu.pdf",
+        donor.pledge_wipe_certificate,
+        name="pledge_wipe_certificate",
+    ),
+    path(
+        "cua-toi/dien-thoai/<str:code>/chung-nhan-xoa-du-lieu.pdf",
+        donor.phone_wipe_certificate,
+        name="phone_wipe_certificate",
     ),
     path("dot-giao/", delivery.batches, name="batches"),
     path("dot-giao/<int:batch_id>/", delivery.batch_page, name="batch"),

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
+from core.pdf import require_printable
+from core.text import nfc
 from places.models import Commune, Hub
 
 
@@ -42,7 +44,8 @@ def hub_phone(value) -> str:
 def hub_create(
     *, name: str, commune: str, address: str, serves=(), phone: str = "", actor=None
 ) -> Hub:
-    name = (name or "").strip()
+    name = " ".join(nfc(name or "").split())
+    address = nfc(address or "").strip()
     if not name:
         raise ApplicationError(
             _("Enter the hub's name."), fields={"name": [_("This field is required.")]}
@@ -50,10 +53,9 @@ def hub_create(
     if Hub.objects.filter(name__iexact=name).exists():
         message = _("A hub with this name already exists.")
         raise ApplicationError(message, code="hub_name_taken", fields={"name": [message]})
+    require_printable(name=name, address=address)  # printed on receipts and certificates
     (home,) = _communes([commune], "commune")
-    hub = Hub.objects.create(
-        name=name, commune=home, address=(address or "").strip(), phone=hub_phone(phone)
-    )
+    hub = Hub.objects.create(name=name, commune=home, address=address, phone=hub_phone(phone))
     hub.serves.set(_communes(serves, "serves"))
     return hub
 
@@ -71,6 +73,9 @@ def hub_update(
     phone=None,
 ) -> Hub:
     hub = Hub.objects.select_for_update().get(id=hub_id)
+    name = " ".join(nfc(name).split()) if name is not None else None
+    address = nfc(address) if address is not None else None
+    require_printable(name=name or "", address=address or "")  # printed on receipts
     fields = []
     if name is not None and name.strip() != hub.name:
         if Hub.objects.filter(name__iexact=name.strip()).exclude(id=hub.id).exists():

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last, so that it sees the views' exceptions first: a dropped database is a 503, not a 500
+    "core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -144,7 +146,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
     "default": {
-        "BACKEND": env("DEFAULT_FILE_STORAGE", "django.core.files.storage.FileSystemStorage")
+        # Django's file system storage that leaves no partial file on a full disk
+        "BACKEND": env("DEFAULT_FILE_STORAGE", "core.media.CleanFileSystemStorage")
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     # Files with personal data (handover photos and signatures, donors' phone photos before
@@ -180,6 +183,14 @@ CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# With Redis, a task taken by a worker that died is given back after this many seconds. Longer
+# than any task's countdown (the retries' back-off is at most 10 minutes). A matching run whose
+# worker died is failed by the lease sweep long before (MATCHING_RUN_LEASE_SECONDS + a minute);
+# a task given back after that finds the run settled and does nothing. The fault test
+# tests/faults/test_worker_killed.py shortens both to see a new worker take a run over.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600")),
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -322,8 +333,16 @@ HOUSEHOLD_IMPORT_MAX_ROWS = 20000
 HOUSEHOLD_IMPORT_MAX_BYTES = 10 * 1024 * 1024
 # Bank statements (donations/services/statements.py): a month of a programme account's transfers
 # is a few hundred lines; past these a statement is refused with a message to split it.
-STATEMENT_MAX_BYTES = int(env("STATEMENT_MAX_BYTES", str(5 * 1024 * 1024)))
-STATEMENT_MAX_ROWS = int(env("STATEMENT_MAX_ROWS", "5000"))
+STATEMENT_MAX_BYTES = int(env("STATEMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+STATEMENT_MAX_ROWS = int(env("STATEMENT_MAX_ROWS", "100000"))
+# Statements up to this many lines (and bytes) are reconciled in the request; longer ones are
+# kept and reconciled by the worker in chunks, their page showing how far it got.
+STATEMENT_SYNC_ROWS = int(env("STATEMENT_SYNC_ROWS", "2000"))
+STATEMENT_SYNC_BYTES = int(env("STATEMENT_SYNC_BYTES", str(256 * 1024)))
+# Lines listed in a statement's report (unmatched, held, unreadable); counts and sums are complete.
+STATEMENT_REPORT_LINES = 1000
+# A long statement untouched this long (its worker died) is taken up again by a beat sweep.
+STATEMENT_STALE_SECONDS = 120
 # (end of households settings)
 
 
@@ -412,6 +431,10 @@ CELERY_BEAT_SCHEDULE = {
     # Messages owed to people (core/outbox.py): sent within seconds, retried with back-off.
     "outbox-send-due": {"task": "core.tasks.outbox_send_due", "schedule": 5},
     "matching-runs-expire": {"task": "matching.tasks.match_runs_expire_task", "schedule": 60},
+    "donations-statements-resume": {
+        "task": "donations.tasks.statements_resume_task",
+        "schedule": 60,
+    },
     "donations-thumbnails-sweep": {
         "task": "donations.tasks.thumbnails_sweep_task",
         "schedule": 60 * 60,

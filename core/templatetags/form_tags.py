@@ -46,6 +46,14 @@ def with_aria(bound_field):
 
 
 @register.filter
+def box_id(bound_field) -> str:
+    """The id of the field's box: "field-<name>", unique per form even where one page shows the
+    same form several times with their own auto_id (the batch forms, one per commune)."""
+    auto_id = bound_field.auto_id or bound_field.html_name
+    return "field-" + (auto_id[3:] if auto_id.startswith("id_") else auto_id)
+
+
+@register.filter
 def error_target(bound_field) -> str:
     """Where the error summary's link for this field goes: its input, or its group's box."""
-    return bound_field.id_for_label or f"field-{bound_field.html_name}"
+    return bound_field.id_for_label or box_id(bound_field)

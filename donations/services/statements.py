@@ -3,6 +3,7 @@ each transfer's description. Safe to re-run: a statement line pays at most once.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -11,14 +12,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.errors import Forbidden
+from core.errors import ApplicationError, Forbidden
+from core.media import removed_unless_done, save_file
+from core.outbox import owe
 from core.text import nfc
 from core.xlsx import Limits, NotAnXlsx, TooLarge, read_sheet
 from donations import money, vietqr
-from donations.models import Gift, StatementImport, StatementLine
+from donations.models import Gift, HeldMoney, StatementImport, StatementLine
 from donations.services.errors import field_error
 from donations.services.gifts import GIFT, gift_transition
 
@@ -135,16 +139,21 @@ def _statement_table(content: bytes, filename: str) -> list[list]:
     """The cells of a .xlsx (its first sheet) or .csv statement, row by row. An upload is hostile
     until read: size, rows and cells are bounded (settings.STATEMENT_MAX_*), the .xlsx goes
     through core.xlsx's bounded reader, and every refusal is a 400 on the file."""
-    name = (filename or "").lower()
     if len(content) > settings.STATEMENT_MAX_BYTES:
         raise _refused(
             _("The statement is larger than %(mb)s MB. Split it by date into several files.")
             % {"mb": settings.STATEMENT_MAX_BYTES // (1024 * 1024)}
         )
-    if name.endswith(".xlsx"):
+    if _statement_kind(filename) == "xlsx":
         return _xlsx_table(content)
-    if name.endswith(".csv"):
-        return _csv_table(content)
+    return _csv_table(content)
+
+
+def _statement_kind(filename: str) -> str:
+    name = (filename or "").lower()
+    for kind in ("xlsx", "csv"):
+        if name.endswith("." + kind):
+            return kind
     raise field_error(
         _("Upload the statement as a .csv or .xlsx file."), "invalid_statement", "file"
     )
@@ -256,18 +265,29 @@ def _unmatched_reason(gift: Gift | None, row: StatementRow) -> str | None:
 def statement_reconcile(*, content: bytes, filename: str, actor) -> StatementImport:
     """Mark VietQR gifts paid from a bank statement, by the memo in the transfer description.
     Safe to re-run: a line already used (same reference, or same date, amount and text) is
-    counted as already reconciled and pays nothing twice. All or nothing.
+    counted as already reconciled and pays nothing twice.
+
+    A short statement is reconciled now, all or nothing. A long one (over
+    settings.STATEMENT_SYNC_ROWS lines, or a workbook over STATEMENT_SYNC_BYTES) is kept and
+    reconciled in the background by `statement_process`, which the caller follows by the
+    statement's `status` and `processed`.
 
     Every đồng ends somewhere visible: total = matched + already + held + not ours. A line above
     its gift pays the gift and holds the rest for review; a line naming several gifts pays none
     and is held whole; money for a gift that cannot take it is held; a line without a memo of
-    ours is not ours."""
+    ours is not ours. Held money is settled by a person (donations.services.held)."""
     from accounts.scoping import scope_for
 
     scope = scope_for(actor)
     if not scope.has_role("coordinator"):
         raise Forbidden(_("Only coordinators reconcile bank statements."), code="forbidden")
-    rows, broken = statement_rows(content=content, filename=filename)
+    rows = broken = None
+    if _statement_kind(filename) == "csv" or len(content) <= settings.STATEMENT_SYNC_BYTES:
+        # a CSV is read in well under a second even at the size limit, so its errors (header,
+        # cells, rows) are told at once; a large workbook is read by the worker
+        rows, broken = statement_rows(content=content, filename=filename)
+    if rows is None or len(rows) > settings.STATEMENT_SYNC_ROWS:
+        return _statement_queue(content=content, filename=filename, actor=actor)
     with transaction.atomic():
         statement = StatementImport.objects.create(
             uploaded_by=actor, filename=filename[:255], rows=len(rows) + len(broken), errors=broken
@@ -275,8 +295,85 @@ def statement_reconcile(*, content: bytes, filename: str, actor) -> StatementImp
         for row in rows:
             statement.total_amount += row.amount
             _reconcile_line(statement, row, actor)
+        statement.processed = len(rows)
         statement.save()
     return statement
+
+
+def _statement_queue(*, content: bytes, filename: str, actor) -> StatementImport:
+    """Keep a long statement and owe its reconciliation to the worker."""
+    if len(content) > settings.STATEMENT_MAX_BYTES:
+        raise _refused(
+            _("The statement is larger than %(mb)s MB. Split it by date into several files.")
+            % {"mb": settings.STATEMENT_MAX_BYTES // (1024 * 1024)}
+        )
+    saved: list = []
+    with removed_unless_done(saved), transaction.atomic():
+        statement = StatementImport.objects.create(
+            uploaded_by=actor, filename=filename[:255], status=StatementImport.Status.QUEUED
+        )
+        save_file(statement.upload, filename, ContentFile(content))
+        saved.append(statement.upload)
+        statement.save(update_fields=["upload"])
+        owe("donations.tasks.statement_process", statement.id, key=f"statement:{statement.id}")
+    return statement
+
+
+def statement_process(*, statement_id: int, chunk: int = 500) -> StatementImport:
+    """Reconcile a kept statement in chunks of `chunk` lines, each chunk one transaction that
+    also records how far it got, so a worker that dies loses nothing and a task delivered again
+    (or twice at once: the statement row is locked) goes on from there and pays nothing twice."""
+    statement = StatementImport.objects.select_related("uploaded_by").get(pk=statement_id)
+    if statement.status not in (StatementImport.Status.QUEUED, StatementImport.Status.RUNNING):
+        return statement
+    actor = statement.uploaded_by
+    try:
+        with statement.upload.open("rb") as upload:
+            content = upload.read()
+        rows, broken = statement_rows(content=content, filename=statement.filename)
+    except ApplicationError as error:
+        StatementImport.objects.filter(pk=statement.pk).update(
+            status=StatementImport.Status.FAILED, failure=str(error.message)[:500]
+        )
+        _statement_file_drop(statement)
+        statement.refresh_from_db()
+        return statement
+    while True:
+        with transaction.atomic():
+            statement = StatementImport.objects.select_for_update().get(pk=statement_id)
+            if statement.status == StatementImport.Status.QUEUED:
+                statement.status = StatementImport.Status.RUNNING
+                statement.rows = len(rows) + len(broken)
+                statement.errors = broken[: settings.STATEMENT_REPORT_LINES]
+            elif statement.status != StatementImport.Status.RUNNING:
+                return statement
+            start = statement.processed
+            for row in rows[start : start + chunk]:
+                statement.total_amount += row.amount
+                _reconcile_line(statement, row, actor)
+            statement.processed = min(start + chunk, len(rows))
+            if statement.processed >= len(rows):
+                statement.status = StatementImport.Status.DONE
+            statement.save()
+        if statement.status == StatementImport.Status.DONE:
+            _statement_file_drop(statement)
+            return statement
+
+
+def _statement_file_drop(statement: StatementImport) -> None:
+    """The upload is not kept once reconciled (or refused): the lines that matter are rows now."""
+    if statement.upload:
+        with contextlib.suppress(OSError):
+            statement.upload.delete(save=False)
+        StatementImport.objects.filter(pk=statement.pk).update(upload="")
+
+
+def _unmatched(statement: StatementImport, row: StatementRow, reason: str) -> None:
+    """List a line that paid no gift in the report (the first STATEMENT_REPORT_LINES of them; the
+    count and the money are always complete)."""
+    statement.unmatched_count += 1
+    if len(statement.unmatched) < settings.STATEMENT_REPORT_LINES:
+        statement.unmatched.append(_line_report(row, reason))
 
 
 def _line_report(row: StatementRow, reason: str, amount: int | None = None) -> dict:
@@ -289,14 +386,36 @@ def _line_report(row: StatementRow, reason: str, amount: int | None = None) -> d
     }
 
 
-def _hold(statement: StatementImport, row: StatementRow, reason: str, amount: int) -> None:
+def _hold(
+    statement: StatementImport, row: StatementRow, reason: str, amount: int, gifts: list[Gift]
+) -> None:
+    """Hold `amount` of the line for a person to decide (donations.services.held settles it)."""
     statement.held_amount += amount
-    statement.held.append(_line_report(row, reason, amount))
+    if len(statement.held) < settings.STATEMENT_REPORT_LINES:
+        statement.held.append(_line_report(row, reason, amount))
+    held = HeldMoney.objects.create(
+        key=_line_key(row),
+        statement=statement,
+        row=row.number,
+        amount=amount,
+        remaining=amount,
+        description=row.description,
+        reference=row.reference,
+        reason=str(reason)[:500],
+    )
+    held.gifts.set(gifts)
+
+
+def _seen(key: str) -> bool:
+    """Was this line used already: it paid a gift, or its money is held."""
+    return (
+        StatementLine.objects.filter(key=key).exists() or HeldMoney.objects.filter(key=key).exists()
+    )
 
 
 def _reconcile_line(statement: StatementImport, row: StatementRow, actor) -> None:
     key = _line_key(row)
-    if StatementLine.objects.filter(key=key).exists():
+    if _seen(key):
         statement.already += 1
         statement.already_amount += row.amount
         return
@@ -306,26 +425,26 @@ def _reconcile_line(statement: StatementImport, row: StatementRow, actor) -> Non
         if memos
         else []
     )
+    if gifts and _seen(key):
+        statement.already += 1  # a parallel upload used this line while we waited for the lock
+        statement.already_amount += row.amount
+        return
     if len(gifts) > 1:
         reason = _("The line names %(n)s gifts (%(memos)s): a person must split it.") % {
             "n": len(gifts),
             "memos": ", ".join(g.memo for g in gifts),
         }
-        statement.unmatched.append(_line_report(row, reason))
-        _hold(statement, row, reason, row.amount)
+        _unmatched(statement, row, reason)
+        _hold(statement, row, reason, row.amount, gifts)
         return
     gift = gifts[0] if gifts else None
-    if gift is not None and StatementLine.objects.filter(key=key).exists():
-        statement.already += 1  # a parallel upload used this line while we waited
-        statement.already_amount += row.amount
-        return
     reason = _unmatched_reason(gift, row)
     if reason:
-        statement.unmatched.append(_line_report(row, reason))
+        _unmatched(statement, row, reason)
         if gift is None:
             statement.not_ours_amount += row.amount
         else:
-            _hold(statement, row, reason, row.amount)
+            _hold(statement, row, reason, row.amount, [gift])
         return
     StatementLine.objects.create(
         key=key,
@@ -353,4 +472,21 @@ def _reconcile_line(statement: StatementImport, row: StatementRow, actor) -> Non
             "want": money.format_amount(gift.amount, "VND"),
             "memo": gift.memo,
         }
-        _hold(statement, row, reason, excess)
+        _hold(statement, row, reason, excess, [gift])
+
+
+def statements_resume() -> int:
+    """Go on with statements left queued or running by a worker that died (nothing is paid twice:
+    see statement_process); the number taken up."""
+    from django.utils import timezone
+
+    stale = timezone.now() - timedelta(seconds=settings.STATEMENT_STALE_SECONDS)
+    ids = list(
+        StatementImport.objects.filter(
+            status__in=(StatementImport.Status.QUEUED, StatementImport.Status.RUNNING),
+            updated_at__lt=stale,
+        ).values_list("id", flat=True)
+    )
+    for statement_id in ids:
+        statement_process(statement_id=statement_id)
+    return len(ids)

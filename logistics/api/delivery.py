@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -15,7 +15,7 @@ from core.api import Pagination, validated
 from core.media import private_file_response
 from logistics import documents, selectors
 from logistics.api.shared import FIELD_STAFF, HUB_STAFF, page_of
-from logistics.models import DeliveryBatch, Handover
+from logistics.models import DeliveryBatch, Handover, SimCard
 from logistics.services import delivery
 
 # --- batches -------------------------------------------------------------------------------
@@ -124,6 +124,12 @@ class BatchManifestView(APIView):
 # --- handovers -----------------------------------------------------------------------------
 
 
+class SimOut(serializers.ModelSerializer):
+    class Meta:
+        model = SimCard
+        fields = ["iccid", "carrier", "plan_expires"]
+
+
 class HandoverOut(serializers.ModelSerializer):
     device = serializers.CharField(source="device.tracking_code")
     household = serializers.IntegerField(source="household_id")
@@ -131,6 +137,7 @@ class HandoverOut(serializers.ModelSerializer):
     photo_url = serializers.SerializerMethodField()
     signature_url = serializers.SerializerMethodField()
     device_status = serializers.CharField(source="device.status")
+    sim = serializers.SerializerMethodField()
 
     class Meta:
         model = Handover
@@ -145,12 +152,21 @@ class HandoverOut(serializers.ModelSerializer):
             "cccd_override_reason",
             "training_given",
             "sim_iccid",
+            "sim",
             "place",
             "at",
             "receipt_url",
             "photo_url",
             "signature_url",
         ]
+
+    @extend_schema_field(SimOut(allow_null=True))
+    def get_sim(self, handover) -> dict | None:
+        """The SIM recorded for the phone (at QA or at this handover): it follows the phone."""
+        sim = delivery.recorded_sim(handover.device)
+        if sim is None or not handover.sim_iccid:
+            return None
+        return SimOut(sim).data
 
     def get_receipt_url(self, handover) -> str:
         return reverse("api:logistics-handover-receipt", args=[handover.id])

@@ -282,10 +282,48 @@ class DeviceRejectView(DeviceStepView):
     service = staticmethod(bench.device_reject)
 
 
+class LabelsInput(serializers.Serializer):
+    devices = serializers.ListField(
+        child=serializers.CharField(max_length=20),
+        required=False,
+        max_length=selectors.LABELS_AT_ONCE,
+        help_text="tracking codes, in the order to print",
+    )
+    status = serializers.ChoiceField(
+        choices=Device.Status.choices,
+        required=False,
+        help_text="instead of devices: every phone of this status at your hubs",
+    )
+    hub = serializers.IntegerField(required=False, help_text="with status: only this hub")
+
+    def validate(self, attrs):
+        if bool(attrs.get("devices")) == bool(attrs.get("status")):
+            message = _("Send either the phones' codes (devices) or a status.")
+            raise serializers.ValidationError({"devices": [message]})
+        return attrs
+
+
 class LabelsView(APIView):
+    """A QR label sheet (A4, 15 a page). GET ?devices=codes for a short list (at most
+    LABELS_BY_LINK, a link's length); POST {"devices": [codes]} (up to LABELS_AT_ONCE) or
+    {"status", "hub"} for more."""
+
     permission_classes = HUB_STAFF
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request):
         devices = selectors.labelled_devices(request.user, request.query_params.get("devices", ""))
+        return documents.pdf_response(documents.labels_pdf(devices), "labels.pdf")
+
+    @extend_schema(request=LabelsInput, responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def post(self, request):
+        data = validated(LabelsInput, request)
+        if data.get("status"):
+            devices = selectors.labelled_by_status(
+                request.user, data["status"], hub=data.get("hub")
+            )
+        else:
+            devices = selectors.labelled_devices(
+                request.user, data["devices"], limit=selectors.LABELS_AT_ONCE
+            )
         return documents.pdf_response(documents.labels_pdf(devices), "labels.pdf")

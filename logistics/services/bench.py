@@ -5,15 +5,18 @@ evidence (logistics/lifecycle.py checks the record is of that phone), in one tra
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.errors import ApplicationError, Conflict
+from core.outbox import owe
 from donations.lifecycle import DEVICE
-from donations.models import Device
+from donations.models import Device, Donor
 from donations.services.ledger import ledger_spend
 from donations.services.pledges import device_size_clean
 from logistics.models import (
@@ -226,6 +229,92 @@ def wipe_accounts_required(device: Device) -> list[str]:
     return keys
 
 
+@dataclass(frozen=True)
+class WipeStandard:
+    level: str  # the NIST SP 800-88 level the certificate claims (or says it claims none)
+    explanation: str
+
+
+def wipe_standard(method: str, os: str) -> WipeStandard:
+    """What a wipe method honestly is under NIST SP 800-88 Rev. 1 (Guidelines for Media
+    Sanitization), Appendix A, mobile devices. A factory reset from the settings is “Clear” for
+    Android; on an iPhone “Erase All Content and Settings” destroys the keys of its hardware
+    encryption, which Appendix A counts as “Purge”. A reset from the recovery menu is counted as
+    “Clear”, no more. Re-flashing the firmware is not a sanitisation method of the guidelines, so
+    no level is claimed for it; a dedicated erasure tool reaches the level its own report states
+    (the report stays at the hub). The certificate prints the level and this explanation."""
+    M = WipeRecord.Method
+    if method == M.FACTORY_RESET and os == Device.OS.IOS:
+        return WipeStandard(
+            pgettext("NIST SP 800-88 level", "Purge (cryptographic erase)"),
+            _(
+                "“Erase All Content and Settings” destroys the keys of the iPhone's hardware "
+                "encryption, so the data left on it cannot be read: “Purge” in NIST SP 800-88 "
+                "Rev. 1, Appendix A, for Apple iOS devices."
+            ),
+        )
+    if method == M.FACTORY_RESET:
+        return WipeStandard(
+            pgettext("NIST SP 800-88 level", "Clear"),
+            _(
+                "A factory data reset from the phone's settings menu: “Clear” in NIST SP 800-88 "
+                "Rev. 1, Appendix A, for mobile devices."
+            ),
+        )
+    if method == M.RECOVERY:
+        return WipeStandard(
+            pgettext("NIST SP 800-88 level", "Clear"),
+            _(
+                "A factory data reset from the phone's recovery menu, which erases the user data "
+                "as the reset from the settings does: counted as “Clear” in NIST SP 800-88 Rev. "
+                "1, no more."
+            ),
+        )
+    if method == M.FLASH:
+        return WipeStandard(
+            pgettext("NIST SP 800-88 level", "none claimed"),
+            _(
+                "The firmware was written anew. NIST SP 800-88 does not name this as a "
+                "sanitisation method, so this certificate claims no level for it; the accounts "
+                "below were confirmed removed."
+            ),
+        )
+    return WipeStandard(
+        pgettext("NIST SP 800-88 level", "as stated in the tool's report"),
+        _(
+            "A dedicated erasure tool: the level (“Clear” or “Purge” in NIST SP 800-88 Rev. 1) is "
+            "the one stated in the tool's own erasure report, kept at the hub with this phone's "
+            "record."
+        ),
+    )
+
+
+# Donors who are sent their phones' wipe certificate by email when their pledge's wiping is done
+# (every donor can download it from their page, /cua-toi/).
+CERTIFICATE_EMAIL_KINDS = {Donor.Kind.BUSINESS, Donor.Kind.COMMUNITY}
+# A phone of the pledge in one of these is still to be wiped (the others are wiped or gone).
+NOT_WIPED_YET = {S.PLEDGED, S.RECEIVED}
+
+
+def _owe_wipe_certificate(device: Device) -> None:
+    """When the last phone of a business's (or group's) pledge waiting to be wiped is wiped, the
+    donor is owed their certificate by email (once for that set of phones)."""
+    if device.pledge_id is None:
+        return
+    donor = Donor.objects.filter(pledges=device.pledge_id).only("kind", "email").first()
+    if donor is None or donor.kind not in CERTIFICATE_EMAIL_KINDS or not donor.email:
+        return
+    phones = Device.objects.filter(pledge_id=device.pledge_id)
+    if phones.filter(status__in=NOT_WIPED_YET).exists():
+        return
+    wiped = phones.filter(wipe_records__isnull=False).distinct().count()
+    owe(
+        "logistics.tasks.email_wipe_certificate",
+        device.pledge_id,
+        key=f"wipe-certificate:{device.pledge_id}:{wiped}",
+    )
+
+
 def wipe_record_create(
     *, device_id: int, method: str, accounts: dict[str, bool], notes: str = "", actor
 ) -> WipeRecord:
@@ -257,6 +346,7 @@ def wipe_record_create(
             operator=actor,
         )
         move_device(device, S.WIPED, actor, {"wipe_record": record.id})
+        _owe_wipe_certificate(device)
     return record
 
 

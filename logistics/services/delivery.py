@@ -14,6 +14,8 @@ from accounts.models import Role
 from accounts.scoping import scope_for
 from core.errors import ApplicationError, Conflict, Forbidden, NotFound
 from core.media import removed_unless_done, save_file
+from core.pdf import printable_message, require_printable
+from core.text import nfc
 from donations.images import clean_image
 from donations.lifecycle import may_move
 from donations.models import Device
@@ -82,6 +84,8 @@ def batch_create(
     if carrier not in DeliveryBatch.Carrier.values:
         message = _("Choose who carries the phones.")
         raise ApplicationError(message, code="invalid", fields={"carrier": [message]})
+    carrier_name = " ".join(nfc(carrier_name or "").split())
+    require_printable(carrier_name=carrier_name)  # printed on the manifest
     codes = sorted({c.strip().upper() for c in device_codes if c.strip()})
     if not codes:
         message = _("Choose at least one phone.")
@@ -171,12 +175,26 @@ def _clean_iccid(iccid: str) -> str:
     return iccid
 
 
+def recorded_sim(device: Device) -> SimCard | None:
+    """The SIM recorded for this phone (at QA, or at an earlier handover), if any."""
+    return SimCard.objects.filter(device_id=device.id).first()
+
+
+def recorded_sim_iccid(device: Device) -> str:
+    sim = recorded_sim(device)
+    return sim.iccid if sim is not None else ""
+
+
 def _check_handover_input(
-    household: Household, *, received_by: str, relation: str, last4: str, photo
+    household: Household, *, received_by: str, relation: str, last4: str, photo, place: str = ""
 ) -> None:
     errors: dict[str, list[str]] = {}
     if not (received_by or "").strip():
         errors["received_by"] = [_("Write who received the phone.")]
+    # Both are printed on the handover record (core/pdf.py: what the papers can print).
+    for field, value in (("received_by", received_by), ("place", place)):
+        if message := printable_message(value):
+            errors.setdefault(field, [message])
     if relation not in Handover.Relation.values:
         errors["relation"] = [_("Choose the relation to the head of household.")]
     if not (len(last4) == 4 and last4.isdigit()):
@@ -253,18 +271,27 @@ def handover_create(
     """The phone reaches its household. Only the household it was allocated to; the officer of
     that commune or a coordinator of the phone's hub records it. Device → delivered (with this
     handover as evidence), household → served, the donor's anonymised outcome is recorded.
+    Without `sim_iccid`, the SIM recorded at QA is the one handed over.
     The recipient's CCCD digits must match the household's, unless a coordinator overrides
     with `cccd_override_reason` (kept on the handover and on both events)."""
     device, household = _handover_parties(actor, device_id, household_id)
     last4 = (recipient_cccd_last4 or "").strip()
+    received_by = " ".join(nfc(received_by or "").split())
+    place = " ".join(nfc(place or "").split())
     _check_handover_input(
-        household, received_by=received_by, relation=relation, last4=last4, photo=photo
+        household,
+        received_by=received_by,
+        relation=relation,
+        last4=last4,
+        photo=photo,
+        place=place,
     )
     override = _check_cccd(actor, device, household, last4, (cccd_override_reason or "").strip())
     audit = {"cccd_override": override} if override else {}
     photo_file = clean_image(photo, field="photo") if photo is not None else None
     signature_file = image_from_data_url(signature, field="signature")
-    iccid = _clean_iccid(sim_iccid)
+    # The SIM recorded at QA follows the phone: no need to type it again at the door.
+    iccid = _clean_iccid(sim_iccid) or recorded_sim_iccid(device)
     # A full or failing disk: a 503 and no orphan file, whatever fails after the files were saved.
     with removed_unless_done([]) as saved, transaction.atomic():
         device = lock_for_move(device.id, S.DELIVERED)
@@ -302,7 +329,7 @@ def handover_create(
             actor=actor,
             data={"handover": handover.id, "device": device.tracking_code, **audit},
         )
-        if iccid:
+        if iccid and iccid != recorded_sim_iccid(device):  # another SIM was given at the door
             SimCard.objects.update_or_create(device=device, defaults={"iccid": iccid})
         if item is not None:
             _close_item(item, BatchItem.Outcome.HANDED_OVER, actor)

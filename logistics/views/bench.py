@@ -55,11 +55,22 @@ def hub_home(request):
         else []
     )
     devices = list(devices)
-    labelled = ",".join(d.tracking_code for d in devices if d.imei)
+    labelled, left_out = selectors.label_split(devices)
     return render(
         request,
         "logistics/hub_home.html",
-        {"form": form, "rows": rows, "devices": devices, "status": status, "labelled": labelled},
+        {
+            "form": form,
+            "rows": rows,
+            "devices": devices,
+            "status": status,
+            "labelled": labelled,
+            "left_out": selectors.left_out_summary(left_out),
+            # every phone of the chosen status, when the list shows only the latest of them
+            "status_total": counts.get(status, 0) if status else 0,
+            "status_labelled": status and status not in selectors.NOT_LABELLED,
+            "status_label": S(status).label if status in S.values else "",
+        },
     )
 
 
@@ -169,8 +180,26 @@ def walk_in(request):
 
 @coordinator_required
 def labels(request):
+    """A label sheet. GET ?devices=codes (a short list, in a link); POST `devices` (the codes of
+    a listed page, up to LABELS_AT_ONCE) or `status` (every phone of that status at the user's
+    hubs, or of one `hub`): a sheet of hundreds of phones never goes into a link."""
     try:
-        devices = selectors.labelled_devices(request.user, request.GET.get("devices", ""))
+        if request.method == "POST":
+            if request.POST.get("status"):
+                hub = request.POST.get("hub") or None
+                devices = selectors.labelled_by_status(
+                    request.user,
+                    request.POST["status"],
+                    hub=int(hub) if hub and hub.isdigit() else None,
+                )
+            else:
+                devices = selectors.labelled_devices(
+                    request.user,
+                    request.POST.getlist("devices"),
+                    limit=selectors.LABELS_AT_ONCE,
+                )
+        else:
+            devices = selectors.labelled_devices(request.user, request.GET.get("devices", ""))
     except ApplicationError as error:
         if error.status == 404:
             raise Http404(error.message) from None
@@ -198,6 +227,6 @@ def donor_wipe_certificate(request, donor_id):
     if not devices:
         raise Http404
     donor = Donor.objects.get(id=donor_id)
-    pairs = [(d, list(d.wipe_records.all())[-1]) for d in devices]
+    pairs = selectors.wiped_with_records(devices)
     content = documents.wipe_certificate_pdf(pairs, donor=donor, language=donor.language)
     return documents.pdf_response(content, f"wipe-donor-{donor.id}.pdf")

@@ -48,6 +48,7 @@ class World:
     personas: dict
     claim: object
     claim_token: str
+    held: object = None  # held statement money (a line naming two gifts)
 
     @property
     def secrets(self) -> list[str]:
@@ -79,6 +80,7 @@ def build_world(personas, communes, villages, hubs) -> World:
     from households.models import HouseholdImport
     from households.services.editing import household_create, household_submit
     from households.services.verification import household_verify
+    from logistics.models import WipeRecord
     from logistics.services.bench import device_receive
     from logistics.services.delivery import handover_create
     from matching.services import match_run_create
@@ -110,9 +112,11 @@ def build_world(personas, communes, villages, hubs) -> World:
 
     # A phone of the donor's pledge travels to household A through hub H.
     device_h = pledge.devices.get()
-    # (wipe, repair and QA records are the logistics tests' business: the phone is set ready here)
+    # (wipe, repair and QA records are the logistics tests' business: the phone is set ready here,
+    # with a wipe record so that its wipe certificate can be asked for)
     Device.objects.filter(id=device_h.id).update(status="ready", hub=hubs["H"], imei=new_imei())
     device_h.refresh_from_db()
+    WipeRecord.objects.create(device=device_h, method="factory_reset", operator=coordinator_h)
     batch = allocate_and_dispatch(
         device_h, household_a, admin=admin, coordinator=coordinator_h, carrier_name="Cán bộ xã"
     )
@@ -160,6 +164,7 @@ def build_world(personas, communes, villages, hubs) -> World:
     )
     claim = DonorClaim.objects.get(donor=claimed.donor)
 
+    held = _held_money(coordinator_h, donor)
     device_h.refresh_from_db()
     device_k = Device.objects.get(id=device_k.id)
     return World(
@@ -182,4 +187,19 @@ def build_world(personas, communes, villages, hubs) -> World:
         personas=personas,
         claim=claim,
         claim_token=donor_claim_token(claim),
+        held=held,
     )
+
+
+def _held_money(coordinator, donor):
+    """A statement whose one line names two gifts: its money is held for a decision."""
+    from donations.services.gifts import gift_vietqr_create
+    from donations.services.statements import statement_reconcile
+
+    memos = [
+        gift_vietqr_create(actor=donor, amount=100000, email="", name="", language="vi").memo
+        for _ in range(2)
+    ]
+    content = f"Ngày,Số tiền,Nội dung\n01/12/2026,200000,{' '.join(memos)}\n".encode()
+    statement = statement_reconcile(content=content, filename="w.csv", actor=coordinator)
+    return statement.held_items.get()

@@ -52,6 +52,7 @@ def test_no_page_breaks_the_content_security_policy_in_chromium(browser, live_se
             "/tang-dien-thoai/",
             "/ung-ho/",
             "/quy/",
+            "/tien-do/",
             f"/t/{h}",
             f"/ung-ho/chuyen-khoan/{world.gift.memo}/",
             "/api/docs/",

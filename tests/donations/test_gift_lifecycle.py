@@ -146,7 +146,9 @@ def test_a_statement_payment_names_the_coordinator_and_the_line(api, coordinator
 
 def test_no_status_of_the_donations_app_is_written_outside_its_door():
     """Gifts, pledges and phones change status only through GIFT, PLEDGE and DEVICE (core's
-    Lifecycle.move sets the field): no assignment or queryset update of a status here."""
+    Lifecycle.move sets the field): no assignment or queryset update of a status here. A bank
+    statement's processing state and held money's state are not life cycles of the programme
+    (no door, no event): they are the one exception, named here."""
     import re
     from pathlib import Path
 
@@ -154,11 +156,12 @@ def test_no_status_of_the_donations_app_is_written_outside_its_door():
 
     root = Path(donations.__file__).parent
     written = re.compile(r"\.status\s*=(?!=)|\bupdate\([^)]*\bstatus\s*=")
+    not_a_door = re.compile(r"\b(statement|held)\.status\s*=|status=StatementImport\.Status\.")
     found = [
         f"{path.relative_to(root)}:{number}"
         for path in root.rglob("*.py")
         if "migrations" not in path.parts
         for number, line in enumerate(path.read_text().splitlines(), start=1)
-        if written.search(line)
+        if written.search(line) and not not_a_door.search(line)
     ]
     assert found == []

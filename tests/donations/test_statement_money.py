@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from donations.models import Gift, StatementImport
 from donations.services.gifts import gift_vietqr_create
+from donations.services.held import held_report, held_settle
 from donations.services.statements import statement_reconcile
 
 pytestmark = pytest.mark.django_db
@@ -89,9 +90,16 @@ def test_any_statement_adds_up_and_pays_no_gift_twice(coordinator_h, donor, line
     assert adds_up(statement)
     for gift in Gift.objects.all():
         assert gift.statement_lines.count() <= 1
+    # what is held is a row a person can settle, each đồng once
+    assert sum(h.amount for h in statement.held_items.all()) == statement.held_amount
     again = statement_reconcile(content=csv(rows), filename="s.csv", actor=coordinator_h)
     assert adds_up(again) and again.matched == 0  # a re-run pays nothing
-    assert again.already_amount + again.held_amount + again.not_ours_amount == again.total_amount
+    assert again.held_amount == 0  # and holds nothing twice
+    assert again.already_amount + again.not_ours_amount == again.total_amount
+    for held in statement.held_items.all():
+        held_settle(held_id=held.id, action="keep", actor=coordinator_h)
+    report = held_report(statement)
+    assert (report["still_held"], report["keep"]) == (0, statement.held_amount)
 
 
 def test_the_demo_memos_are_memos_a_statement_can_find():

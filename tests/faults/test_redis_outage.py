@@ -4,11 +4,6 @@ the cache and the broker, stops it mid-test, then starts it again. People's requ
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
-
 import pytest
 from django.core import mail
 
@@ -17,51 +12,9 @@ from core.models import OutboxMessage
 from donations.models import Pledge
 from tests.conftest import PASSWORD
 from tests.donations.conftest import pledge_body
+from tests.faults.servers import Redis
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db]
-
-
-def _spare_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Redis:
-    """A redis-server of this test's own, on a spare port, that the test can stop and restart."""
-
-    def __init__(self) -> None:
-        self.port = _spare_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                shutil.which("redis-server"),
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        self.process.kill()  # as an outage: no goodbye
-        self.process.wait(timeout=10)
 
 
 @pytest.fixture
