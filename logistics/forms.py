@@ -198,6 +198,15 @@ class HandoverForm(ServiceForm):
     sim_iccid = forms.CharField(
         label=_("SIM ICCID (if a SIM was given)"), max_length=30, required=False
     )
+    sim_phone = forms.CharField(
+        label=_("SIM phone number (a code is sent to it by SMS)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    sms_consent = forms.BooleanField(
+        label=_("The family agrees to get reminders by SMS at this number"), required=False
+    )
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     story = forms.CharField(
         label=_("Short story for the donor (no names)"),

@@ -36,6 +36,7 @@ from core.cache import CACHE_ERRORS
 from donations.lifecycle import NOT_GIVEN, WITH_A_HOUSEHOLD
 from donations.models import Donor, Gift
 from logistics import numbers
+from places.models import Commune
 
 STATS_CACHE_KEY = "progress:stats:v2"
 HONOUR_CACHE_KEY = "progress:honour:v1"
@@ -132,17 +133,17 @@ CHARTS_CACHE_KEY = "progress:charts:v1"
 
 def charts_compute() -> dict:
     """What the progress page's pictures need beyond the stats (two queries): phones delivered
-    per month of their handover in Vietnam time (``devices_delivered``'s definition: delivered or
-    followed up, with an outcome; so the months add up to the total), and each commune's former
-    district (public, from places). Plain data, cached like the stats."""
+    per month of their handover in Vietnam time (``devices_delivered``'s rows: the latest handover
+    of each phone still with a household, logistics.numbers.held_handovers; so the months add up
+    to the total), and each commune's former district (public, from places). Plain data, cached
+    like the stats."""
     from zoneinfo import ZoneInfo
 
     from django.db.models.functions import TruncMonth
 
     months = (
-        DeviceOutcome.objects.order_by()
-        .filter(device__status__in=DEVICE_DELIVERED)
-        .annotate(month=TruncMonth("delivered_at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
+        numbers.held_handovers()
+        .annotate(month=TruncMonth("at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
         .values_list("month")
         .annotate(n=Count("*"))
     )

@@ -20,7 +20,17 @@ COMMUNES = {"A": COMMUNE_A, "B": COMMUNE_B, "C": COMMUNE_C}
 PASSWORD = "a-long-test-password-2026"
 # The project's apps, bottom layer first (tests/core/test_layers.py checks the order).
 PROJECT_APPS = tuple(
-    ["core", "places", "accounts", "households", "donations", "matching", "logistics", "progress"]
+    [
+        "core",
+        "places",
+        "accounts",
+        "households",
+        "messaging",
+        "donations",
+        "matching",
+        "logistics",
+        "progress",
+    ]
 )
 
 

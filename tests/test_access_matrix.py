@@ -52,6 +52,7 @@ ROWS = {
     "GET api:hub-detail": "200 200 200 200 200 200 200 200 200",
     "GET api:hub-list": "200 200 200 200 200 200 200 200 200",
     "GET api:logistics-batch": "401 403 403 200 404 403 200 404 200",
+    "GET api:logistics-batch-field-pack": "401 403 403 409 404 403 409 404 409",  # the world's batch is closed
     "GET api:logistics-batch-manifest": "401 403 403 200 404 403 200 404 200",
     "GET api:logistics-batches": "401 403 403 200 200 403 200 200 200",
     "GET api:logistics-device": "401 403 403 403 403 403 404 200 200",
@@ -68,6 +69,8 @@ ROWS = {
     "GET api:held-money": "401 403 403 403 403 403 200 200 200",
     "GET api:statement": "401 403 403 403 403 403 200 200 200",
     "GET api:me-personal-data": "401 200 200 200 200 200 200 200 200",
+    "GET api:messages": "401 403 403 200 200 403 200 200 200",
+    "GET api:messages-callback": "400 400 400 400 400 400 400 400 400",  # verified by the provider's reference
     "GET api:pledge": "401 200 404 404 404 404 404 404 404",
     "GET api:pledge-photo": "401 200 404 404 404 404 404 404 404",
     "GET api:pledges": "401 200 200 200 200 200 200 200 200",
@@ -129,6 +132,7 @@ ROWS = {
     "GET logistics:batch_manifest": "L 403 403 200 404 403 200 404 200",
     "GET logistics:batch_return": "L 403 403 403 403 403 405 405 405",
     "GET logistics:batches": "L 403 403 403 403 403 200 200 200",
+    "GET logistics:conflict_settle": "L 403 403 405 405 403 405 405 405",
     "GET logistics:dashboard": "L 403 403 403 403 403 200 200 200",
     "GET logistics:dashboard_xlsx": "L 403 403 403 403 403 200 200 200",
     "GET logistics:device": "L 403 403 403 403 403 404 200 200",
@@ -136,7 +140,12 @@ ROWS = {
     "GET logistics:device_photo": "L 403 403 403 403 403 200 404 200",
     "GET logistics:device_wipe_certificate": "L 403 403 403 403 403 200 404 200",
     "GET logistics:donor_wipe_certificate": "L 403 403 403 403 403 200 404 200",
+    "GET logistics:field": "L 403 403 200 200 403 200 200 200",
+    "GET logistics:field_manifest": "200 200 200 200 200 200 200 200 200",  # public: no personal data
+    "GET logistics:field_sw": "200 200 200 200 200 200 200 200 200",  # public: no personal data
     "GET logistics:handover": "L 403 403 200 404 403 200 404 200",
+    "GET logistics:handover_code": "L 403 403 405 405 403 405 405 405",
+    "GET logistics:handover_code_send": "L 403 403 405 405 403 405 405 405",
     "GET logistics:handover_new": "L 403 403 200 404 403 200 404 200",
     "GET logistics:handovers": "L 403 403 200 200 403 200 200 200",
     "GET logistics:handover_photo": "L 403 403 404 404 403 404 404 404",  # no photo: no consent
@@ -181,6 +190,8 @@ ROWS = {
     "POST api:logistics-batches": "401 403 403 400 400 403 400 400 400",
     "POST api:logistics-devices": "401 403 403 403 403 403 400 400 400",
     "POST api:logistics-follow-up": "401 403 403 400 404 403 400 404 400",
+    "POST api:logistics-handover-code": "401 403 403 400 404 403 400 404 400",
+    "POST api:logistics-handover-code-send": "401 403 403 409 404 403 409 404 409",  # no SIM number on the world's handover
     "POST api:logistics-handovers": "401 403 403 400 400 403 400 400 400",
     "POST api:logistics-labels": "401 403 403 403 403 403 400 400 400",
     "POST api:logistics-qa": "401 403 403 403 403 403 404 400 400",
@@ -192,6 +203,7 @@ ROWS = {
     "POST api:match-run-discard": "401 403 403 403 403 403 200 404 200",
     "POST api:match-runs": "401 403 403 403 403 403 201 201 201",
     "POST api:me-erase": "401 400 400 400 400 400 400 400 400",
+    "POST api:messages-callback": "400 400 400 400 400 400 400 400 400",
     "POST api:pledge-cancel": "401 409 404 404 404 404 404 404 404",
     "POST api:pledge-photos": "401 415 404 404 404 404 404 404 404",
     "POST api:pledges": "400 400 400 400 400 400 400 400 400",
@@ -219,7 +231,10 @@ ROWS = {
     "POST households:withdraw": "L 403 403 400 404 403 403 403 400",
     "POST logistics:batch_dispatch": "L 403 403 403 403 403 R 404 R",
     "POST logistics:batch_return": "L 403 403 403 403 403 R 404 R",
+    "POST logistics:conflict_settle": "L 403 403 R 404 403 R 404 R",
     "POST logistics:device_action": "L 403 403 403 403 403 404 400 400",
+    "POST logistics:handover_code": "L 403 403 R 404 403 R 404 R",
+    "POST logistics:handover_code_send": "L 403 403 R 404 403 R 404 R",
     "POST logistics:handover_new": "L 403 403 200 404 403 200 404 200",
     "POST logistics:labels": "L 403 403 403 403 403 R R R",
     "POST logistics:walk_in": "L 403 403 403 403 403 200 200 200",
@@ -264,6 +279,7 @@ def _kwargs(name: str, w) -> dict:
         "api:hub-detail": {"pk": w.device_k.hub_id},
         "api:village-detail": {"pk": w.village_a.id},
         "api:staff-detail": {"pk": w.household_a.created_by_id},
+        "api:messages-callback": {"provider": "esms"},
     }
     if name in table:
         return table[name]
@@ -277,6 +293,7 @@ def _kwargs(name: str, w) -> dict:
         "proposal_id": w.proposal.id,
         "statement_id": w.held.statement_id,
         "held_id": w.held.id,
+        "conflict_id": w.conflict.id,
     }
     return by_param
 
@@ -406,6 +423,9 @@ FORM_PAGES = {
     "logistics:batch_dispatch",
     "logistics:batch_return",
     "logistics:device_action",
+    "logistics:conflict_settle",
+    "logistics:handover_code",
+    "logistics:handover_code_send",
     "matching:start",
     "matching:approve",
     "matching:discard",

@@ -139,6 +139,21 @@ def test_an_open_button_and_an_open_pledge_read_differently(client, coordinator_
         assert str(Pledge.Status("open").label) == "Đang mở"
 
 
+def test_a_delivered_phone_and_a_delivered_text_message_read_differently():
+    """The text messages' "Delivered" ("reached the handset") once renamed every delivered phone."""
+    from django.utils import translation
+
+    from donations.models import Device
+    from matching.models import MatchRun
+    from messaging.models import Message
+
+    with translation.override("vi"):
+        assert str(Device.Status.DELIVERED.label) == "Đã bàn giao"
+        assert str(Message.Status.DELIVERED.label) == "Đã đến máy"
+        assert str(MatchRun.Status.FAILED.label) == "Lỗi"
+        assert str(Message.Status.FAILED.label) == "Không gửi được"
+
+
 @pytest.mark.django_db
 def test_an_unknown_api_path_is_a_404_in_the_error_shape(client):
     response = client.get("/api/v1/no-such-thing/")

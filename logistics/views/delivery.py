@@ -15,7 +15,7 @@ from logistics import documents, selectors
 from logistics.forms import BatchForm, FollowUpForm, HandoverForm
 from logistics.lifecycle import BATCH
 from logistics.models import DeliveryBatch
-from logistics.services import delivery
+from logistics.services import delivery, field, sms
 from logistics.views.shared import (
     coordinator_required,
     field_staff_required,
@@ -23,6 +23,7 @@ from logistics.views.shared import (
     pressed,
     submitted,
 )
+from messaging import selectors as messages_selectors
 
 
 def _batch_forms(request) -> tuple[list[BatchForm], BatchForm | None]:
@@ -62,6 +63,9 @@ def batches(request):
 def batch_page(request, batch_id):
     batch = selectors.batch_get_for_staff(request.user, batch_id)
     scope = scope_for(request.user)
+    conflicts = list(field.conflicts_for_batch(request.user, batch))
+    for conflict in conflicts:
+        conflict.text = field.conflict_text(conflict)
     return render(
         request,
         "logistics/batch.html",
@@ -70,6 +74,8 @@ def batch_page(request, batch_id):
             "items": selectors.batch_items(batch),
             "may_dispatch": BATCH.may_move(batch.status, DeliveryBatch.Status.DISPATCHED)
             and scope.covers_hub(batch.hub_id),
+            "may_take_to_field": batch.status != DeliveryBatch.Status.COMPLETED,
+            "conflicts": conflicts,
         },
     )
 
@@ -111,6 +117,7 @@ def handovers(request):
             "awaiting": selectors.devices_awaiting_handover(request.user)[:100],
             "due": selectors.follow_ups_due(request.user)[:100],
             "recent": selectors.handovers_for_staff(request.user)[:30],
+            "sms_trouble": messages_selectors.messages_in_trouble(request.user)[:50],
         },
     )
 
@@ -159,13 +166,45 @@ def handover_page(request, handover_id):
         if follow_up is not None:
             messages.success(request, _("Follow-up recorded."))
             return redirect("logistics:handover", handover_id=handover.id)
+    sms = list(
+        messages_selectors.messages_for_staff(request.user, household_id=handover.household_id)
+    )
     return form_page(
         request,
         "logistics/handover.html",
         form,
         handover=handover,
         sim=delivery.recorded_sim(handover.device),
+        sms_messages=sms,
+        notes=[field.note_text(code) for code in handover.field_notes],
     )
+
+
+@field_staff_required
+@require_POST
+def handover_code(request, handover_id):
+    """The code read from the family's phone, typed at handover or at the follow-up."""
+    handover = selectors.handover_get_for_staff(request.user, handover_id)
+    done = _("Code confirmed: the SIM works and the phone receives SMS.")
+    code = request.POST.get("code", "")
+    pressed(
+        request,
+        done,
+        sms.handover_code_confirm,
+        handover_id=handover.id,
+        code=code,
+        actor=request.user,
+    )
+    return redirect("logistics:handover", handover_id=handover.id)
+
+
+@field_staff_required
+@require_POST
+def handover_code_send(request, handover_id):
+    handover = selectors.handover_get_for_staff(request.user, handover_id)
+    done = _("A new code is on its way to the phone.")
+    pressed(request, done, sms.handover_code_resend, handover_id=handover.id, actor=request.user)
+    return redirect("logistics:handover", handover_id=handover.id)
 
 
 @field_staff_required
