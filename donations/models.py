@@ -572,7 +572,7 @@ class HeldMoney(models.Model):
     row = models.PositiveIntegerField(_("row"))
     amount = models.PositiveBigIntegerField(_("amount held (VND)"))
     remaining = models.PositiveBigIntegerField(_("still held (VND)"))
-    description = models.CharField(_("description"), max_length=500)
+    description = models.CharField(pgettext_lazy("bank transfer", "description"), max_length=500)
     reference = models.CharField(_("bank reference"), max_length=100, blank=True)
     reason = models.CharField(_("why it is held"), max_length=500)
     gifts = models.ManyToManyField(Gift, blank=True, related_name="held_money")

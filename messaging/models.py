@@ -19,18 +19,17 @@ from households.models import Household
 
 
 class Message(models.Model):
-    # Words shared with other apps in another sense ("Delivered" phone, "Failed" matching run,
-    # "message" of a run) carry the context "text message" (issue 15, finding 3).
     class Kind(models.TextChoices):
-        HANDOVER_CODE = "handover_code", _("Handover code")
-        FOLLOW_UP = "follow_up", _("Follow-up")
-        OTHER = "other", _("Other")
+        HANDOVER_CODE = "handover_code", pgettext_lazy("SMS kind", "Handover code")
+        FOLLOW_UP = "follow_up", pgettext_lazy("SMS kind", "Follow-up")
+        OTHER = "other", pgettext_lazy("SMS kind", "Other")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", pgettext_lazy("text message", "Queued")
-        SENT = "sent", _("Sent")
-        DELIVERED = "delivered", pgettext_lazy("text message", "Delivered")
-        FAILED = "failed", pgettext_lazy("text message", "Failed")
+        # words other life cycles use too (a run is queued, a phone delivered): their own context
+        QUEUED = "queued", pgettext_lazy("SMS status", "Queued")
+        SENT = "sent", pgettext_lazy("SMS status", "Sent")
+        DELIVERED = "delivered", pgettext_lazy("SMS status", "Delivered")
+        FAILED = "failed", pgettext_lazy("SMS status", "Failed")
 
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="messages", verbose_name=_("household")
