@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 
 from accounts.models import Role
@@ -23,6 +24,8 @@ class Scope:
     communes_by_role: dict[str, frozenset[str]] = field(default_factory=dict)
     hubs: frozenset[int] = frozenset()
     hub_communes: frozenset[str] = frozenset()
+    # A donor record is linked to the account (staff who also give see their donations too).
+    has_donor: bool = False
 
     @property
     def is_staff_member(self) -> bool:
@@ -58,7 +61,12 @@ def scope_for(user) -> Scope:
     cached = getattr(user, "_noisong_scope", None)
     if cached is not None:
         return cached
-    assignments = list(user.role_assignments.prefetch_related("communes", "hubs__serves"))
+    # The donor record comes with the same query ("donor" is donations' name for it; no import).
+    assignments = list(
+        user.role_assignments.select_related("user__donor").prefetch_related(
+            "communes", "hubs__serves"
+        )
+    )
     roles = frozenset(a.role for a in assignments)
     is_admin = user.is_superuser or Role.ADMIN in roles
     communes_by_role: dict[str, frozenset[str]] = {}
@@ -76,9 +84,17 @@ def scope_for(user) -> Scope:
         communes_by_role=communes_by_role,
         hubs=frozenset(hubs),
         hub_communes=frozenset(hub_communes),
+        has_donor=bool(assignments) and _linked_donor(assignments[0].user),
     )
     user._noisong_scope = scope
     return scope
+
+
+def _linked_donor(user) -> bool:
+    try:
+        return user.donor is not None
+    except ObjectDoesNotExist:
+        return False
 
 
 def forget_scope(user) -> None:

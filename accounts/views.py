@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse, reverse_lazy
 
 from accounts.forms import SignInForm
+from accounts.navigation import default_start_url
 from accounts.scoping import scope_for
 from core import ratelimit
 from core.errors import refuse_form
@@ -36,6 +37,10 @@ class SignInView(RateLimitedFormMixin, auth_views.LoginView):
     redirect_authenticated_user = True
     rate_limit_scope = "sign_in"
     rate_limit_field = "username"
+
+    def get_default_redirect_url(self):
+        # Straight to the person's start page: a donor skips the hop through the staff landing.
+        return default_start_url(scope_for(self.request.user))
 
 
 @login_required

@@ -33,6 +33,7 @@ api_v1 = [
 urlpatterns = [
     path("", progress_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("accounts.urls")),
     path("", include("households.urls")),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -32,6 +33,12 @@ def server_error(request):
             {"error": {"code": "server_error", "message": str(message), "fields": {}}}, status=500
         )
     return render(request, "500.html", status=500)
+
+
+def favicon(request):
+    """/favicon.ico, asked for by clients that skip the page's <link rel="icon">: the static file
+    (hashed and cached for a year in production)."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))
 
 
 def _database_ok() -> tuple[bool, str]:

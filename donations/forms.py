@@ -8,6 +8,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import ApplicationError
+from donations import money
 from donations.models import Device, Donor, Gift, HeldSettlement, Pledge
 from donations.services.donors import country_choices
 
@@ -222,6 +224,9 @@ class PhotoForm(forms.Form):
 
 
 class GiftForm(forms.Form):
+    """The amount is typed as people write money (the currency's unit, the page language's signs)
+    and converted here to the smallest unit the services take (`amount_minor`)."""
+
     method = forms.ChoiceField(
         label=_("How do you give?"),
         widget=forms.RadioSelect,
@@ -231,24 +236,57 @@ class GiftForm(forms.Form):
             ("stripe", _("Card (from abroad)")),
         ],
     )
-    amount = forms.IntegerField(
-        label=_("Amount"),
-        min_value=1,
-        help_text=_(
-            "In đồng for bank transfers. For cards: in the currency's smallest unit (USD 10.00 = 1000; JPY and KRW have no cents)."
-        ),
-    )
     currency = forms.ChoiceField(label=_("Currency (cards)"), initial="VND")
+    amount = forms.CharField(
+        label=_("Amount"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
     purpose = forms.ChoiceField(label=_("For"), choices=Gift.Purpose.choices, initial="general")
     name = forms.CharField(label=_("Your name"), max_length=150)
     email = forms.EmailField(label=_("Email"))
 
-    def __init__(self, *args, signed_in: bool, **kwargs):
+    def __init__(self, *args, signed_in: bool, cards: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["currency"].choices = [(c, c) for c in settings.DONATIONS_CURRENCIES]
+        table = settings.DONATIONS_CURRENCIES
+        self.fields["currency"].choices = [(c, c) for c in table]
+        with_cents = [c for c, (places, _min, _max) in table.items() if places]
+        without = [c for c, (places, _min, _max) in table.items() if not places and c != "VND"]
+        bank = money.format_major(500_000, "VND")
+        if cards:
+            self.fields["amount"].help_text = _(
+                "Type it as you would write it, in the currency itself: for example %(bank)s "
+                "(đồng, by bank transfer) or %(card)s (%(with_cents)s, by card; %(without)s have "
+                "no cents)."
+            ) % {
+                "bank": bank,
+                "card": money.format_major(5050, with_cents[0] if with_cents else "USD"),
+                "with_cents": ", ".join(with_cents),
+                "without": ", ".join(without),
+            }
+        else:
+            # Card payments are off: they are not offered (the bank transfer is the one way).
+            self.fields["method"].choices = [("vietqr", _("Bank transfer in Vietnam (VietQR)"))]
+            self.fields["method"].widget = forms.HiddenInput()
+            del self.fields["currency"]
+            self.fields["amount"].label = _("Amount (đồng)")
+            self.fields["amount"].help_text = _(
+                "Type it as you would write it: for example %(bank)s."
+            ) % {"bank": bank}
         if signed_in:
             del self.fields["name"]
             del self.fields["email"]
+
+    def clean(self):
+        data = super().clean()
+        method = data.get("method")
+        currency = "VND" if method == "vietqr" else data.get("currency")
+        if currency and data.get("amount"):
+            try:
+                data["amount_minor"] = money.parse_major(data["amount"], currency)
+            except ApplicationError as error:
+                self.add_error("amount", error.message)
+        return data
 
 
 class StatementForm(forms.Form):

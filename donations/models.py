@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.media import RandomName, private_image_field, private_storage
 from core.models import StatusEvent
@@ -116,7 +117,7 @@ class DonorClaim(models.Model):
 
 class Pledge(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("pledge status", "Open")
         CANCELLED = "cancelled", _("Cancelled")
 
     class Dropoff(models.TextChoices):
@@ -171,7 +172,7 @@ class Device(models.Model):
         DISPATCHED = "dispatched", _("On its way")
         DELIVERED = "delivered", _("Delivered")
         FOLLOWED_UP = "followed_up", _("Followed up")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("device status", "Rejected")
         RECYCLED = "recycled", _("Recycled")
         RETURNED_TO_DONOR = "returned_to_donor", _("Returned to donor")
         LOST = "lost", _("Lost")
@@ -416,7 +417,9 @@ class Gift(models.Model):
     donor = models.ForeignKey(
         Donor, on_delete=models.PROTECT, related_name="gifts", verbose_name=_("donor")
     )
-    method = models.CharField(_("method"), max_length=8, choices=Method.choices)
+    method = models.CharField(
+        pgettext_lazy("payment", "method"), max_length=8, choices=Method.choices
+    )
     purpose = models.CharField(
         _("purpose"), max_length=12, choices=Purpose.choices, default=Purpose.GENERAL
     )
@@ -569,7 +572,7 @@ class HeldMoney(models.Model):
     row = models.PositiveIntegerField(_("row"))
     amount = models.PositiveBigIntegerField(_("amount held (VND)"))
     remaining = models.PositiveBigIntegerField(_("still held (VND)"))
-    description = models.CharField(_("description"), max_length=500)
+    description = models.CharField(pgettext_lazy("bank transfer", "description"), max_length=500)
     reference = models.CharField(_("bank reference"), max_length=100, blank=True)
     reason = models.CharField(_("why it is held"), max_length=500)
     gifts = models.ManyToManyField(Gift, blank=True, related_name="held_money")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from core.collation import vietnamese_sort_key
 from core.errors import NotFound
 from donations.models import (
     Device,
@@ -151,8 +152,9 @@ def hubs_for_pledging() -> QuerySet[Hub]:
     return Hub.objects.filter(is_active=True).select_related("commune").order_by("name")
 
 
-def communes_for_choice() -> QuerySet[Commune]:
-    return Commune.objects.order_by("name")
+def communes_for_choice() -> list[Commune]:
+    """Every commune, in Vietnamese alphabetical order ("Xã Ái Tử" with the A's, not after Z)."""
+    return sorted(Commune.objects.all(), key=lambda c: vietnamese_sort_key(c.name))
 
 
 def statement_list(*, user) -> QuerySet[StatementImport]:

@@ -143,7 +143,7 @@ def pledge_thanks(request):
 
     pledge_id = request.session.get("donations_last_pledge")
     pledge = (
-        Pledge.objects.select_related("hub", "donor")
+        Pledge.objects.select_related("hub__commune", "donor")
         .prefetch_related("devices")
         .filter(id=pledge_id)
         .first()
@@ -443,8 +443,9 @@ def track_lookup(request):
 
 def gift_new(request):
     signed_in = request.user.is_authenticated
-    form = GiftForm(request.POST or None, signed_in=signed_in)
-    context = {"form": form, "stripe_on": stripe_client.is_configured()}
+    stripe_on = stripe_client.is_configured()
+    form = GiftForm(request.POST or None, signed_in=signed_in, cards=stripe_on)
+    context = {"form": form, "stripe_on": stripe_on}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -453,7 +454,7 @@ def gift_new(request):
             return _render_limited(request, "donations/gift_new.html", context, limited)
         common = {
             "actor": _user(request),
-            "amount": data["amount"],
+            "amount": data["amount_minor"],  # the form converted it to the smallest unit
             "purpose": data["purpose"],
             "email": data.get("email", ""),
             "name": data.get("name", ""),

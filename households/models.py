@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import Event, StatusEvent
 from places.models import Commune, Village
@@ -30,7 +31,7 @@ class Household(models.Model):
         # The commune published a newer poverty list than the household's certificate: it is not
         # matched until an officer re-confirms it (households/services/renewal.py).
         LAPSED = "lapsed", _("Certificate to re-confirm")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("household status", "Rejected")
         ALLOCATED = "allocated", _("Phone allocated")
         SERVED = "served", _("Served")
         INACTIVE = "inactive", _("Inactive")

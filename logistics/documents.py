@@ -136,9 +136,12 @@ def manifest_pdf(batch, items) -> bytes:
     body = []
     for number, item in enumerate(items, start=1):
         device, household = item.device, item.household
+        # A phone without an IMEI gets no IMEI line: the carrier checks the code and the model.
+        imei = (
+            f"<br/>{paper.text(_('IMEI: %(imei)s') % {'imei': device.imei})}" if device.imei else ""
+        )
         phone = Paragraph(
-            f"<b>{paper.text(device.tracking_code)}</b><br/>{paper.text(_phone(device))}"
-            f"<br/>{paper.text(_('IMEI: %(imei)s') % {'imei': _imei(device)})}",
+            f"<b>{paper.text(device.tracking_code)}</b><br/>{paper.text(_phone(device))}{imei}",
             STYLES["cell"],
         )
         if household is not None:

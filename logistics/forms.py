@@ -230,6 +230,13 @@ class HandoverForm(ServiceForm):
 
     def __init__(self, *args, household, may_override: bool = False, sim=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Most phones go to the head of household: the relation comes first, preset to "head",
+        # with the head's name as the recipient (logistics/handover.js follows a change of
+        # relation). The CCCD digits are never preset: they are read off the recipient's card.
+        self.order_fields(["relation", "received_by"])
+        self.fields["relation"].initial = Handover.Relation.HEAD
+        self.fields["received_by"].initial = household.head_name
+        self.fields["received_by"].widget.attrs["data-head-name"] = household.head_name
         if not may_override:
             del self.fields["cccd_override_reason"]
         if sim is not None and sim.iccid:  # recorded at QA: it follows the phone, not asked again

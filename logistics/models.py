@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.media import private_image_field
 from core.models import StatusEvent
@@ -101,7 +102,9 @@ class WipeRecord(models.Model):
     device = models.ForeignKey(
         Device, on_delete=models.CASCADE, related_name="wipe_records", verbose_name=_("device")
     )
-    method = models.CharField(_("method"), max_length=16, choices=Method.choices)
+    method = models.CharField(
+        pgettext_lazy("wipe", "method"), max_length=16, choices=Method.choices
+    )
     accounts_removed = models.JSONField(_("accounts removed"), default=dict)
     notes = models.TextField(_("notes"), blank=True)
     operator = models.ForeignKey(

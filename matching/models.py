@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import StatusEvent
 from donations.models import Device
@@ -132,7 +133,7 @@ class Proposal(models.Model):
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
         APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("proposal status", "Rejected")
         SUPERSEDED = "superseded", _("Superseded")
 
     # Indexed by proposal_run_status (run first): a second index on run alone would only slow

@@ -34,7 +34,9 @@ class Message(models.Model):
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="messages", verbose_name=_("household")
     )
-    to = models.CharField(_("to"), max_length=15)  # E.164 digits without "+": 84xxxxxxxxx
+    to = models.CharField(
+        pgettext_lazy("text message", "to"), max_length=15
+    )  # E.164 digits without "+": 84xxxxxxxxx
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
@@ -56,13 +58,15 @@ class Message(models.Model):
         verbose_name=_("by"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
-    failed_at = models.DateTimeField(_("failed"), null=True, blank=True)
+    sent_at = models.DateTimeField(pgettext_lazy("text message", "sent"), null=True, blank=True)
+    delivered_at = models.DateTimeField(
+        pgettext_lazy("text message", "delivered"), null=True, blank=True
+    )
+    failed_at = models.DateTimeField(pgettext_lazy("text message", "failed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("message")
+        verbose_name = pgettext_lazy("text message", "message")
         verbose_name_plural = _("messages")
         indexes = [models.Index(fields=["household", "created_at"])]
 
@@ -78,7 +82,10 @@ class MessageEvent(StatusEvent):
     """One status move of a message (written by messaging.lifecycle.MESSAGE)."""
 
     message = models.ForeignKey(
-        Message, on_delete=models.CASCADE, related_name="events", verbose_name=_("message")
+        Message,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=pgettext_lazy("text message", "message"),
     )
 
     class Meta(StatusEvent.Meta):

@@ -50,7 +50,7 @@ class HubAdmin(admin.ModelAdmin):
     checked), as the API saves them."""
 
     form = HubForm
-    list_display = ["name", "commune", "address", "is_active"]
+    list_display = ["name", "commune", "address", "phone", "is_active"]
     search_fields = ["name", "address"]
     filter_horizontal = ["serves"]
     autocomplete_fields = ["commune"]
@@ -61,6 +61,7 @@ class HubAdmin(admin.ModelAdmin):
             "name": data["name"],
             "commune": obj.commune_id,
             "address": data["address"],
+            "phone": data["phone"],
             "serves": [commune.code for commune in data["serves"]],
         }
         if change:

@@ -38,7 +38,7 @@ class HubOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Hub
-        fields = ["id", "name", "commune", "address", "serves", "is_active"]
+        fields = ["id", "name", "commune", "address", "phone", "serves", "is_active"]
 
     def get_serves(self, hub) -> list[str]:
         return sorted(c.code for c in hub.serves.all())
@@ -48,6 +48,7 @@ class HubInput(serializers.Serializer):
     name = serializers.CharField(max_length=120)
     commune = serializers.CharField(max_length=5)
     address = serializers.CharField(max_length=255)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
     serves = serializers.ListField(child=serializers.CharField(max_length=5), default=list)
     is_active = serializers.BooleanField(required=False)
 

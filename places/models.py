@@ -4,8 +4,12 @@ Places sit below every other app: households, donations and logistics all point 
 staff assignments in accounts name communes and hubs.
 """
 
+import phonenumbers
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+# Every commune and hub is in this province (places/loading.py loads its communes).
+PROVINCE_NAME = "Tỉnh Quảng Trị"
 
 
 class Commune(models.Model):
@@ -60,6 +64,12 @@ class Hub(models.Model):
         Commune, on_delete=models.PROTECT, related_name="hubs_here", verbose_name=_("commune")
     )
     address = models.CharField(_("address"), max_length=255)
+    phone = models.CharField(
+        _("phone"),
+        max_length=20,
+        blank=True,
+        help_text=_("With the country code (+84 …): donors abroad write it on their parcel."),
+    )
     serves = models.ManyToManyField(
         Commune, related_name="served_by", blank=True, verbose_name=_("communes served")
     )
@@ -72,3 +82,21 @@ class Hub(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def postal_lines(self) -> list[str]:
+        """The address as a parcel from abroad needs it: street, commune, province, country."""
+        lines = [self.address]
+        if self.commune.name not in self.address:
+            lines.append(self.commune.name)
+        lines += [PROVINCE_NAME, "VIỆT NAM (VIETNAM)"]
+        return lines
+
+    @property
+    def phone_display(self) -> str:
+        """The phone in international form (+84 233 3852 123), as a caller abroad dials it."""
+        try:
+            number = phonenumbers.parse(self.phone, "VN")
+        except phonenumbers.NumberParseException:
+            return self.phone
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

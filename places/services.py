@@ -3,6 +3,7 @@ households/services/communes.py, which re-scores the commune's households."""
 
 from __future__ import annotations
 
+import phonenumbers
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -24,8 +25,25 @@ def _communes(codes, field: str) -> list[Commune]:
     return found
 
 
+def hub_phone(value) -> str:
+    """A hub's phone, stored in E.164 (+842333852123); empty when none is given."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, "VN")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        message = _("Enter the hub's phone number with its area code, e.g. +84 233 3852 123.")
+        raise ApplicationError(message, code="invalid_phone", fields={"phone": [message]})
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 @transaction.atomic
-def hub_create(*, name: str, commune: str, address: str, serves=(), actor=None) -> Hub:
+def hub_create(
+    *, name: str, commune: str, address: str, serves=(), phone: str = "", actor=None
+) -> Hub:
     name = " ".join(nfc(name or "").split())
     address = nfc(address or "").strip()
     if not name:
@@ -37,7 +55,7 @@ def hub_create(*, name: str, commune: str, address: str, serves=(), actor=None) 
         raise ApplicationError(message, code="hub_name_taken", fields={"name": [message]})
     require_printable(name=name, address=address)  # printed on receipts and certificates
     (home,) = _communes([commune], "commune")
-    hub = Hub.objects.create(name=name, commune=home, address=address)
+    hub = Hub.objects.create(name=name, commune=home, address=address, phone=hub_phone(phone))
     hub.serves.set(_communes(serves, "serves"))
     return hub
 
@@ -52,6 +70,7 @@ def hub_update(
     address=None,
     serves=None,
     is_active=None,
+    phone=None,
 ) -> Hub:
     hub = Hub.objects.select_for_update().get(id=hub_id)
     name = " ".join(nfc(name).split()) if name is not None else None
@@ -70,6 +89,9 @@ def hub_update(
     if address is not None:
         hub.address = address.strip()
         fields.append("address")
+    if phone is not None:
+        hub.phone = hub_phone(phone)
+        fields.append("phone")
     if is_active is not None:
         hub.is_active = is_active
         fields.append("is_active")

@@ -10,7 +10,6 @@ import io
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
@@ -67,7 +66,7 @@ def communes(request):
             "sort": sort,
             "bars": _chart(rows),
             "columns": [
-                ("name", _("Commune")),
+                ("name", pgettext("commune or ward", "Commune")),
                 # Short headings under "Households" / "Phones" (fits a 360 px screen).
                 ("verified", pgettext("households", "Verified")),
                 ("waiting", pgettext("households", "Waiting")),

@@ -110,6 +110,7 @@ ROWS = {
     "GET donations:track_lookup": "200 200 200 200 200 200 200 200 200",
     "GET donations:vietqr": "200 200 200 200 200 200 200 200 200",
     "GET donations:vietqr_png": "200 200 200 200 200 200 200 200 200",
+    "GET favicon": "R R R R R R R R R",
     "GET healthz": "200 200 200 200 200 200 200 200 200",
     "GET home": "200 200 200 200 200 200 200 200 200",
     "GET households:anonymise": "405 405 405 405 405 405 405 405 405",

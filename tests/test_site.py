@@ -108,6 +108,52 @@ def test_every_vietnamese_string_is_translated_and_compiled(po_path):
     assert stale == [], "run `make messages`: the .mo is older than the .po"
 
 
+def test_a_msgid_reads_the_same_in_every_catalogue():
+    """Issue 15, finding 3: Django merges the catalogues into one, so a msgid translated two ways
+    shows one of them everywhere ("Open", the hub page's button, read "Đang mở", the pledge
+    status). A word with two meanings gets a context (pgettext); a word with one, one text."""
+    import polib
+
+    seen: dict[tuple[str | None, str], dict[str, str]] = {}
+    for po_path in CATALOGUES:
+        for entry in polib.pofile(str(po_path)).translated_entries():
+            if entry.msgid_plural:
+                continue
+            key = (entry.msgctxt, entry.msgid)
+            seen.setdefault(key, {})[str(po_path.relative_to(ROOT))] = entry.msgstr
+    two_ways = {key: texts for key, texts in seen.items() if len(set(texts.values())) > 1}
+    assert two_ways == {}
+
+
+@pytest.mark.django_db
+def test_an_open_button_and_an_open_pledge_read_differently(client, coordinator_h, donor):
+    from django.utils import translation
+
+    from donations.models import Pledge
+
+    client.force_login(coordinator_h)
+    html = client.get("/kho/").content.decode()
+    assert '<button class="button">Mở</button>' in html
+    with translation.override("vi"):
+        assert Pledge.Status.OPEN.label == "Đang mở"
+        assert str(Pledge.Status("open").label) == "Đang mở"
+
+
+def test_a_delivered_phone_and_a_delivered_text_message_read_differently():
+    """The text messages' "Delivered" ("reached the handset") once renamed every delivered phone."""
+    from django.utils import translation
+
+    from donations.models import Device
+    from matching.models import MatchRun
+    from messaging.models import Message
+
+    with translation.override("vi"):
+        assert str(Device.Status.DELIVERED.label) == "Đã bàn giao"
+        assert str(Message.Status.DELIVERED.label) == "Đã đến máy"
+        assert str(MatchRun.Status.FAILED.label) == "Lỗi"
+        assert str(Message.Status.FAILED.label) == "Không gửi được"
+
+
 @pytest.mark.django_db
 def test_an_unknown_api_path_is_a_404_in_the_error_shape(client):
     response = client.get("/api/v1/no-such-thing/")
@@ -126,3 +172,15 @@ def test_persistent_database_connections_are_health_checked(settings):
     """Resilience (issue 13, finding 4): a connection the database dropped is reopened at the
     next request's start instead of costing it a 500."""
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+
+
+@pytest.mark.django_db
+def test_every_page_names_a_favicon_that_exists(client):
+    """Issue 15, finding 16: no 404 for the icon on every page."""
+    from django.contrib.staticfiles import finders
+
+    html = client.get("/").content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+    assert finders.find("favicon.svg") and finders.find("favicon.ico")
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/favicon.ico"

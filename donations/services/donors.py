@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from accounts.models import User
+from core.collation import vietnamese_sort_key
 from core.text import nfc
 from donations.models import Donor, DonorClaim
 from donations.services.errors import field_error
@@ -23,8 +24,13 @@ from places.models import Commune
 
 
 def country_choices() -> list[tuple[str, str]]:
-    """Every ISO 3166-1 country as (alpha-2 code, name in the current language), by name."""
-    return [(code, str(name)) for code, name in countries]
+    """Every ISO 3166-1 country as (alpha-2 code, name in the current language), by name: in
+    Vietnamese alphabetical order when the page is Vietnamese ("Đức" with the D's, "Úc" with the
+    U's; django-countries' fallback order drops such letters)."""
+    choices = [(code, str(name)) for code, name in countries]
+    if (get_language() or "").startswith("vi"):
+        choices.sort(key=lambda choice: vietnamese_sort_key(choice[1]))
+    return choices
 
 
 def donor_country(value, field: str = "donor.country") -> str:

@@ -56,7 +56,12 @@ def _commune_rows(user) -> dict:
     codes = None if scope.is_admin else scope.hub_communes
     counted = numbers.numbers_compute(codes)
     rows = [
-        {**r, "cells": [(key, r[key]) for key, _label in COMMUNE_COLUMNS]}
+        {
+            **r,
+            "cells": [(key, r[key]) for key, _label in COMMUNE_COLUMNS],
+            # Each number with its column's name, for the stacked cards a phone shows.
+            "labelled_cells": [(key, r[key], label) for key, label in COMMUNE_COLUMNS],
+        }
         for r in counted["communes"]
         if codes is not None or any(r[key] for key, _label in COMMUNE_COLUMNS)
     ]
@@ -82,10 +87,13 @@ def _dashboard_data(request) -> dict:
         rows.append({"hub": None, **counts["unassigned"]})
     for row in rows:
         row["cells"] = [row["counts"].get(s, 0) for s in statuses]
+        # Each count with its status, for the stacked cards a phone shows instead of columns.
+        row["labelled_cells"] = [(row["counts"].get(s, 0), S(s).label) for s in statuses]
     return {
         "per_hub": rows,
         "statuses": [(s, S(s).label) for s in statuses],
         "totals": [totals.get(s, 0) for s in statuses],
+        "labelled_totals": [(totals.get(s, 0), S(s).label) for s in statuses],
         "total": sum(totals.values()),
         "bars": bars,
         "communes": _commune_rows(request.user),

@@ -137,3 +137,27 @@ def fill_by_id(page, **values) -> None:
     """Fills form fields by their ids (`id_<name>`), the same in every language of the page."""
     for name, value in values.items():
         page.locator(f"#id_{name}").fill(str(value))
+
+
+DEMO_PASSWORD = "noisong-demo-2026"
+
+
+@pytest.fixture
+def demo(db):
+    """The demo data (`manage.py demo_data`): every role's pages as a new user sees them."""
+    import io
+
+    from django.core.management import call_command
+
+    from tests.conftest import make_communes
+
+    make_communes()
+    call_command("demo_data", stdout=io.StringIO())
+
+
+def sign_in_demo(page, live_server, email: str) -> None:
+    """Signs a demo account in from the sign-in page, wherever it lands."""
+    page.goto(f"{live_server.url}/dang-nhap/")
+    page.locator("input[name=username]").fill(email)
+    page.locator("input[type=password]").fill(DEMO_PASSWORD)
+    submit(page, page.locator("main form button[type=submit]"))
