@@ -4,7 +4,7 @@ returned, closed); overdue ones on the dashboards and reminded once a day throug
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core import mail
@@ -251,7 +251,9 @@ def test_an_overdue_ticket_reminds_its_owner_once_a_day(
         handover_id=handover.id, kind="broken", description="Vỡ màn", actor=officer_a
     )
     assert tickets.tickets_remind_overdue() == 0  # not due yet
-    later = timezone.now() + timedelta(days=8)
+    # 10:00 in Vietnam, eight days on: an hour later is still the same day, whenever this runs
+    day = timezone.localdate() + timedelta(days=8)
+    later = timezone.make_aware(datetime.combine(day, time(10, 0)))
     assert tickets.tickets_remind_overdue(now=later) == 1
     assert tickets.tickets_remind_overdue(now=later + timedelta(hours=1)) == 0  # same day
     (owed,) = OutboxMessage.objects.filter(task="logistics.tasks.email_ticket_overdue")
