@@ -292,6 +292,10 @@ def _kwargs(name: str, w) -> dict:
     table = {
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "households:import_commit": {"pk": w.household_import.id},
+        # (not the household's pk: on a fresh database the two ids happened to be equal)
+        "households:import_page": {"pk": w.household_import.id},
+        "households:import_progress": {"pk": w.household_import.id},
+        "households:import_submit": {"pk": w.household_import.id},
         "households:export": {"code": w.household_a.commune_id},
         "donations:pledge": {"pledge_id": w.pledge.id},
         "donations:pledge_cancel": {"pledge_id": w.pledge.id},
