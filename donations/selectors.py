@@ -19,7 +19,7 @@ from donations.models import (
     Pledge,
     StatementImport,
 )
-from places.models import Commune, Hub
+from places.models import Commune, Hub, Province
 
 
 def pledge_list_for_donor(*, user) -> QuerySet[Pledge]:
@@ -151,8 +151,18 @@ def hubs_for_pledging() -> QuerySet[Hub]:
     return Hub.objects.filter(is_active=True).select_related("commune").order_by("name")
 
 
-def communes_for_choice() -> QuerySet[Commune]:
-    return Commune.objects.order_by("name")
+def provinces_for_choice() -> QuerySet[Province]:
+    """The provinces a donor may give to: those the programme works in."""
+    return Province.objects.filter(active=True).order_by("code")
+
+
+def communes_for_choice(province: str = "") -> QuerySet[Commune]:
+    """The communes of a province the programme works in, by name (none without a province)."""
+    if not province:
+        return Commune.objects.none()
+    return Commune.objects.filter(province_id=province, province__active=True).order_by(
+        "name", "code"
+    )
 
 
 def statement_list(*, user) -> QuerySet[StatementImport]:
