@@ -47,12 +47,13 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.cache import CACHE_ERRORS
 from donations.models import Device, DeviceOutcome, Donor, Gift
 from households.models import Household
-from places.models import Commune
+from places.models import Commune, Province
 
 STATS_CACHE_KEY = "progress:stats:v1"
 HONOUR_CACHE_KEY = "progress:honour:v1"
@@ -91,10 +92,26 @@ def cache_seconds() -> int:
     return getattr(settings, "PROGRESS_CACHE_SECONDS", 60)
 
 
-def stats_compute() -> dict:
-    """The aggregates, straight from the database (four queries). Prefer `public_stats`."""
-    rows = {
-        c["code"]: {
+def stats_compute(province: str | None = None) -> dict:
+    """The aggregates, straight from the database (four queries). Prefer `public_stats`.
+
+    `province` (a code): that province's communes, and the phones at its hubs (or, before a
+    hub receives them, on their way to one of its hubs). Without it: the whole deployment — the
+    communes of the provinces the programme works in, every phone — and a `provinces` list with
+    each active province's totals. A phone on no hub's way yet (sent by post, to pick up) is
+    counted in the deployment's totals only."""
+    communes = Commune.objects.filter(
+        **({"province_id": province} if province else {"province__active": True})
+    )
+    province_of: dict[str, str] = {}
+    names: dict[str, str] = {}
+    rows = {}
+    for c in communes.order_by("name", "code").values(
+        "code", "name", "is_mountain", "province_id", "province__name"
+    ):
+        province_of[c["code"]] = c["province_id"]
+        names[c["province_id"]] = c["province__name"]
+        rows[c["code"]] = {
             "code": c["code"],
             "name": c["name"],
             "is_mountain": c["is_mountain"],
@@ -103,8 +120,6 @@ def stats_compute() -> dict:
             "households_served": 0,
             "devices_delivered": 0,
         }
-        for c in Commune.objects.order_by("name", "code").values("code", "name", "is_mountain")
-    }
     # GROUP BY commune_id, status over the household_commune_status index: no row is read.
     grouped = (
         Household.objects.order_by()
@@ -130,8 +145,60 @@ def stats_compute() -> dict:
     for commune_id, n in delivered:
         if commune_id in rows:
             rows[commune_id]["devices_delivered"] += n
-    by_status = dict(Device.objects.order_by().values_list("status").annotate(n=Count("*")))
-    communes = list(rows.values())
+    # Phones by (province of their hub, or of the hub they are on their way to; status).
+    by_province = (
+        Device.objects.order_by()
+        .annotate(p=Coalesce("hub__commune__province_id", "pledge__hub__commune__province_id"))
+        .values_list("p", "status")
+        .annotate(n=Count("*"))
+    )
+    by_status: dict[str | None, dict[str, int]] = {}
+    for code, status, n in by_province:
+        counts = by_status.setdefault(code, {})
+        counts[status] = counts.get(status, 0) + n
+    communes_list = list(rows.values())
+    stats = {
+        "generated_at": timezone.now().isoformat(),
+        "cache_seconds": cache_seconds(),
+        "totals": _totals(communes_list, _merged(by_status, province)),
+        "communes": communes_list,
+    }
+    if province is None:
+        stats["provinces"] = [
+            {
+                "code": code,
+                "name": names[code],
+                **_totals(
+                    [r for r in communes_list if province_of[r["code"]] == code],
+                    by_status.get(code, {}),
+                ),
+            }
+            for code in sorted(names)
+        ]
+    return stats
+
+
+def province_exists(code: str) -> bool:
+    return Province.objects.filter(code=code).exists()
+
+
+def active_provinces() -> list[dict]:
+    """[{"code", "name"}] of the provinces the programme works in, in official order."""
+    return list(Province.objects.filter(active=True).order_by("code").values("code", "name"))
+
+
+def _merged(by_status: dict, province: str | None) -> dict[str, int]:
+    """Phones by status: one province's, or all of them (province None)."""
+    if province is not None:
+        return by_status.get(province, {})
+    merged: dict[str, int] = {}
+    for counts in by_status.values():
+        for status, n in counts.items():
+            merged[status] = merged.get(status, 0) + n
+    return merged
+
+
+def _totals(communes: list[dict], by_status: dict[str, int]) -> dict[str, int]:
     totals = {
         key: sum(r[key] for r in communes)
         for key in ("households_verified", "households_waiting", "households_served")
@@ -141,12 +208,7 @@ def stats_compute() -> dict:
     )
     totals["devices_ready"] = sum(by_status.get(s, 0) for s in DEVICE_READY)
     totals["devices_delivered"] = sum(r["devices_delivered"] for r in communes)
-    return {
-        "generated_at": timezone.now().isoformat(),
-        "cache_seconds": cache_seconds(),
-        "totals": totals,
-        "communes": communes,
-    }
+    return totals
 
 
 def _cached(key: str, compute):
@@ -184,10 +246,13 @@ def _cached_shared(key: str, compute):
     return value
 
 
-def public_stats() -> dict:
-    """The aggregates, from the cache when they are there (0 queries), else computed and kept
-    for PROGRESS_CACHE_SECONDS (see `_cached`). Callers must not mutate the result."""
-    return _cached(STATS_CACHE_KEY, stats_compute)
+def public_stats(province: str | None = None) -> dict:
+    """The aggregates (of one province, or of the deployment), from the cache when they are
+    there (0 queries), else computed and kept for PROGRESS_CACHE_SECONDS (see `_cached`).
+    Callers must not mutate the result."""
+    if province is None:
+        return _cached(STATS_CACHE_KEY, stats_compute)
+    return _cached(f"{STATS_CACHE_KEY}:{province}", lambda: stats_compute(province))
 
 
 # GET ?sort=… on /tien-do/: the column a visitor sorts by (largest first; ties by name A→Z).
