@@ -75,7 +75,18 @@ def test_it_serves_the_stats_api_to_anyone_with_totals_and_rows_sorted_by_name(
         response = api.as_user(personas[persona]).get("/api/v1/stats/")
         assert response.status_code == 200, persona
     body = response.json()
-    assert set(body) == {"generated_at", "cache_seconds", "totals", "communes"}
+    # Without ?province=: the whole deployment, with each active province's totals.
+    assert set(body) == {"generated_at", "cache_seconds", "totals", "communes", "provinces"}
+    # (the fixture's phones are on no hub's way: they count in the deployment's totals only)
+    assert body["provinces"] == [
+        {
+            "code": "44",
+            "name": "Quảng Trị",
+            **body["totals"],
+            "devices_pledged": 0,
+            "devices_ready": 0,
+        }
+    ]
     assert body["cache_seconds"] == 60
     assert set(body["totals"]) == set(selectors.TOTAL_FIELDS)
     assert body["totals"]["devices_delivered"] == 4
