@@ -113,10 +113,11 @@ def wanted_provinces(setting) -> list[str]:
     return [province_code(code) for code in setting if str(code).strip()]
 
 
-def load_communes(commune_model, provinces=(HOME_PROVINCE,)) -> int:
+def load_communes(commune_model, provinces=(HOME_PROVINCE,), *, with_flags: bool = True) -> int:
     """Creates the missing communes of `provinces` (with their reviewed flags, where the province
-    has a file) and refreshes the name, kind and province of those that exist, without touching
-    their flags. Returns how many were created."""
+    has a file, unless `with_flags` is False: switching a province on sets them through the
+    households service, with an event each) and refreshes the name, kind and province of those
+    that exist, without touching their flags. Returns how many were created."""
     has_province = any(f.name == "province" for f in commune_model._meta.get_fields())
     codes = [province_code(p) for p in provinces]
     existing = {c.code: c for c in commune_model.objects.all()}
@@ -129,7 +130,7 @@ def load_communes(commune_model, provinces=(HOME_PROVINCE,)) -> int:
             is_new = commune is None
             if is_new:
                 commune = commune_model(code=unit["code"])
-                if row:
+                if row and with_flags:
                     commune.is_mountain = row["mountain"] == "true"
                     commune.is_extremely_difficult = row["extremely_difficult"] == "true"
                     commune.flags_basis = row["basis"]

@@ -58,7 +58,7 @@ def province_activate(*, code, actor, without_reviewed_file: bool = False) -> Pr
             code="no_reviewed_file",
             status=409,
         )
-    loaded = load_communes(Commune, [province.code])
+    loaded = load_communes(Commune, [province.code], with_flags=False)
     flagged = []
     for commune_code, row in sorted(reviewed_flags(province.code).items()):
         commune = Commune.objects.filter(code=commune_code, province=province).first()
