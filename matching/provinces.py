@@ -173,9 +173,7 @@ def join(results: list[Result], *, held: int = 0) -> Result:
     empty_terms = np.zeros((0, 5), dtype=np.int64)
     return Result(
         device_ids=np.concatenate([r.device_ids for r in results] or [np.zeros(0, np.int64)]),
-        household_ids=np.concatenate(
-            [r.household_ids for r in results] or [np.zeros(0, np.int64)]
-        ),
+        household_ids=np.concatenate([r.household_ids for r in results] or [np.zeros(0, np.int64)]),
         terms=np.concatenate([r.terms for r in results] or [empty_terms]),
         objective_units=sum(r.objective_units for r in results),
         policy=policy,
@@ -275,9 +273,7 @@ def load_plan(*, hub_ids: list[int], seed: int, policy=None, allow_transfer: boo
         plan.parts.append(
             replace(
                 problem,
-                devices=[
-                    d for d in problem.devices if d.hub in hubs and d.id not in plan.held
-                ],
+                devices=[d for d in problem.devices if d.hub in hubs and d.id not in plan.held],
                 households=_columns_of(columns, communes),
                 hub_serves={h: codes for h, codes in problem.hub_serves.items() if h in hubs},
                 transfer_costs={

@@ -72,9 +72,7 @@ class Stats(APIView):
         province = request.query_params.get("province") or None
         if province is not None and not selectors.province_exists(province):
             message = _("There is no province with this code.")
-            raise ApplicationError(
-                message, code="unknown_province", fields={"province": [message]}
-            )
+            raise ApplicationError(message, code="unknown_province", fields={"province": [message]})
         stats = selectors.public_stats(province)
         rows, _sort = selectors.commune_rows(stats, sort="name")
         return Response({**stats, "communes": rows})
