@@ -6,8 +6,8 @@
   var province = document.getElementById("id_province");
   var pick = document.querySelector("button[name=pick_province]");
   if (province && pick) {
-    pick.hidden = true;
-    province.addEventListener("change", function () { pick.hidden = false; pick.click(); });
+    pick.parentNode.hidden = true;  // (its paragraph: .button's display would beat `hidden`)
+    province.addEventListener("change", function () { pick.click(); });
   }
   var select = document.getElementById("id_commune");
   var box = document.getElementById("commune-filter");
