@@ -32,7 +32,7 @@ import numpy as np
 
 from donations.models import Device
 from matching.engine import HouseholdColumns, Policy, Problem, Result, solve
-from matching.loading import Loaded, load_problem
+from matching.loading import load_problem
 from places.models import Commune, Hub, Province
 
 
@@ -47,38 +47,25 @@ class Plan:
     devices: int = 0
     households: int = 0
 
-    @property
-    def loaded(self) -> Loaded:
-        """The counts of the whole run (the first part's problem: loading's own shape)."""
-        problem = self.parts[0] if self.parts else None
-        return Loaded(problem=problem, devices=self.devices, households=self.households)
-
     def solve(self, solver=solve) -> Result:
         """Every part solved on its own (by `solver`, the engine's `solve`), joined into one."""
         results = [solver(problem) for problem in self.parts]
         return join(results, held=len(self.held))
 
-    def summary(self, result: Result, households: HouseholdColumns | None = None) -> list[dict]:
+    def summary(self, result: Result) -> list[dict]:
         """One row per province of the run: its hubs, phones, waiting households, proposals,
-        phones that came from another province, phones held for another one, and what is left."""
-        names = dict(
-            Province.objects.filter(code__in=set(self.hub_province.values())).values_list(
-                "code", "name"
-            )
-        )
+        phones that came from another province or went to one, phones held for another one,
+        and what is left. Households and proposals are counted from the result's coverage (one
+        row per commune); pairs are looked at one by one only when the run allows transfers."""
+        provinces = sorted(set(self.hub_province.values()))
+        names = dict(Province.objects.filter(code__in=provinces).values_list("code", "name"))
+        counts = (
+            "hubs", "devices", "households", "proposals", "transfers_in", "transfers_out",
+            "phones_held",
+        )  # fmt: skip
         rows = {
-            code: {
-                "province": code,
-                "name": names.get(code, code),
-                "hubs": 0,
-                "devices": 0,
-                "households": 0,
-                "proposals": 0,
-                "transfers_in": 0,
-                "transfers_out": 0,
-                "phones_held": 0,
-            }
-            for code in sorted(set(self.hub_province.values()))
+            code: {"province": code, "name": names.get(code, code), **dict.fromkeys(counts, 0)}
+            for code in provinces
         }
         for code in self.hub_province.values():
             rows[code]["hubs"] += 1
@@ -86,59 +73,36 @@ class Plan:
             rows[code]["devices"] += 1
         for device_id in self.held:  # (counted at their hub's province)
             rows[self.device_province[device_id]]["phones_held"] += 1
-        for part in self.parts:
-            columns = part.household_columns()
-            for code, n in zip(*_count_by_province(columns, self.commune_province), strict=True):
-                if code in rows:
-                    rows[code]["households"] += n
-        pair_provinces = self._pair_provinces(result)
-        for device_from, household_in in pair_provinces:
-            if household_in in rows:
-                rows[household_in]["proposals"] += 1
-            if device_from != household_in:
-                if household_in in rows:
+        for coverage in result.coverage:
+            row = rows.get(self.commune_province.get(coverage["commune"]))
+            if row is not None:
+                row["households"] += coverage["need"]
+                row["proposals"] += coverage["matched"]
+        if self.allow_transfer:
+            for device_from, household_in in self._pair_provinces(result):
+                if device_from != household_in:
                     rows[household_in]["transfers_in"] += 1
-                if device_from in rows:
                     rows[device_from]["transfers_out"] += 1
         for row in rows.values():
-            row["unmatched_devices"] = max(
-                0, row["devices"] - row["proposals"] + row["transfers_in"] - row["transfers_out"]
-            )
+            matched_here = row["proposals"] - row["transfers_in"] + row["transfers_out"]
+            row["unmatched_devices"] = row["devices"] - matched_here
             row["unmatched_households"] = row["households"] - row["proposals"]
         return list(rows.values())
 
     def _pair_provinces(self, result: Result) -> list[tuple[str, str]]:
-        """(the phone's province, the household's) of every pair of `result`."""
+        """(the phone's province, the household's) of every pair of a one-part run."""
         if not len(result):
             return []
-        ids, provinces = [], []
-        for part in self.parts:
-            columns = part.household_columns()
-            ids.append(columns.ids)
-            provinces.append(_household_provinces(columns, self.commune_province))
-        all_ids = np.concatenate(ids)
-        all_provinces = np.concatenate(provinces)
-        order = np.argsort(all_ids)
-        at = np.searchsorted(all_ids[order], result.household_ids)
-        household_in = all_provinces[order][at].tolist()
-        device_from = [self.device_province.get(d, "") for d in result.device_ids.tolist()]
+        (part,) = self.parts
+        columns = part.household_columns()
+        per_commune = np.array(
+            [self.commune_province.get(code, "") for code in columns.communes], dtype=object
+        )
+        order = np.argsort(columns.ids)
+        at = order[np.searchsorted(columns.ids[order], result.household_ids)]
+        household_in = per_commune[columns.commune_index[at]].tolist()
+        device_from = [self.device_province[d] for d in result.device_ids.tolist()]
         return list(zip(device_from, household_in, strict=True))
-
-
-def _household_provinces(columns: HouseholdColumns, commune_province: dict) -> np.ndarray:
-    per_commune = np.array(
-        [commune_province.get(code, "") for code in columns.communes] or [""], dtype=object
-    )
-    return per_commune[columns.commune_index] if len(columns) else np.zeros(0, dtype=object)
-
-
-def _count_by_province(columns: HouseholdColumns, commune_province: dict):
-    counts = np.bincount(columns.commune_index, minlength=len(columns.communes))
-    totals: dict[str, int] = {}
-    for code, n in zip(columns.communes, counts.tolist(), strict=True):
-        province = commune_province.get(code, "")
-        totals[province] = totals.get(province, 0) + n
-    return list(totals), list(totals.values())
 
 
 def _columns_of(columns: HouseholdColumns, keep: set[str]) -> HouseholdColumns:

@@ -212,7 +212,7 @@ def match_run_execute(*, run_id: int) -> MatchRun:
             policy=policy_from_settings_of(run),
             allow_transfer=run.allow_transfer,
         )
-        loaded = plan.loaded
+        loaded = plan  # (its counts: devices, households)
         loaded_at = perf_counter()
         _progress(run, 35, _("Solving the min-cost flow"))
         result = plan.solve(solve)
