@@ -35,7 +35,7 @@ format: $(VENV)/.synced
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-APPS := core places accounts households donations matching logistics progress
+APPS := core places accounts households messaging donations matching logistics progress
 
 # One catalogue per app (APP/locale/) plus one for config/ and templates/ (locale/), so that
 # work on different apps never edits the same .po file.

@@ -140,6 +140,7 @@ class AccountEvent(Event):
         DEACTIVATED = "deactivated", _("deactivated")
         REACTIVATED = "reactivated", _("reactivated")
         INVITED = "invited", _("invited")
+        ERASED = "erased", _("erased at the account holder's request")
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="account_events", verbose_name=_("user")

@@ -9,11 +9,14 @@ nominated every household, and bulk-loads with COPY (psycopg's cursor.copy):
   * N households over the 78 communes (mountain communes weighted ×4), in every status
     (draft 5 %, submitted 10 %, needs changes 3 %, verified 40 %, rejected 5 %, allocated 7 %,
     served 28 %, inactive 2 %);
-  * D devices in every state, an outcome (commune of delivery) for each delivered one, 2,000
-    donors on the honour roll owning them.
+  * D devices in every state (lost and returned ones too), 2,000 donors on the honour roll
+    owning them; each phone with a household (delivered, followed up) has its handover to a
+    served household and an outcome, each phone on its way (allocated, dispatched) a live
+    allocation to an allocated household.
 Then it prints the plan of the households aggregate and times, each as the best and median of
 several runs:
-  1. the stats query uncached (progress.selectors.stats_compute: four aggregate queries),
+  1. the stats query uncached (progress.selectors.stats_compute: five aggregate queries,
+     logistics/numbers.py),
      right after the load and again after VACUUM ANALYZE (index-only scan once the visibility
      map is set), and with index scans switched off (what it would cost without the index);
   2. the stats read from the Django cache (public_stats when cached);
@@ -55,7 +58,9 @@ DEVICE_STATUSES = [
     ("dispatched", 3),
     ("delivered", 35),
     ("followed_up", 8),
+    ("returned", 1),
     ("rejected", 3),
+    ("lost", 1),
     ("cancelled", 4),
 ]
 HOUSEHOLD_COLUMNS = (
@@ -207,6 +212,34 @@ def load(households: int, devices: int, connection) -> dict:
         with cursor.cursor.copy(sql) as copy:
             for device_id, commune_id in zip(delivered, delivered_to, strict=True):
                 copy.write_row((device_id, commune_id, "general", now, "", "", now))
+        # Handovers to served households, live allocations to allocated ones (as many as both
+        # lists allow: the numbers count what the rows say).
+        cursor.execute("SELECT id FROM households_household WHERE status = 'served'")
+        served = [row[0] for row in cursor.fetchall()]
+        sql = (
+            "COPY logistics_handover (device_id, household_id, received_by, relation,"
+            " recipient_cccd_last4, cccd_override_reason, training_given, sim_iccid, place, story,"
+            " photo, signature, recorded_by_id, at) FROM STDIN"
+        )
+        with cursor.cursor.copy(sql) as copy:
+            for device_id, household_id in zip(delivered, served, strict=False):
+                copy.write_row(
+                    (device_id, household_id, "Hộ Thử", "head", "0000", "", True, "", "", "", "",
+                     "", user.pk, now)
+                )  # fmt: skip
+        cursor.execute(
+            "SELECT id FROM donations_device WHERE status IN ('allocated', 'dispatched')"
+        )
+        on_the_way = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT id FROM households_household WHERE status = 'allocated'")
+        allocated = [row[0] for row in cursor.fetchall()]
+        sql = (
+            "COPY matching_allocation (device_id, household_id, is_live, created_at,"
+            " release_reason) FROM STDIN"
+        )
+        with cursor.cursor.copy(sql) as copy:
+            for device_id, household_id in zip(on_the_way, allocated, strict=False):
+                copy.write_row((device_id, household_id, True, now, ""))
     devices_s = time.perf_counter() - started
     return {"households_s": households_s, "devices_s": devices_s, "delivered": len(delivered)}
 
@@ -223,7 +256,7 @@ def run(households: int, devices: int, connection) -> None:
     print(f"progress benchmark — database: {connection.vendor}, cache: {cache.__class__.__name__}")
     print(
         f"  loaded {households:,} households by COPY in {loaded['households_s']:.1f} s; "
-        f"{devices:,} devices ({loaded['delivered']:,} delivered, with outcomes) "
+        f"{devices:,} devices ({loaded['delivered']:,} delivered, with handovers and outcomes) "
         f"in {loaded['devices_s']:.1f} s"
     )
 
@@ -250,7 +283,7 @@ def run(households: int, devices: int, connection) -> None:
     old_autocommit = connection.get_autocommit()
     connection.set_autocommit(True)
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE households_household")
+        cursor.execute("VACUUM ANALYZE")
     connection.set_autocommit(old_autocommit)
     best, median = timed(uncached, 5)
     print(f"  plan after VACUUM:     {plan()}")

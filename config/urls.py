@@ -24,6 +24,7 @@ api_v1 = [
     path("me/", MeView.as_view(), name="me"),
     path("", include(router.urls)),
     path("", include("households.api_urls")),
+    path("", include("messaging.api_urls")),
     path("", include("donations.api_urls")),
     path("", include("matching.api_urls")),
     path("", include("logistics.api_urls")),

@@ -87,6 +87,7 @@ _CODES = {
 def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         response = error_response(exc.code, exc.message, exc.status, exc.fields)
+        response.data["error"].update(exc.extra)  # more facts a client may act on (documented)
         if getattr(exc, "retry_after", None):
             response["Retry-After"] = str(exc.retry_after)
         return response

@@ -22,11 +22,13 @@ class ApplicationError(Exception):
         code: str = "invalid",
         fields: dict[str, list[str]] | None = None,
         status: int | None = None,
+        extra: dict | None = None,
     ) -> None:
         super().__init__(str(message))
         self.message = str(message)
         self.code = code
         self.fields = {key: [str(m) for m in msgs] for key, msgs in (fields or {}).items()}
+        self.extra = dict(extra or {})  # more keys of the API's error object (e.g. "kept")
         if status is not None:
             self.status = status
 

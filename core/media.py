@@ -173,6 +173,28 @@ def save_file(field_file, name: str, content) -> None:
         raise StorageUnavailable() from error
 
 
+def erase_file(field_file) -> bool:
+    """Empty `field_file` (its row is saved by the caller) and delete the file from its storage
+    once the transaction commits: an erasure that fails keeps the file it did not erase. Returns
+    whether there was a file."""
+    from django.db import transaction
+
+    name = field_file.name if field_file else ""
+    if not name:
+        return False
+    storage = field_file.storage
+    field_file.name = ""
+
+    def delete() -> None:
+        try:
+            storage.delete(name)
+        except OSError as error:  # logged for staff: the row no longer names it
+            log.error("could not delete the erased file %s: %r", name, error)
+
+    transaction.on_commit(delete)
+    return True
+
+
 @contextlib.contextmanager
 def removed_unless_done(field_files: list):
     """Delete the just-saved files of `field_files` (a list the block may still append to) if the

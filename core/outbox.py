@@ -8,6 +8,10 @@ due (`send_due`: Celery beat every few seconds, and once when a worker starts), 
 own transaction with the row locked, so two workers never send the same message; a failure is
 retried with back-off and, after MAX_ATTEMPTS, kept as failed for staff to see (admin, /healthz).
 In the embedded mode (eager Celery, no broker) a message is sent right after the commit.
+
+A task may carry an `outbox_failed(*args, error=, attempts=, gave_up=, retry_at=)` attribute: it is
+called after each failed attempt, in the outbox's transaction (the attempt's own writes are rolled
+back), so the thing the message is about can show its failure to staff (an SMS row: messaging).
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ def send_one(message_id: int) -> bool:
             return False  # sent already, given up, or another worker has it
         message.attempts += 1
         now = timezone.now()
+        function = None
         try:
             function = import_string(message.task)
             with transaction.atomic():
@@ -72,11 +77,31 @@ def send_one(message_id: int) -> bool:
                 message.due_at = now + _wait(message.attempts)
                 log.warning("outbox will retry %s: %s", message, message.last_error)
             message.save(update_fields=["attempts", "last_error", "failed_at", "due_at"])
+            _report_failure(function, message)
             return False
         message.sent_at = now
         message.last_error = ""
         message.save(update_fields=["attempts", "sent_at", "last_error"])
         return True
+
+
+def _report_failure(function, message: OutboxMessage) -> None:
+    """The task's own `outbox_failed`, if it has one; its failure is logged, never raised."""
+    report = getattr(function, "outbox_failed", None)
+    if report is None:
+        return
+    gave_up = message.failed_at is not None
+    try:
+        with transaction.atomic():
+            report(
+                *message.args,
+                error=message.last_error,
+                attempts=message.attempts,
+                gave_up=gave_up,
+                retry_at=None if gave_up else message.due_at,
+            )
+    except Exception:
+        log.exception("outbox could not report the failure of %s", message)
 
 
 def due_messages():

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -21,11 +21,13 @@ from core.api import BIGINT_MAX, Pagination, paginated, validated
 from core.media import private_file_response
 from core.permissions import roles_required
 from donations import money, selectors
+from donations.lifecycle import steps_ahead
 from donations.models import Device, Donor, Gift, HeldSettlement, Pledge, StatementImport
 from donations.services.gifts import gift_checkout_start, gift_vietqr_create
 from donations.services.held import held_report, held_settle
 from donations.services.photos import device_photo_add
 from donations.services.pledges import pledge_cancel, pledge_create, pledge_update
+from donations.services.privacy import donor_erase, donor_personal_data
 from donations.services.statements import statement_reconcile
 from donations.views import rate_limit
 
@@ -352,6 +354,7 @@ def track_body(device: Device, request=None) -> dict:
             {"status": e.new_status, "at": timezone.localtime(e.at).isoformat()}
             for e in device.events.all()
         ],
+        "next": steps_ahead(device.status),
         "outcome": None,
     }
     if outcome is not None:
@@ -636,3 +639,39 @@ class HeldSettle(APIView):
         settlement = held_settle(held_id=held_id, actor=request.user, **data)
         held = selectors.held_money_list(user=request.user).get(pk=settlement.held_id)
         return Response(HeldOutput(held).data, status=201)
+
+
+# --- the signed-in account's own data (API.md "Data subjects") ----------------------------------
+
+
+class MePersonalData(APIView):
+    """Everything held about the signed-in account: profile, pledges with their phones, gifts,
+    and what others gave in its email's name (right of access, Law 91/2025)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        return Response(donor_personal_data(user=request.user))
+
+
+class MeErase(APIView):
+    """Erase the signed-in donor: name, email and public name go, the account can no longer sign
+    in, gifts and pledges stay as anonymous rows (the ledger still balances). Needs
+    `{"confirm": true}`; 409 `staff_account` for a member of staff."""
+
+    permission_classes = [IsAuthenticated]
+
+    class EraseInput(serializers.Serializer):
+        confirm = serializers.BooleanField(
+            default=False, help_text="true: I understand it cannot be undone."
+        )
+
+    @extend_schema(
+        request=EraseInput,
+        responses=inline_serializer("EraseOutput", {"erased": serializers.BooleanField()}),
+    )
+    def post(self, request):
+        data = validated(self.EraseInput, request)
+        donor_erase(user=request.user, confirm=data["confirm"])
+        return Response({"erased": True})

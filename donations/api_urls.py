@@ -22,4 +22,6 @@ urlpatterns = [
     path("statements/held/", api.HeldList.as_view(), name="held-money"),
     path("statements/held/<int:held_id>/settle/", api.HeldSettle.as_view(), name="held-settle"),
     path("statements/<int:statement_id>/", api.StatementDetail.as_view(), name="statement"),
+    path("me/personal-data/", api.MePersonalData.as_view(), name="me-personal-data"),
+    path("me/erase/", api.MeErase.as_view(), name="me-erase"),
 ]

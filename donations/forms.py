@@ -246,3 +246,15 @@ class HeldSettleForm(forms.Form):
     note = forms.CharField(
         label=_("Note (for a refund: the bank reference)"), max_length=255, required=False
     )
+
+
+class EraseForm(forms.Form):
+    """The confirmation step of a donor's erasure: it cannot be undone."""
+
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand: my name, email and public name are erased, I can no longer sign in, "
+            "and this cannot be undone."
+        ),
+        required=True,
+    )

@@ -53,6 +53,40 @@ DEVICE.require(S.READY, "qa_record")
 DEVICE.require(S.DELIVERED, "handover")
 
 
+# Groups of statuses for everything that counts phones (the public numbers, the dashboards):
+# named once, here beside the table (tests/progress/test_one_definition.py holds them to it).
+NOT_GIVEN = frozenset({S.CANCELLED})  # a cancelled pledge's phones were never given
+READY_OR_ON_THE_WAY = frozenset({S.READY, S.ALLOCATED, S.DISPATCHED})  # checked, not handed over
+ON_THE_WAY = frozenset({S.ALLOCATED, S.DISPATCHED})  # promised to a household, not handed over
+WITH_A_HOUSEHOLD = frozenset({S.DELIVERED, S.FOLLOWED_UP})  # handed over and not come back
+LOST = frozenset({S.LOST})
+
+
+# The way a phone normally goes (being refurbished is a detour): the tracking page shows the
+# steps still ahead of a phone on it, greyed. Off it (rejected, lost, cancelled…) nothing is ahead.
+JOURNEY = (
+    S.PLEDGED,
+    S.RECEIVED,
+    S.WIPED,
+    S.READY,
+    S.ALLOCATED,
+    S.DISPATCHED,
+    S.DELIVERED,
+    S.FOLLOWED_UP,
+)
+
+
+def steps_ahead(status: str) -> list[str]:
+    """The statuses of JOURNEY a phone in `status` has still to reach, in order."""
+    if status == S.REFURBISHING:
+        status = S.WIPED
+    if status == S.RETURNED:  # back from a household: through the bench again
+        return list(JOURNEY[JOURNEY.index(S.RECEIVED) : JOURNEY.index(S.DELIVERED) + 1])
+    if status not in JOURNEY:
+        return []
+    return list(JOURNEY[JOURNEY.index(status) + 1 :])
+
+
 # Moves the donor is told about by email (donations/emails.py), sent after the commit.
 DONOR_MILESTONES = {S.RECEIVED, S.READY, S.DELIVERED, S.REJECTED}
 

@@ -62,6 +62,9 @@ class Donor(models.Model):
         verbose_name=_("home commune"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Set when the donor asked to be erased (services.privacy.donor_erase): name, email and public
+    # name are empty from then on; the pledges and gifts stay, anonymous, so the ledger balances.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("donor")
@@ -70,7 +73,7 @@ class Donor(models.Model):
         indexes = [models.Index(Upper("email"), name="donations_donor_email_ci")]
 
     def __str__(self) -> str:
-        return self.name
+        return self.name or f"#{self.pk}"
 
 
 class DonorClaim(models.Model):

@@ -26,6 +26,9 @@ urlpatterns = [
     ),
     path("cua-toi/cam-ket/<int:pledge_id>/tem.pdf", views.pledge_labels, name="pledge_labels"),
     path("cua-toi/xac-nhan/<str:token>/", views.claim_confirm, name="claim_confirm"),
+    path("cua-toi/du-lieu-cua-toi/", views.personal_data, name="personal_data"),
+    path("cua-toi/du-lieu-cua-toi.json", views.personal_data_json, name="personal_data_json"),
+    path("cua-toi/xoa-tai-khoan/", views.erase, name="erase"),
     path(
         "cua-toi/cam-ket/<int:pledge_id>/anh/<int:photo_id>/",
         views.pledge_photo,

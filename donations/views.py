@@ -3,8 +3,11 @@ Server-rendered, mobile first, no JavaScript needed."""
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -22,6 +25,7 @@ from core.media import private_file_response
 from core.pdf import pdf_response
 from donations import documents, money, selectors, stripe_client, vietqr
 from donations.forms import (
+    EraseForm,
     GiftForm,
     HeldSettleForm,
     PhotoForm,
@@ -29,6 +33,7 @@ from donations.forms import (
     PledgeForm,
     StatementForm,
 )
+from donations.lifecycle import steps_ahead
 from donations.models import Gift, HeldSettlement, StatementImport
 from donations.papers import with_papers
 from donations.place_forms import PICK_PROVINCE, place_initial, selected_province
@@ -38,6 +43,7 @@ from donations.services.held import held_report, held_settle
 from donations.services.photos import device_photo_add
 from donations.services.pledges import pledge_cancel as cancel_pledge  # the view has the name
 from donations.services.pledges import pledge_create, pledge_update
+from donations.services.privacy import donor_erase, donor_personal_data
 from donations.services.statements import statement_reconcile
 
 # Service error fields → form field names.
@@ -359,6 +365,42 @@ def claim_confirm(request, token: str):
     return render(request, "donations/claim_confirm.html", selectors.claim_held(claim=claim))
 
 
+@login_required
+def personal_data(request):
+    """What we hold about the signed-in account, shown, with the same as a JSON download."""
+    data = donor_personal_data(user=request.user)
+    return render(request, "donations/personal_data.html", {"data": data})
+
+
+@login_required
+def personal_data_json(request):
+    data = donor_personal_data(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="noi-song-du-lieu-cua-toi.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def erase(request):
+    """Erase my data: a page saying what goes and what stays, a box to tick, then the erasure;
+    the account is signed out and can no longer sign in."""
+    form = EraseForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            donor_erase(user=request.user, confirm=form.cleaned_data["confirm"])
+        except ApplicationError as error:
+            apply_to_form(form, error)
+        else:
+            logout(request)
+            return render(request, "donations/erased.html")
+    return render(
+        request, "donations/erase.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
 def _staff_handles(user, device) -> bool:
     scope = scope_for(user)
     if scope.is_admin:
@@ -395,6 +437,7 @@ def track(request, code: str):
         {
             "device": device,
             "events": list(device.events.all()),
+            "ahead": steps_ahead(device.status),
             "outcome": selectors.public_outcome(device),
         },
     )

@@ -100,6 +100,9 @@ class PriorityOutput(serializers.Serializer):
     )
 
 
+_WHEN = serializers.DateTimeField()  # renders a time as DRF does (ISO 8601, Vietnam time)
+
+
 class HouseholdOutput(serializers.ModelSerializer):
     commune = serializers.CharField(source="commune_id")
     village = serializers.IntegerField(source="village_id", allow_null=True)
@@ -127,6 +130,35 @@ class HouseholdOutput(serializers.ModelSerializer):
 
     def get_village_name(self, household) -> str | None:
         return household.village.name if household.village_id else None
+
+    # The list answers pages of 50: the rows are built here directly rather than field by field
+    # by DRF (3× less CPU per page, bench/households_list.py). The fields declared above stay the
+    # schema; tests/households/test_api_output.py holds this equal to DRF's own rendering.
+    _FACTS = tuple("cccd_last4" if name == "cccd" else name for name in FACT_NAMES)
+
+    def to_representation(self, household) -> dict:
+        h, when = household, _WHEN.to_representation
+        out = {
+            "id": h.id,
+            "status": h.status,
+            "commune": h.commune_id,
+            "village": h.village_id,
+            "village_name": h.village.name if h.village_id else None,
+        }
+        for name in self._FACTS:
+            out[name] = getattr(h, name)
+        out["need_kind"] = h.need_kind
+        out["priority"] = {
+            "score": h.priority_score,
+            "version": h.priority_version,
+            "breakdown": [
+                {"factor": row["factor"], "points": row["points"]} for row in h.priority_breakdown
+            ],
+        }
+        out["consent"] = self.get_consent(h)
+        out["created_at"] = when(h.created_at)
+        out["updated_at"] = when(h.updated_at)
+        return out
 
     def get_consent(self, household) -> dict:
         return {
@@ -318,6 +350,40 @@ ImportReport = inline_serializer(
         "errors": serializers.ListField(child=serializers.DictField()),
     },
 )
+
+
+class BulkSubmitView(APIView):
+    """Submit several drafts at once (an import's rows): those that can go are submitted, each
+    refusal is listed with its reason (editing.households_submit)."""
+
+    permission_classes = [IsAuthenticated, IsHouseholdStaff]
+
+    class HouseholdsSubmitInput(serializers.Serializer):
+        households = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+
+    class HouseholdsSubmitOutput(serializers.Serializer):
+        submitted = serializers.ListField(child=serializers.IntegerField())
+        refused = serializers.ListField(
+            child=inline_serializer(
+                "HouseholdSubmitRefusal",
+                {
+                    "id": serializers.IntegerField(),
+                    "code": serializers.CharField(),
+                    "message": serializers.CharField(),
+                },
+            )
+        )
+
+    # Read leniently (the service checks who asks before what is asked: a verifier gets 403
+    # whatever the body); the schema shows what is required.
+    @extend_schema(
+        request=HouseholdsSubmitInput,
+        responses=HouseholdsSubmitOutput,
+        operation_id="v1_households_submit_many",
+    )
+    def post(self, request):
+        ids = request.data.get("households") if hasattr(request.data, "get") else None
+        return Response(editing.households_submit(household_ids=ids, actor=request.user))
 
 
 class ImportView(APIView):

@@ -18,6 +18,7 @@ ACTS = {
 urlpatterns = [
     path("households/", api.HouseholdListView.as_view(), name="household-list"),
     path("households/import/", api.ImportView.as_view(), name="household-import"),
+    path("households/submit/", api.BulkSubmitView.as_view(), name="household-submit-many"),
     path(
         "households/import-template/",
         api.ImportTemplateView.as_view(),

@@ -163,7 +163,9 @@ class DecisionForm(forms.Form):
         label=_("Why this is not a duplicate"),
         required=False,
         widget=forms.Textarea({"rows": 2}),
-        help_text=_("Needed only when a household with the same name lives in the same village."),
+        help_text=_(
+            "A household with the same name lives in the same village: say why this is another."
+        ),
     )
     reason = forms.CharField(
         label=_("Reason (for rejecting or returning)"),

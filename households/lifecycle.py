@@ -24,6 +24,11 @@ ALLOWED: dict[str, set[str]] = {
     S.INACTIVE: set(),
 }
 
+# Groups of statuses the public numbers count (logistics/numbers.py): a verifier confirmed the
+# need and the household is still on the list; of those, the ones still waiting for a phone.
+IN_PROGRAMME = frozenset({S.VERIFIED, S.ALLOCATED, S.SERVED})
+WAITING = frozenset({S.VERIFIED})
+
 
 HOUSEHOLD = Lifecycle(
     model=Household,

@@ -323,6 +323,7 @@ class HouseholdImport(models.Model):
     discarded (it holds names and ID numbers), the counts remain."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("Being checked")
         PREVIEWED = "previewed", _("Previewed")
         COMMITTED = "committed", _("Imported")
         DISCARDED = "discarded", _("Discarded")
@@ -339,7 +340,12 @@ class HouseholdImport(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.PREVIEWED
     )
     rows = models.PositiveIntegerField(_("rows"), default=0)
+    # How far the check has read (the page shows it while a worker checks the file).
+    rows_checked = models.PositiveIntegerField(_("rows checked"), default=0)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
+    # The check's findings for the page: {"errors": [{"row", "column", "message"}], "preview":
+    # the first rows read, "problem": why the file could not be read}. Emptied with `content`.
+    report = models.JSONField(_("check report"), default=dict, blank=True)
     created = models.PositiveIntegerField(_("households created"), default=0)
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     committed_at = models.DateTimeField(_("imported"), null=True, blank=True)

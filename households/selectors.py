@@ -3,7 +3,17 @@ the communes assigned to them, admins everything, coordinators, donors and the p
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 
 from accounts.models import Role
 from accounts.scoping import filter_by_commune, scope_for
@@ -110,13 +120,25 @@ def steps_by(user_id: int) -> QuerySet[HouseholdEvent]:
 
 
 def verification_queue(*, user, commune: str | None = None) -> QuerySet[Household]:
-    """Submitted nominations in the verifier's communes, oldest first, each marked with
-    `has_near_duplicate` and `worked_on` (the verifier took a step in it: four eyes)."""
+    """Submitted nominations in the verifier's communes: the highest priority first, and among
+    equals the one waiting longest (since its last submission, `waiting_since`). Each is marked
+    with `has_near_duplicate` and `worked_on` (the verifier took a step in it: four eyes)."""
     households = filter_by_commune(
         Household.objects.filter(status=Household.Status.SUBMITTED), user, Role.VERIFIER
     )
     if commune:
         households = households.filter(commune_id=commune)
+    # When it was last submitted (a re-submission after changes waits from then); updated_at
+    # moves with any edit or re-scoring, so it is only the fallback.
+    submitted_at = (
+        HouseholdEvent.objects.filter(
+            household_id=OuterRef("id"),
+            kind=HouseholdEvent.Kind.STATUS,
+            new_status=Household.Status.SUBMITTED,
+        )
+        .order_by("-at", "-id")
+        .values("at")[:1]
+    )
     worked_on = Q(created_by_id=user.id) | Exists(
         steps_by(user.id).filter(household_id=OuterRef("id"))
     )
@@ -124,7 +146,8 @@ def verification_queue(*, user, commune: str | None = None) -> QuerySet[Househol
         households.select_related("commune", "village", "created_by")
         .annotate(has_near_duplicate=_near_duplicate_exists())
         .annotate(worked_on=ExpressionWrapper(worked_on, output_field=BooleanField()))
-        .order_by("updated_at", "id")
+        .annotate(waiting_since=Coalesce(Subquery(submitted_at), F("updated_at")))
+        .order_by("-priority_score", "waiting_since", "id")
     )
 
 

@@ -8,10 +8,11 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
@@ -30,7 +31,7 @@ from households.forms import (
     ImportForm,
     WithdrawForm,
 )
-from households.models import Household, HouseholdAccess
+from households.models import Household, HouseholdAccess, HouseholdImport
 from households.services import editing, imports, privacy, verification
 from places.models import Commune
 
@@ -123,6 +124,9 @@ def _detail_context(request, household: Household, **extra) -> dict:
     near = []
     if household.status == Household.Status.SUBMITTED:
         near = list(verification.near_duplicates_of(household).select_related("village"))
+    decision_form = extra.pop("decision_form", None) or DecisionForm()
+    if not near:  # "why this is not a duplicate" is asked only of a flagged household
+        decision_form.fields.pop("near_duplicate_reason", None)
     return {
         "household": household,
         "timeline": selectors.household_timeline(household=household),
@@ -132,7 +136,7 @@ def _detail_context(request, household: Household, **extra) -> dict:
         "is_officer": scope.covers_commune(household.commune_id, Role.OFFICER),
         "is_verifier": scope.covers_commune(household.commune_id, Role.VERIFIER),
         "worked_on": verification.has_worked_on(household, request.user),
-        "decision_form": extra.pop("decision_form", None) or DecisionForm(),
+        "decision_form": decision_form,
         "withdraw_form": extra.pop("withdraw_form", None) or WithdrawForm(),
         "anonymise_form": extra.pop("anonymise_form", None) or AnonymiseForm(),
         "editable": household.status in editing.EDITABLE and not household.is_anonymised,
@@ -293,27 +297,77 @@ def household_personal_data(request, pk: int):
 def verification_queue(request):
     households = selectors.verification_queue(user=request.user, commune=request.GET.get("commune"))
     page = Paginator(households, 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for household in page:
+        household.waiting_days = (today - timezone.localdate(household.waiting_since)).days
     return render(request, "households/queue.html", {"page": page})
 
 
 @staff_required(Role.OFFICER)
 def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = batch = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            batch, report = imports.household_import_upload(
+            batch = imports.household_import_upload(
                 actor=request.user, content=upload.read(), file_name=upload.name
             )
         except ApplicationError as error:
             apply_to_form(form, error)
-    status = 400 if (form.errors or (report and not report["valid"])) else 200
-    return render(
-        request,
-        "households/import.html",
-        {"form": form, "report": report, "batch": batch},
-        status=status,
+        else:
+            return redirect("households:import_page", batch.id)
+    status = 400 if form.errors else 200
+    return render(request, "households/import.html", {"form": form}, status=status)
+
+
+def _import_of(request, pk: int) -> HouseholdImport:
+    batch = selectors.imports_of(user=request.user).filter(id=pk).first()
+    if batch is None:
+        raise Http404
+    return batch
+
+
+DRAFTS_LISTED = 500  # drafts of an import listed for submission at once
+
+
+@staff_required(Role.OFFICER)
+def import_page(request, pk: int):
+    """One upload: its check's progress, then its preview (the rows read, or their errors),
+    then, once imported, its drafts to submit together."""
+    batch = _import_of(request, pk)
+    S = HouseholdImport.Status
+    context = {"batch": batch, "form": ImportForm(), "working": batch.status == S.CHECKING}
+    report = batch.report or {}
+    if batch.status in (S.PREVIEWED, S.DISCARDED):
+        poverty = dict(Household.Poverty.choices)
+        context["preview"] = [
+            {**row, "poverty_label": poverty.get(row["poverty_status"], "")}
+            for row in report.get("preview", [])
+        ]
+        context["errors"] = report.get("errors", [])
+        context["problem"] = report.get("problem", "")
+        context["valid"] = batch.status == S.PREVIEWED and not batch.error_count
+    if batch.status == S.COMMITTED:
+        drafts = selectors.households_visible_to(request.user).filter(
+            import_batch=batch, status=Household.Status.DRAFT
+        )
+        context["drafts"] = list(drafts.select_related("village").order_by("id")[:DRAFTS_LISTED])
+        context["draft_count"] = (
+            drafts.count() if len(context["drafts"]) == DRAFTS_LISTED else (len(context["drafts"]))
+        )
+    return render(request, "households/import_detail.html", context)
+
+
+@staff_required(Role.OFFICER)
+def import_progress(request, pk: int):
+    """How far the check of an upload is (polled by the page's script)."""
+    batch = _import_of(request, pk)
+    return JsonResponse(
+        {
+            "status": batch.status,
+            "done": batch.status != HouseholdImport.Status.CHECKING,
+            "rows_checked": batch.rows_checked,
+        }
     )
 
 
@@ -323,21 +377,43 @@ def import_commit(request, pk: int):
     try:
         report = imports.household_import_commit(actor=request.user, import_id=pk)
     except ApplicationError as error:
-        report = getattr(error, "report", None)
         messages.error(request, error.message)
-        if report is not None:
-            return render(
-                request,
-                "households/import.html",
-                {"form": ImportForm(), "report": report, "batch": None},
-                status=error.status,
-            )
+        if HouseholdImport.objects.filter(id=pk, uploaded_by=request.user).exists():
+            return redirect("households:import_page", pk)
         return redirect("households:import")
     messages.success(
         request,
-        _("%(n)s households imported as drafts.") % {"n": report["created"]},
+        _("%(n)s households imported as drafts. Submit them for verification below.")
+        % {"n": report["created"]},
     )
-    return redirect(f"{redirect('households:list').url}?status=draft")
+    return redirect("households:import_page", pk)
+
+
+@require_POST
+@staff_required(Role.OFFICER)
+def import_submit(request, pk: int):
+    """Submit the ticked drafts of an import for verification, all at once."""
+    _import_of(request, pk)
+    try:
+        result = editing.households_submit(
+            household_ids=request.POST.getlist("households"), actor=request.user
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("households:import_page", pk)
+    if result["submitted"]:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s household submitted for verification.",
+                "%(n)s households submitted for verification.",
+                len(result["submitted"]),
+            )
+            % {"n": len(result["submitted"])},
+        )
+    for refusal in result["refused"]:
+        messages.error(request, f"#{refusal['id']}: {refusal['message']}")
+    return redirect("households:import_page", pk)
 
 
 @staff_required(Role.OFFICER)

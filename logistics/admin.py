@@ -13,6 +13,7 @@ from logistics.models import (
     DeliveryBatchEvent,
     FollowUp,
     Handover,
+    HandoverConflict,
     Intake,
     QARecord,
     Rejection,
@@ -78,3 +79,15 @@ class FollowUpAdmin(ReadOnlyAdmin):
     list_display = ["id", "handover", "in_use", "send_back", "at"]
     list_filter = ["in_use", "send_back"]
     search_fields = ["handover__device__tracking_code"]
+
+
+@admin.register(HandoverConflict)
+class HandoverConflictAdmin(ReadOnlyAdmin):
+    """Field records the server kept because it could not accept them (settled on the batch's
+    page by its staff). The signature is a private file: not shown here."""
+
+    list_display = ["id", "device", "household", "code", "recorded_at", "settled_at"]
+    list_filter = ["code", ("settled_at", admin.EmptyFieldListFilter)]
+    search_fields = ["device__tracking_code", "household__id", "client_id"]
+    raw_id_fields = ["device", "household", "batch"]
+    exclude = ["signature"]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from logistics.api import delivery, devices
+from logistics.api import delivery, devices, field
 
 urlpatterns = [
     path("devices/", devices.DeviceListView.as_view(), name="logistics-devices"),
@@ -23,6 +23,11 @@ urlpatterns = [
         "batches/<int:batch_id>/dispatch/",
         delivery.BatchDispatchView.as_view(),
         name="logistics-batch-dispatch",
+    ),
+    path(
+        "batches/<int:batch_id>/field-pack/",
+        field.FieldPackView.as_view(),
+        name="logistics-batch-field-pack",
     ),
     path(
         "batches/<int:batch_id>/manifest.pdf",
@@ -51,6 +56,16 @@ urlpatterns = [
         delivery.HandoverFileView.as_view(),
         {"field": "signature"},
         name="logistics-handover-signature",
+    ),
+    path(
+        "handovers/<int:handover_id>/code/",
+        delivery.HandoverCodeView.as_view(),
+        name="logistics-handover-code",
+    ),
+    path(
+        "handovers/<int:handover_id>/code/send/",
+        delivery.HandoverCodeSendView.as_view(),
+        name="logistics-handover-code-send",
     ),
     path(
         "handovers/<int:handover_id>/follow-up/",

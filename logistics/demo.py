@@ -148,9 +148,10 @@ class _Hub:
         device.refresh_from_db()
         return device
 
-    def allocate(self, device: Device) -> tuple[Device, Household]:
+    def allocate(self, device: Device, *, photo_consent: bool = False) -> tuple[Device, Household]:
         """A ready phone allocated to a new verified household of Tà Rụt."""
         household = Household.objects.create(
+            consent_share_photo=photo_consent,
             commune_id=COMMUNE,
             head_name=next(self.heads, HEADS[0]),
             cccd_last4=f"{self.rng.randrange(10000):04d}",
@@ -190,8 +191,28 @@ class _Hub:
             recipient_cccd_last4=household.cccd_last4,
             training_given=True,
             story="Cả nhà đã gọi video được cho người thân ở xa.",
+            photo=_demo_photo() if household.consent_share_photo else None,
             actor=self.officer,
         )
+
+
+def _demo_photo():
+    """A drawn stand-in for a consented handover photo (a phone on a table; nobody in it), so
+    that the donor's tracking page shows what a consented photo looks like."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 480), (214, 234, 223))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 330, 640, 480), fill=(160, 118, 80))  # the table
+    draw.rounded_rectangle((250, 90, 390, 370), radius=18, fill=(30, 36, 44))  # the phone
+    draw.rounded_rectangle((262, 112, 378, 340), radius=6, fill=(120, 190, 230))  # its screen
+    draw.ellipse((300, 180, 340, 220), fill=(255, 255, 255))  # a video call
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return SimpleUploadedFile("ban-giao.jpg", out.getvalue(), "image/jpeg")
 
 
 def load(ctx: dict) -> None:
@@ -203,7 +224,12 @@ def load(ctx: dict) -> None:
     for device, stage in walks:
         if stage != "delivered":
             hub.advance(device, stage)
-    donated = [hub.allocate(hub.advance(d, "ready")) for d, stage in walks if stage == "delivered"]
+    # The donors' delivered phones went to families who agreed to share a photo.
+    donated = [
+        hub.allocate(hub.advance(d, "ready"), photo_consent=True)
+        for d, stage in walks
+        if stage == "delivered"
+    ]
 
     for stage in ["pledged", "pledged", "received", "received", "wiped", "wiped"]:
         hub.phone(stage)

@@ -60,11 +60,8 @@ def _wipe_block(paper: Paper, device, record) -> list:
     from logistics.services.bench import wipe_standard
 
     standard = wipe_standard(record.method, device.os)
-    removed = [
-        str(WIPE_ACCOUNTS[k])
-        for k, v in record.accounts_removed.items()
-        if v and k in WIPE_ACCOUNTS
-    ]
+    # in WIPE_ACCOUNTS' order: PostgreSQL's jsonb keeps its own order of the keys
+    removed = [str(label) for k, label in WIPE_ACCOUNTS.items() if record.accounts_removed.get(k)]
     rows = [
         (_("Phone"), f"{_phone(device)} ({device.tracking_code})"),
         (_("IMEI"), _imei(device)),
@@ -184,6 +181,20 @@ def _receipt_parties(paper: Paper, handover) -> list:
     party_a = [(_("Represented by"), handover.recorded_by.get_full_name())]
     if device.hub_id:
         party_a.append((_("Hub"), device.hub.name))
+    parties = [
+        paper.para(_("GIVING PARTY (Party A): programme Nối Sóng"), "heading"),
+        paper.rows(party_a, label_width=LABELS),
+        paper.para(_("RECEIVING PARTY (Party B): the household"), "heading"),
+    ]
+    if household.is_anonymised:
+        # Drawn again from the erased rows: the commune stays, nobody is named.
+        erased = _("Personal data erased at the household's request on %(date)s.") % {
+            "date": timezone.localtime(household.anonymised_at).strftime("%d/%m/%Y")
+        }
+        return [
+            *parties,
+            paper.rows([("", erased), (_("Address"), household.commune.name)], label_width=LABELS),
+        ]
     place = household.commune.name
     if household.village_id:
         place = f"{household.village.name}, {place}"
@@ -193,12 +204,27 @@ def _receipt_parties(paper: Paper, handover) -> list:
         (_("Received by"), f"{handover.received_by or '—'} ({handover.get_relation_display()})"),
         (_("Recipient's CCCD, last 4 digits"), handover.recipient_cccd_last4 or "—"),
     ]
-    return [
-        paper.para(_("GIVING PARTY (Party A): programme Nối Sóng"), "heading"),
-        paper.rows(party_a, label_width=LABELS),
-        paper.para(_("RECEIVING PARTY (Party B): the household"), "heading"),
-        paper.rows(party_b, label_width=LABELS),
-    ]
+    return [*parties, paper.rows(party_b, label_width=LABELS)]
+
+
+def _receipt_sim(handover) -> str:
+    """The SIM handed over with the phone: its number, and the carrier and data plan recorded at
+    QA (they follow the phone). An anonymised household's SIM number is erased."""
+    from logistics.models import SimCard
+
+    if handover.household.is_anonymised:
+        return _("erased at the household's request")
+    sim = SimCard.objects.filter(device_id=handover.device_id).first()
+    if not handover.sim_iccid:
+        return _("none")
+    parts = [handover.sim_iccid]
+    if sim is not None and sim.carrier:
+        parts.append(sim.get_carrier_display())
+    if sim is not None and sim.plan_expires:
+        parts.append(
+            _("data plan until %(date)s") % {"date": sim.plan_expires.strftime("%d/%m/%Y")}
+        )
+    return ", ".join(parts)
 
 
 def _receipt_phone(paper: Paper, handover) -> list:
@@ -212,7 +238,7 @@ def _receipt_phone(paper: Paper, handover) -> list:
                 (_("Smartphone"), _phone(device)),
                 (_("IMEI"), _imei(device)),
                 (_("Tracking code"), device.tracking_code),
-                (_("SIM"), handover.sim_iccid or _("none")),
+                (_("SIM"), _receipt_sim(handover)),
                 (
                     _("First lesson on using the phone"),
                     _("given") if handover.training_given else _("not given"),

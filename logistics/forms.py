@@ -42,7 +42,7 @@ class ServiceForm(forms.Form):
         data = {}
         for name, value in self.cleaned_data.items():
             if name == "hub":
-                name, value = "hub_id", value.id
+                name, value = "hub_id", getattr(value, "id", value)
             data[self.service_names.get(name, name)] = value
         return data
 
@@ -158,23 +158,29 @@ class RejectForm(ServiceForm):
 
 
 class BatchForm(ServiceForm):
+    """One batch for one group of waiting phones (logistics.selectors.batch_groups): its hub and
+    commune are the group's (hidden), its phones the group's, all ticked to start with."""
+
     service_names = {"commune": "commune_code", "devices": "device_codes"}
-    hub = forms.ModelChoiceField(queryset=None, label=_("Hub"), empty_label=None)
-    commune = forms.ChoiceField(label=_("Commune"))
+    hub = forms.TypedChoiceField(coerce=int, widget=forms.HiddenInput)
+    commune = forms.ChoiceField(widget=forms.HiddenInput)
+    devices = forms.MultipleChoiceField(label=_("Phones"), widget=forms.CheckboxSelectMultiple)
     planned_date = forms.DateField(
         label=_("Planned date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     carrier = forms.ChoiceField(label=_("Carried by"), choices=DeliveryBatch.Carrier.choices)
     carrier_name = forms.CharField(label=_("Carrier's name"), max_length=150, required=False)
-    devices = forms.MultipleChoiceField(
-        label=_("Phones"), widget=forms.CheckboxSelectMultiple, required=False
-    )
 
-    def __init__(self, *args, hubs, communes, candidates, **kwargs):
+    def __init__(self, *args, group: dict, **kwargs):
+        codes = [phone["code"] for phone in group["phones"]]
+        kwargs.setdefault("auto_id", f"id_{group['key']}_%s")
+        initial = {"hub": group["hub_id"], "commune": group["commune"], "devices": codes}
+        kwargs["initial"] = {**initial, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
-        self.fields["hub"].queryset = hubs
-        self.fields["commune"].choices = [(c.code, c.name) for c in communes]
-        self.fields["devices"].choices = candidates
+        self.group = group
+        self.fields["hub"].choices = [(group["hub_id"], group["hub_name"])]
+        self.fields["commune"].choices = [(group["commune"], group["commune_name"])]
+        self.fields["devices"].choices = [(p["code"], p["label"]) for p in group["phones"]]
 
 
 class HandoverForm(ServiceForm):
@@ -191,6 +197,15 @@ class HandoverForm(ServiceForm):
     training_given = forms.BooleanField(label=_("First lesson given"), required=False)
     sim_iccid = forms.CharField(
         label=_("SIM ICCID (if a SIM was given)"), max_length=30, required=False
+    )
+    sim_phone = forms.CharField(
+        label=_("SIM phone number (a code is sent to it by SMS)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    sms_consent = forms.BooleanField(
+        label=_("The family agrees to get reminders by SMS at this number"), required=False
     )
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     story = forms.CharField(
@@ -209,10 +224,12 @@ class HandoverForm(ServiceForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, household, may_override: bool = False, **kwargs):
+    def __init__(self, *args, household, may_override: bool = False, sim=None, **kwargs):
         super().__init__(*args, **kwargs)
         if not may_override:
             del self.fields["cccd_override_reason"]
+        if sim is not None and sim.iccid:  # recorded at QA: it follows the phone, not asked again
+            del self.fields["sim_iccid"]
         if not household.consent_share_photo:
             del self.fields["photo"]
         if not household.consent_share_story:

@@ -17,6 +17,7 @@ from core.media import private_image_field
 from core.models import StatusEvent
 from donations.models import Device
 from households.models import Household
+from messaging.models import Message
 from places.models import Commune, Hub
 
 User = settings.AUTH_USER_MODEL
@@ -280,6 +281,16 @@ class BatchItem(models.Model):
     def __str__(self) -> str:
         return f"{self.batch_id}/{self.device_id}"
 
+    @property
+    def shown_outcome(self) -> str:
+        """What the batch page says of the phone: planned until the batch leaves the hub."""
+        if (
+            self.outcome == self.Outcome.PENDING
+            and self.batch.status == DeliveryBatch.Status.PLANNED
+        ):
+            return str(DeliveryBatch.Status.PLANNED.label)
+        return self.get_outcome_display()
+
 
 class Handover(models.Model):
     class Relation(models.TextChoices):
@@ -322,9 +333,32 @@ class Handover(models.Model):
     recorded_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )
+    # When it happened: the server's clock online, the field device's (`recorded_at`) offline.
     at = models.DateTimeField(_("at"), default=timezone.now)
+    saved_at = models.DateTimeField(_("saved on the server"), default=timezone.now)
+    # Made by the field device (a UUID): the same record synced again is this handover again.
+    client_id = models.UUIDField(_("field record id"), null=True, blank=True, unique=True)
+    # What the server changed in a field record when it synced (the photo dropped, …): codes.
+    field_notes = models.JSONField(_("notes from the sync"), default=list, blank=True)
     follow_up_reminded_at = models.DateTimeField(
         _("follow-up reminder sent"), null=True, blank=True
+    )
+    # The SIM's number (E.164 digits), for the code sent to the new phone and, only with the
+    # family's agreement (`sms_consent`), the follow-up reminder by SMS.
+    sim_phone = models.CharField(_("SIM phone number"), max_length=15, blank=True)
+    sms_consent = models.BooleanField(_("the family agreed to reminders by SMS"), default=False)
+    sms_code_hash = models.CharField(max_length=64, blank=True, editable=False)
+    sms_code_message = models.ForeignKey(
+        Message,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("SMS with the code"),
+    )
+    sms_code_tries = models.PositiveSmallIntegerField(_("wrong codes typed"), default=0)
+    sms_code_confirmed_at = models.DateTimeField(
+        _("code read back from the phone"), null=True, blank=True
     )
 
     class Meta:
@@ -351,3 +385,53 @@ class FollowUp(BenchRecord):
 
     def __str__(self) -> str:
         return f"{self.handover_id}"
+
+
+class HandoverConflict(models.Model):
+    """A handover recorded offline that the server could not accept when it synced (the phone's
+    allocation was released or given to another household, the batch was closed, …). Nothing
+    recorded in the field is lost: the record is kept here, with its signature, for the hub's
+    coordinators and the commune's officers to settle (logistics/services/field.py)."""
+
+    client_id = models.UUIDField(_("field record id"), unique=True)
+    batch = models.ForeignKey(
+        DeliveryBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conflicts",
+        verbose_name=_("batch"),
+    )
+    device = models.ForeignKey(
+        Device, on_delete=models.PROTECT, related_name="+", verbose_name=_("device")
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="+", verbose_name=_("household")
+    )
+    code = models.CharField(_("reason"), max_length=40)
+    message = models.TextField(_("what the server said"))
+    record = models.JSONField(_("the field record"), default=dict)
+    signature = private_image_field(_("signature"), "handovers/conflicts", blank=True)
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded in the field"))
+    created_at = models.DateTimeField(_("synced"), default=timezone.now)
+    settled_at = models.DateTimeField(_("settled"), null=True, blank=True)
+    settled_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("settled by"),
+    )
+    settled_note = models.TextField(_("how it was settled"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("field handover not recorded")
+        verbose_name_plural = _("field handovers not recorded")
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.code}"

@@ -1,5 +1,8 @@
 """Reminders sent by the beat tasks: the officer's 30-day follow-up, a SIM's data plan running
-out. Each marks its row as reminded in the same transaction, so a reminder goes once."""
+out. Each marks its row as reminded in the same transaction, so a reminder goes once.
+
+The family hears of the 30-day call too, by SMS in Vietnamese, but only where it agreed at the
+handover to get reminders by SMS at the SIM's number (Handover.sms_consent)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from logistics.models import Handover, SimCard
+from messaging import texts
+from messaging.models import Message
+from messaging.services import sms_owe
 
 
 def _officers_of(commune_code: str):
@@ -80,6 +86,14 @@ def follow_up_reminders_send(*, now=None) -> int:
             "link": settings.SITE_URL + reverse("logistics:handover", args=[handover.id]),
         }
         sent += _mail(_officers_of(handover.household.commune_id), FOLLOW_UP_DUE, values)
+        if handover.sms_consent and handover.sim_phone:
+            sms_owe(
+                household_id=handover.household_id,
+                to=handover.sim_phone,
+                kind=Message.Kind.FOLLOW_UP,
+                text=texts.in_vietnamese(texts.FOLLOW_UP, code=handover.device.tracking_code),
+                key=f"follow-up:{handover.id}",
+            )
         handover.follow_up_reminded_at = now
         handover.save(update_fields=["follow_up_reminded_at"])
     return sent

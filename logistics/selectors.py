@@ -99,26 +99,53 @@ def hubs_for_staff(user) -> QuerySet:
     return filter_by_hub(Hub.objects.filter(is_active=True), user, field="id")
 
 
+def _counts_by_hub(user) -> dict[int | None, dict[str, int]]:
+    """{hub id (None: not at a hub yet): {status: phones}} over `devices_for_staff`, in one
+    grouped query. The hub list's counts and the dashboard's table are both this."""
+    rows = devices_for_staff(user).order_by().values_list("hub_id", "status")
+    table: dict[int | None, dict[str, int]] = {}
+    for hub_id, status, n in rows.annotate(n=Count("id")):
+        table.setdefault(hub_id, {})[status] = n
+    return table
+
+
+def _summed(table: dict) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for counts in table.values():
+        for status, n in counts.items():
+            totals[status] = totals.get(status, 0) + n
+    return totals
+
+
 def status_counts(user) -> dict[str, int]:
-    rows = devices_for_staff(user).values("status").annotate(n=Count("id"))
-    return {row["status"]: row["n"] for row in rows}
+    """{status: phones} the user may see: the sums of the dashboard's table (`device_counts`)."""
+    return _summed(_counts_by_hub(user))
+
+
+def device_counts(user) -> dict:
+    """The dashboard's table: {"per_hub": [{hub, counts: {status: n}, total}], "unassigned":
+    {counts, total} (pledged phones not at a hub yet), "totals": {status: n}}, from the same
+    rows as `status_counts` (so the hub list and the dashboard agree), in three queries."""
+    table = _counts_by_hub(user)
+    hubs = list(hubs_for_staff(user))
+    # A hub closed since (inactive) still holds its phones: it keeps its row while it does.
+    closed = {hub_id for hub_id in table if hub_id is not None} - {hub.id for hub in hubs}
+    if closed:
+        hubs += list(Hub.objects.filter(id__in=closed).order_by("name"))
+
+    def row(counts: dict[str, int]) -> dict:
+        return {"counts": counts, "total": sum(counts.values())}
+
+    return {
+        "per_hub": [{"hub": hub, **row(table.get(hub.id, {}))} for hub in hubs],
+        "unassigned": row(table.get(None, {})),
+        "totals": _summed(table),
+    }
 
 
 def counts_per_hub(user) -> list[dict]:
-    """[{hub, counts: {status: n}, total}] for the dashboard, in two queries."""
-    hubs = list(hubs_for_staff(user))
-    rows = (
-        filter_by_hub(Device.objects.filter(hub__isnull=False), user)
-        .values("hub_id", "status")
-        .annotate(n=Count("id"))
-    )
-    table: dict[int, dict[str, int]] = {}
-    for row in rows:
-        table.setdefault(row["hub_id"], {})[row["status"]] = row["n"]
-    return [
-        {"hub": hub, "counts": table.get(hub.id, {}), "total": sum(table.get(hub.id, {}).values())}
-        for hub in hubs
-    ]
+    """[{hub, counts: {status: n}, total}] for the dashboard (see `device_counts`)."""
+    return device_counts(user)["per_hub"]
 
 
 def stuck_devices(user, *, now=None) -> list[Device]:
@@ -194,6 +221,45 @@ def batch_candidates(user) -> QuerySet:
         .filter(status__in=may_leave, allocations__is_live=True)
         .exclude(batch_items__outcome=BatchItem.Outcome.PENDING)
     )
+
+
+def batch_groups(user) -> list[dict]:
+    """The phones waiting for a batch, one group per (hub, commune of their households): what
+    a coordinator plans as one batch each. Groups ordered by commune, then hub; phones by code.
+    One query."""
+    rows = (
+        batch_candidates(user)
+        .values_list(
+            "tracking_code",
+            "brand",
+            "model",
+            "hub_id",
+            "hub__name",
+            "allocations__household__commune_id",
+            "allocations__household__commune__name",
+            "allocations__household__head_name",
+            "allocations__household__village__name",
+        )
+        .order_by("allocations__household__commune__name", "hub__name", "tracking_code")
+    )
+    groups: dict[tuple[int, str], dict] = {}
+    for code, brand, model, hub_id, hub_name, commune, commune_name, head, village in rows:
+        group = groups.setdefault(
+            (hub_id, commune),
+            {
+                "key": f"{hub_id}-{commune}",
+                "hub_id": hub_id,
+                "hub_name": hub_name,
+                "commune": commune,
+                "commune_name": commune_name,
+                "phones": [],
+            },
+        )
+        household = ", ".join(part for part in (head, village) if part)
+        group["phones"].append(
+            {"code": code, "label": f"{code} · {brand} {model} · {household}".strip(" ·")}
+        )
+    return list(groups.values())
 
 
 def handovers_for_staff(user) -> QuerySet:
@@ -424,6 +490,7 @@ __all__ = [
     "batches_this_week",
     "business_donor_devices",
     "counts_per_hub",
+    "device_counts",
     "device_detail",
     "device_for_handover",
     "device_get_for_staff",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from logistics.views import bench, dashboard, delivery, donor
+from logistics.views import bench, dashboard, delivery, donor, field
 
 app_name = "logistics"
 
@@ -41,10 +41,25 @@ urlpatterns = [
     path("dot-giao/<int:batch_id>/xuat-phat/", delivery.batch_dispatch, name="batch_dispatch"),
     path("dot-giao/<int:batch_id>/danh-sach.pdf", delivery.batch_manifest, name="batch_manifest"),
     path("dot-giao/<int:batch_id>/tra-ve/<str:code>/", delivery.batch_return, name="batch_return"),
+    path(
+        "dot-giao/<int:batch_id>/ban-ghi-giu-lai/<int:conflict_id>/",
+        field.conflict_settle,
+        name="conflict_settle",
+    ),
+    # The field app works offline once a batch was taken there; its worker sits at the root.
+    path("thuc-dia/", field.field_app, name="field"),
+    path("thuc-dia/manifest.webmanifest", field.field_manifest, name="field_manifest"),
+    path("thuc-dia-sw.js", field.field_service_worker, name="field_sw"),
     path("ban-giao/", delivery.handovers, name="handovers"),
     path("ban-giao/moi/<str:code>/", delivery.handover_new, name="handover_new"),
     path("ban-giao/<int:handover_id>/", delivery.handover_page, name="handover"),
     path("ban-giao/<int:handover_id>/bien-ban.pdf", delivery.handover_receipt, name="receipt"),
+    path("ban-giao/<int:handover_id>/ma-xac-nhan/", delivery.handover_code, name="handover_code"),
+    path(
+        "ban-giao/<int:handover_id>/gui-ma-moi/",
+        delivery.handover_code_send,
+        name="handover_code_send",
+    ),
     path(
         "ban-giao/<int:handover_id>/anh/",
         delivery.handover_file,

@@ -1,6 +1,7 @@
 """Coordinator pages: the runs, starting one, a run with its coverage chart and proposals,
-approving all or some, rejecting with a reason. Work without JavaScript; the run page refreshes
-itself (meta refresh) while the engine works."""
+approving all or some, rejecting with a reason. Work without JavaScript: the run page refreshes
+itself (meta refresh) while the engine works; with it, a small script polls run_progress and
+updates the page in place."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -127,6 +128,21 @@ def run_detail(request, run_id: int):
             "coverage": coverage,
             "hub_names": [h.name for h in run.hubs.all()],
         },
+    )
+
+
+@login_required
+def run_progress(request, run_id: int):
+    """Where a run is (polled by its page's script while the engine works)."""
+    run = _guard(lambda: selectors.match_run_get_for_user(request.user, run_id))
+    return JsonResponse(
+        {
+            "status": run.status,
+            "status_label": run.get_status_display(),
+            "progress": run.progress,
+            "note": run.progress_note or _("Waiting for the engine"),
+            "done": not run.is_working,
+        }
     )
 
 

@@ -14,17 +14,25 @@ from progress import selectors
 
 
 class _StatsCounts(serializers.Serializer):
-    """The counts a province total and a commune row share (defined in progress/selectors.py)."""
+    """The counts a total and a commune row share (defined in logistics/numbers.py)."""
 
     households_verified = serializers.IntegerField()
     households_waiting = serializers.IntegerField()
-    households_served = serializers.IntegerField()
-    devices_delivered = serializers.IntegerField()
+    households_allocated = serializers.IntegerField(
+        help_text="A phone is set aside for the household and not yet handed over."
+    )
+    households_served = serializers.IntegerField(
+        help_text="Households holding a delivered phone that has not come back."
+    )
+    devices_delivered = serializers.IntegerField(
+        help_text="Phones delivered and not come back: the same rows as households_served."
+    )
 
 
 class StatsTotalsOutput(_StatsCounts):
     devices_pledged = serializers.IntegerField()
     devices_ready = serializers.IntegerField()
+    devices_lost = serializers.IntegerField()
 
 
 class StatsCommuneOutput(_StatsCounts):
@@ -53,8 +61,8 @@ class StatsOutput(serializers.Serializer):
 class Stats(APIView):
     """Public numbers: totals and one row per commune (sorted by name), of one province
     (?province=) or of the whole deployment with each active province's totals (`provinces`). Aggregates only;
-    definitions of verified / waiting / served / pledged / ready / delivered in
-    progress/selectors.py. At most PROGRESS_CACHE_SECONDS old."""
+    definitions of verified / waiting / allocated / served / pledged / ready / delivered / lost
+    in logistics/numbers.py. At most PROGRESS_CACHE_SECONDS old."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []

@@ -2,41 +2,24 @@
 
 Everything here is public (no scoping: anonymous visitors read it), so nothing here may name or
 point at a household: no name, CCCD digit, village, phone, or row per household — only counts
-per commune and province-wide totals. Per-commune counts of households are aggregates of a public
-programme in communes of thousands of people; we publish them as they are.
+per commune and totals. Per-commune counts of households are aggregates of a public programme
+in communes of thousands of people; we publish them as they are.
 
-Definitions (the same in the home page, /tien-do/, the CSV and GET /api/v1/stats/):
+The numbers have one definition, in logistics/numbers.py (API.md "Public numbers, one
+definition"): households verified, waiting, allocated and served (holding a delivered phone that
+has not come back), phones pledged, ready, delivered (the same rows as households served) and
+lost. The home page, /tien-do/, the CSV and GET /api/v1/stats/ all show `public_stats()`, and the
+hub dashboard counts its communes with the same function.
 
-Households (per commune, by ``Household.commune``):
-  * ``verified`` — households whose need a verifier has confirmed and who are still in the
-    programme: status ``verified``, ``allocated`` or ``served``. It grows as work is done.
-  * ``waiting``  — households verified and waiting for a phone: status ``verified`` (confirmed,
-    no phone allocated yet). Nominations not yet verified (``submitted``, ``needs_changes``) are
-    NOT counted: they may still be rejected, and the public figure is the need donors can fill
-    today. A household with a phone allocated or on its way (``allocated``) no longer waits on a
-    donor and is not counted either.
-  * ``served``   — households that received their phone: status ``served``.
-  Drafts, rejected and inactive households are not counted anywhere.
-
-Devices:
-  * ``pledged``   — every phone donors promised (or the fund bought), whatever became of it,
-    except those whose pledge was cancelled (status ``cancelled``). Province-wide only.
-  * ``ready``     — phones wiped and checked, not yet handed over: status ``ready``,
-    ``allocated`` or ``dispatched``. Province-wide only: a phone has no commune until delivered.
-  * ``delivered`` — phones handed to a household and still there: status ``delivered`` or
-    ``followed_up``, counted per commune by where they were delivered
-    (``donations.DeviceOutcome.commune``); the province total is the sum of the communes, so a
-    delivered phone without an outcome record is not counted.
-
-Speed: four aggregate queries (communes; households grouped by commune and status, answered from
-the ``household_commune_status`` index; devices grouped by status; outcomes grouped by commune),
-whatever the number of households. The result is a plain dict (no translated text), cached for
+Speed: five aggregate queries (communes; households grouped by commune and status, answered from
+the ``household_commune_status`` index; live allocations of phones on the way; the latest
+handover of each phone still with a household; devices grouped by status), whatever the number
+of households. The result is a plain dict (no translated text), cached for
 ``settings.PROGRESS_CACHE_SECONDS`` (60 s) under ``STATS_CACHE_KEY`` and never invalidated: a
 figure is at most that old (while one request recomputes an expired figure, the others get the
 previous one, kept ten times longer: no stampede). bench/progress_bench.py measures it with a
-million households on PostgreSQL: the four queries take ~0.2 s (a parallel index-only scan of
-household_commune_status; ~0.45 s with index scans switched off), a cached read ~0.06 ms, so no
-further index is needed.
+million households and 50,000 phones on PostgreSQL: the five queries take ~0.28 s (a parallel
+index-only scan of household_commune_status; ~0.7 s with index scans off), a cached read ~0.03 ms.
 """
 
 from __future__ import annotations
@@ -47,45 +30,23 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.cache import CACHE_ERRORS
-from donations.models import Device, DeviceOutcome, Donor, Gift
-from households.models import Household
+from donations.lifecycle import NOT_GIVEN, WITH_A_HOUSEHOLD
+from donations.models import Donor, Gift
+from logistics import numbers
 from places.models import Commune, Province
 
-STATS_CACHE_KEY = "progress:stats:v1"
+STATS_CACHE_KEY = "progress:stats:v2"
 HONOUR_CACHE_KEY = "progress:honour:v1"
 LOCK_SECONDS = 30  # longest a recomputation may hold the lock
 log = logging.getLogger("noisong.progress")
 _local_copies: dict[str, tuple[float, object]] = {}  # with the cache down: key → (until, value)
 
-HOUSEHOLD_VERIFIED = ("verified", "allocated", "served")
-HOUSEHOLD_WAITING = ("verified",)
-HOUSEHOLD_SERVED = ("served",)
-DEVICE_NOT_PLEDGED = ("cancelled",)
-DEVICE_READY = ("ready", "allocated", "dispatched")
-DEVICE_DELIVERED = ("delivered", "followed_up")
-
 # The columns of a commune row, in the order of the CSV (the API uses the same keys).
-COMMUNE_FIELDS = (
-    "code",
-    "name",
-    "is_mountain",
-    "households_verified",
-    "households_waiting",
-    "households_served",
-    "devices_delivered",
-)
-TOTAL_FIELDS = (
-    "households_verified",
-    "households_waiting",
-    "households_served",
-    "devices_pledged",
-    "devices_ready",
-    "devices_delivered",
-)
+COMMUNE_FIELDS = ("code", "name", "is_mountain", *numbers.COMMUNE_COUNTS)
+TOTAL_FIELDS = numbers.TOTAL_FIELDS
 
 
 def cache_seconds() -> int:
@@ -93,122 +54,19 @@ def cache_seconds() -> int:
 
 
 def stats_compute(province: str | None = None) -> dict:
-    """The aggregates, straight from the database (four queries). Prefer `public_stats`.
+    """The aggregates, straight from the database (logistics.numbers). Prefer `public_stats`.
 
-    `province` (a code): that province's communes, and the phones at its hubs (or, before a
-    hub receives them, on their way to one of its hubs). Without it: the whole deployment — the
-    communes of the provinces the programme works in, every phone — and a `provinces` list with
-    each active province's totals. A phone on no hub's way yet (sent by post, to pick up) is
-    counted in the deployment's totals only."""
-    communes = Commune.objects.filter(
-        **({"province_id": province} if province else {"province__active": True})
-    )
-    province_of: dict[str, str] = {}
-    names: dict[str, str] = {}
-    rows = {}
-    for c in communes.order_by("name", "code").values(
-        "code", "name", "is_mountain", "province_id", "province__name"
-    ):
-        province_of[c["code"]] = c["province_id"]
-        names[c["province_id"]] = c["province__name"]
-        rows[c["code"]] = {
-            "code": c["code"],
-            "name": c["name"],
-            "is_mountain": c["is_mountain"],
-            "households_verified": 0,
-            "households_waiting": 0,
-            "households_served": 0,
-            "devices_delivered": 0,
-        }
-    # GROUP BY commune_id, status over the household_commune_status index: no row is read.
-    grouped = (
-        Household.objects.order_by()
-        .values_list("commune_id", "status")
-        .annotate(n=Count("*"))
-        .filter(status__in=HOUSEHOLD_VERIFIED)
-    )
-    for commune_id, status, n in grouped:
-        row = rows.get(commune_id)
-        if row is None:
-            continue
-        row["households_verified"] += n
-        if status in HOUSEHOLD_WAITING:
-            row["households_waiting"] += n
-        if status in HOUSEHOLD_SERVED:
-            row["households_served"] += n
-    delivered = (
-        DeviceOutcome.objects.order_by()
-        .filter(device__status__in=DEVICE_DELIVERED)
-        .values_list("commune_id")
-        .annotate(n=Count("*"))
-    )
-    for commune_id, n in delivered:
-        if commune_id in rows:
-            rows[commune_id]["devices_delivered"] += n
-    # Phones by (province of their hub, or of the hub they are on their way to; status).
-    by_province = (
-        Device.objects.order_by()
-        .annotate(p=Coalesce("hub__commune__province_id", "pledge__hub__commune__province_id"))
-        .values_list("p", "status")
-        .annotate(n=Count("*"))
-    )
-    by_status: dict[str | None, dict[str, int]] = {}
-    for code, status, n in by_province:
-        counts = by_status.setdefault(code, {})
-        counts[status] = counts.get(status, 0) + n
-    communes_list = list(rows.values())
+    `province` (a code): that province's communes and phones (numbers.numbers_compute). Without
+    it: the communes of the provinces the programme works in and every phone, with a
+    `provinces` list of each active province's totals (two more queries)."""
     stats = {
         "generated_at": timezone.now().isoformat(),
         "cache_seconds": cache_seconds(),
-        "totals": _totals(communes_list, _merged(by_status, province)),
-        "communes": communes_list,
+        **numbers.numbers_compute(province=province),
     }
     if province is None:
-        stats["provinces"] = [
-            {
-                "code": code,
-                "name": names[code],
-                **_totals(
-                    [r for r in communes_list if province_of[r["code"]] == code],
-                    by_status.get(code, {}),
-                ),
-            }
-            for code in sorted(names)
-        ]
+        stats["provinces"] = numbers.province_totals(stats["communes"])
     return stats
-
-
-def province_exists(code: str) -> bool:
-    return Province.objects.filter(code=code).exists()
-
-
-def active_provinces() -> list[dict]:
-    """[{"code", "name"}] of the provinces the programme works in, in official order."""
-    return list(Province.objects.filter(active=True).order_by("code").values("code", "name"))
-
-
-def _merged(by_status: dict, province: str | None) -> dict[str, int]:
-    """Phones by status: one province's, or all of them (province None)."""
-    if province is not None:
-        return by_status.get(province, {})
-    merged: dict[str, int] = {}
-    for counts in by_status.values():
-        for status, n in counts.items():
-            merged[status] = merged.get(status, 0) + n
-    return merged
-
-
-def _totals(communes: list[dict], by_status: dict[str, int]) -> dict[str, int]:
-    totals = {
-        key: sum(r[key] for r in communes)
-        for key in ("households_verified", "households_waiting", "households_served")
-    }
-    totals["devices_pledged"] = sum(
-        n for status, n in by_status.items() if status not in DEVICE_NOT_PLEDGED
-    )
-    totals["devices_ready"] = sum(by_status.get(s, 0) for s in DEVICE_READY)
-    totals["devices_delivered"] = sum(r["devices_delivered"] for r in communes)
-    return totals
 
 
 def _cached(key: str, compute):
@@ -255,11 +113,21 @@ def public_stats(province: str | None = None) -> dict:
     return _cached(f"{STATS_CACHE_KEY}:{province}", lambda: stats_compute(province))
 
 
+def province_exists(code: str) -> bool:
+    return Province.objects.filter(code=code).exists()
+
+
+def active_provinces() -> list[dict]:
+    """[{"code", "name"}] of the provinces the programme works in, in official order."""
+    return list(Province.objects.filter(active=True).order_by("code").values("code", "name"))
+
+
 # GET ?sort=… on /tien-do/: the column a visitor sorts by (largest first; ties by name A→Z).
 SORTS = {
     "name": None,
     "verified": "households_verified",
     "waiting": "households_waiting",
+    "allocated": "households_allocated",
     "served": "households_served",
     "delivered": "devices_delivered",
     "mountain": "is_mountain",
@@ -279,6 +147,46 @@ def commune_rows(stats: dict, *, sort: str | None) -> tuple[list[dict], str]:
     return rows, sort
 
 
+CHARTS_CACHE_KEY = "progress:charts:v1"
+
+
+def charts_compute(province: str | None = None) -> dict:
+    """What the progress page's pictures need beyond the stats (two queries): phones delivered
+    per month of their handover in Vietnam time (``devices_delivered``'s rows: the latest handover
+    of each phone still with a household, logistics.numbers.held_handovers; so the months add up
+    to the total), and each commune's former district (public, from places). Plain data, cached
+    like the stats."""
+    from zoneinfo import ZoneInfo
+
+    from django.db.models.functions import TruncMonth
+
+    held = numbers.held_handovers()
+    communes = Commune.objects.order_by()
+    if province is None:
+        communes = communes.filter(province__active=True)
+    else:  # (one province's page: its households' phones and its communes)
+        held = held.filter(household__commune__province_id=province)
+        communes = communes.filter(province_id=province)
+    months = (
+        held.annotate(month=TruncMonth("at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
+        .values_list("month")
+        .annotate(n=Count("*"))
+    )
+    return {
+        "delivered_per_month": {
+            month.strftime("%Y-%m"): n for month, n in months if month is not None
+        },
+        "districts": dict(communes.values_list("code", "old_districts")),
+    }
+
+
+def public_charts(province: str | None = None) -> dict:
+    """`charts_compute`, cached like the stats (per province)."""
+    if province is None:
+        return _cached(CHARTS_CACHE_KEY, charts_compute)
+    return _cached(f"{CHARTS_CACHE_KEY}:{province}", lambda: charts_compute(province))
+
+
 def honour_roll_compute() -> list[dict]:
     """Donors who chose a public name (``Donor.public_name``) and gave: the name, phones pledged
     (not cancelled) and phones delivered. Nothing else about the donor, nothing about the
@@ -288,8 +196,8 @@ def honour_roll_compute() -> list[dict]:
     donors = (
         Donor.objects.exclude(public_name="")
         .annotate(
-            pledged=Count("pledges__devices", filter=~Q(**{f"{device_q}__in": DEVICE_NOT_PLEDGED})),
-            delivered=Count("pledges__devices", filter=Q(**{f"{device_q}__in": DEVICE_DELIVERED})),
+            pledged=Count("pledges__devices", filter=~Q(**{f"{device_q}__in": NOT_GIVEN})),
+            delivered=Count("pledges__devices", filter=Q(**{f"{device_q}__in": WITH_A_HOUSEHOLD})),
             gave_money=Exists(paid_gift),
         )
         .filter(Q(pledged__gt=0) | Q(gave_money=True))
@@ -310,3 +218,22 @@ def honour_roll_compute() -> list[dict]:
 def honour_roll() -> list[dict]:
     """`honour_roll_compute`, cached like the stats."""
     return _cached(HONOUR_CACHE_KEY, honour_roll_compute)
+
+
+# The honour page's rendered rows are cached too ({% cache … progress_honour LANG %}).
+HONOUR_FRAGMENT = "progress_honour"
+
+
+def honour_roll_forget() -> None:
+    """Drop the cached honour roll (its rows, their stale copy and the page's rendered fragment
+    in every language): a donor asked to be erased."""
+    from django.core.cache.utils import make_template_fragment_key
+
+    _local_copies.pop(HONOUR_CACHE_KEY, None)
+    fragments = [
+        make_template_fragment_key(HONOUR_FRAGMENT, [code]) for code, _n in settings.LANGUAGES
+    ]
+    try:
+        cache.delete_many([HONOUR_CACHE_KEY, f"{HONOUR_CACHE_KEY}:stale", *fragments])
+    except CACHE_ERRORS as error:
+        log.warning("could not drop the cached honour roll: %r", error)

@@ -1,4 +1,5 @@
-"""Public progress pages: the numbers per commune (table + chart), the open-data CSV and the
+"""Public progress pages: the numbers per commune (table + charts: phones per month and the
+communes' coverage as tiles, progress/charts.py), the open-data CSV and the
 honour roll. Anonymous, server-rendered, no JavaScript; aggregates only (see selectors)."""
 
 from __future__ import annotations
@@ -8,11 +9,12 @@ import io
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
-from progress import selectors
+from progress import charts, selectors
 
 
 def home(request):
@@ -23,8 +25,18 @@ def home(request):
 def _chart(rows: list[dict]) -> list[dict]:
     """Bar widths (0–100, of the largest commune's verified households) for the SVG chart, for
     the communes that have anything to show."""
-    shown = [r for r in rows if r["households_verified"] or r["devices_delivered"]]
-    top = max([max(r["households_verified"], r["devices_delivered"]) for r in shown] or [1])
+    shown = [
+        r
+        for r in rows
+        if r["households_verified"] or r["households_served"] or r["devices_delivered"]
+    ]
+    top = max(
+        [
+            max(r["households_verified"], r["households_served"], r["devices_delivered"])
+            for r in shown
+        ]
+        or [1]
+    )
 
     def width(n: int) -> int:  # of the SVG's 1000 units; integers, so no locale's comma
         return round(1000 * n / top) if n else 0
@@ -72,8 +84,10 @@ def country(request):
 
 
 def _communes_page(request, province: dict | None, provinces: list[dict] | None):
-    stats = selectors.public_stats(province["code"] if province else None)
+    code = province["code"] if province else None
+    stats = selectors.public_stats(code)
     rows, sort = selectors.commune_rows(stats, sort=request.GET.get("sort"))
+    pictures = selectors.public_charts(code)
     return render(
         request,
         "progress/communes.html",
@@ -90,10 +104,15 @@ def _communes_page(request, province: dict | None, provinces: list[dict] | None)
                 # Short headings under "Households" / "Phones" (fits a 360 px screen).
                 ("verified", pgettext("households", "Verified")),
                 ("waiting", pgettext("households", "Waiting")),
+                ("allocated", pgettext("households", "On its way")),
                 ("served", pgettext("households", "Served")),
                 ("delivered", pgettext("phones", "Delivered")),
             ],
             "mountain_count": sum(1 for r in rows if r["is_mountain"]),
+            "months": charts.months_chart(
+                pictures["delivered_per_month"], today=timezone.localdate()
+            ),
+            "map": charts.coverage_map(stats["communes"], pictures["districts"]),
         },
     )
 

@@ -25,7 +25,17 @@ COMMUNE_D = "20056"
 PASSWORD = "a-long-test-password-2026"
 # The project's apps, bottom layer first (tests/core/test_layers.py checks the order).
 PROJECT_APPS = tuple(
-    ["core", "places", "accounts", "households", "donations", "matching", "logistics", "progress"]
+    [
+        "core",
+        "places",
+        "accounts",
+        "households",
+        "messaging",
+        "donations",
+        "matching",
+        "logistics",
+        "progress",
+    ]
 )
 
 
@@ -86,10 +96,11 @@ def is_postgres() -> bool:
 
 
 def make_communes() -> dict:
-    from places.loading import load_communes
-    from places.models import Commune
+    from places.loading import load_communes, load_provinces
+    from places.models import Commune, Province
 
     if not Commune.objects.exists():  # a transactional test flushed the migration's rows
+        load_provinces(Province)
         load_communes(Commune)
     return {key: Commune.objects.get(code=code) for key, code in COMMUNES.items()}
 

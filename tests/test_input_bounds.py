@@ -11,7 +11,16 @@ import pkgutil
 
 from rest_framework import serializers
 
-APPS = ["accounts", "places", "households", "donations", "matching", "logistics", "progress"]
+APPS = [
+    "accounts",
+    "places",
+    "households",
+    "messaging",
+    "donations",
+    "matching",
+    "logistics",
+    "progress",
+]
 UNBOUNDED = {
     "notes",  # TextField
     "story",  # TextField

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "places",
     "accounts",
     "households",
+    "messaging",
     "donations",
     "matching",
     "logistics",
@@ -343,6 +344,25 @@ STATEMENT_STALE_SECONDS = 120
 
 
 # ---------------------------------------------------------------------------------------------
+# messaging: SMS to households (messaging/providers/). "console" writes each SMS to the log (the
+# embedded mode); "esms" sends brand-name SMS through eSMS.vn's HTTP API.
+SMS_PROVIDER = env("SMS_PROVIDER", "console")
+# Keys the reference each message carries to the provider and back in its delivery report
+# (eSMS signs nothing: a report is believed when it names our reference).
+SMS_CALLBACK_SECRET = env("SMS_CALLBACK_SECRET", SECRET_KEY)
+SMS_HTTP_TIMEOUT = int(env("SMS_HTTP_TIMEOUT", "10"))
+ESMS_API_URL = env(
+    "ESMS_API_URL", "https://rest.esms.vn/MainService.svc/json/SendMultipleMessage_V4_post_json/"
+)
+ESMS_API_KEY = env("ESMS_API_KEY")
+ESMS_SECRET_KEY = env("ESMS_SECRET_KEY")
+ESMS_BRANDNAME = env("ESMS_BRANDNAME")
+ESMS_SANDBOX = env_bool("ESMS_SANDBOX", False)  # eSMS checks the request, sends nothing
+ESMS_UNICODE = env_bool("ESMS_UNICODE", False)  # off: Vietnamese without diacritics, 160 a part
+# (end of messaging settings)
+
+
+# ---------------------------------------------------------------------------------------------
 # donations
 # A phone older than these OS versions is accepted with a warning (school and public-service apps
 # drop old versions); a phone without 4G or VoLTE is refused outright (DOMAIN.md).
@@ -420,6 +440,10 @@ LOGISTICS_STUCK_DAYS = {
 }
 LOGISTICS_FOLLOW_UP_DAYS = 30  # the officer is reminded this long after a handover
 LOGISTICS_SIM_REMINDER_DAYS = 14  # coordinators are told this long before a data plan runs out
+# A handover recorded offline may carry a time this far past the server's clock (phones drift).
+LOGISTICS_FIELD_CLOCK_SKEW_SECONDS = 300
+# Wrong codes that may be typed for one SMS code before a new code must be sent.
+LOGISTICS_SMS_CODE_TRIES = 5
 LOGISTICS_MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 LOGISTICS_MAX_UPLOAD_PIXELS = 40_000_000
 CELERY_BEAT_SCHEDULE = {

@@ -13,6 +13,7 @@ if len(SECRET_KEY) < 50:
         "SECRET_KEY must be set (at least 50 random characters) in production."
     )
 CCCD_HASH_KEY = env("CCCD_HASH_KEY", SECRET_KEY)
+SMS_CALLBACK_SECRET = env("SMS_CALLBACK_SECRET", SECRET_KEY)
 DEBUG = False
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound
-from core.media import removed_unless_done, save_file
+from core.media import erase_file, removed_unless_done, save_file
 from core.text import nfc
 from donations.images import clean_image
 from donations.models import Device, DeviceOutcome
@@ -57,3 +57,22 @@ def device_outcome_record(
     with removed_unless_done(saved):
         outcome.save()
     return outcome
+
+
+def device_outcomes_withdraw(*, device_ids, story: bool = False, photo: bool = False) -> int:
+    """The household behind these phones withdrew its consent (or asked to be erased): their
+    outcomes lose the story and/or the photo at once (the photo's file is deleted from storage
+    after the commit). The commune, the kind of household and the date stay: they name nobody.
+    Returns how many outcomes changed."""
+    changed = 0
+    for outcome in DeviceOutcome.objects.select_for_update().filter(device_id__in=device_ids):
+        fields = []
+        if story and outcome.story:
+            outcome.story = ""
+            fields.append("story")
+        if photo and erase_file(outcome.photo):
+            fields.append("photo")
+        if fields:
+            outcome.save(update_fields=fields)
+            changed += 1
+    return changed

@@ -49,6 +49,7 @@ class CheckedFile:
     rows: int = 0
     households: list[Household] = field(default_factory=list)
     consents: list[dict | None] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)  # the Excel row of each household
     errors: list[RowError] = field(default_factory=list)
     communes: dict[str, Commune] = field(default_factory=dict)
 
@@ -106,15 +107,20 @@ def _wrong_headers(header: list) -> ImportFileError | None:
     )
 
 
-def read_rows(content: bytes):
-    """Yields (excel row number, {key: raw value}) of every non-empty row; raises
-    ImportFileError when the file is not an Excel workbook or its headers are not ours."""
+def check_size(content: bytes) -> None:
+    """Refuses a file past HOUSEHOLD_IMPORT_MAX_BYTES (before it is kept or read)."""
     if len(content) > settings.HOUSEHOLD_IMPORT_MAX_BYTES:
         raise ImportFileError(
             _("The file is larger than %(mb)s MB. Split it into several files.")
             % {"mb": settings.HOUSEHOLD_IMPORT_MAX_BYTES // (1024 * 1024)},
             "file_too_large",
         )
+
+
+def read_rows(content: bytes):
+    """Yields (excel row number, {key: raw value}) of every non-empty row; raises
+    ImportFileError when the file is not an Excel workbook or its headers are not ours."""
+    check_size(content)
     not_excel = ImportFileError(
         _(
             "This file is not an Excel workbook (.xlsx). Download the template, fill it in "
@@ -267,14 +273,20 @@ def _facts(row: _Row) -> dict:
     return facts
 
 
-def check_file(content: bytes, *, actor) -> CheckedFile:
+PROGRESS_EVERY = 250  # rows between two reports of `check_file`'s progress
+
+
+def check_file(content: bytes, *, actor, progress=None) -> CheckedFile:
     """Reads and checks every row; nothing is written. Households come back unsaved, with
-    their priority computed, ready for bulk_create."""
+    their priority computed, ready for bulk_create. `progress(rows)`, when given, is told how
+    many rows were read every PROGRESS_EVERY rows."""
     result = CheckedFile()
     checker = _Checker(actor)
     result.communes = checker.communes
     for number, raw in read_rows(content):
         result.rows += 1
+        if progress is not None and result.rows % PROGRESS_EVERY == 0:
+            progress(result.rows)
         row = _Row(raw)
         commune, village = checker.place(row)
         clean, fact_errors = check_facts(_facts(row))
@@ -303,6 +315,7 @@ def check_file(content: bytes, *, actor) -> CheckedFile:
         household.refresh_derived(is_mountain=commune.is_mountain)
         result.households.append(household)
         result.consents.append(consent)
+        result.numbers.append(number)
 
     if result.rows == 0:
         raise ImportFileError(
@@ -329,4 +342,9 @@ def _drop_known(result: CheckedFile, pending: list[tuple[int, str]]) -> None:
         for number, digest in pending:
             if digest in known:
                 result.errors.append(RowError(number, column, str(message)))
-        result.households = [h for h in result.households if h.cccd_hash not in known]
+        kept = [
+            i for i, household in enumerate(result.households) if household.cccd_hash not in known
+        ]
+        result.households = [result.households[i] for i in kept]
+        result.consents = [result.consents[i] for i in kept]
+        result.numbers = [result.numbers[i] for i in kept]

@@ -196,3 +196,36 @@ def household_submit(*, household_id: int, actor) -> Household:
         )
         raise ApplicationError(message, code="consent_required", fields={"consent": [message]})
     return household_transition(household_id=household.id, to=S.SUBMITTED, actor=actor)
+
+
+BULK_SUBMIT_MAX = 5000  # households in one bulk submission (an import's size)
+
+
+def households_submit(*, household_ids, actor) -> dict:
+    """Submit several nominations at once (the ticked rows of an import): each through
+    `household_submit` in its own transaction, so one that cannot go yet (no consent recorded,
+    say) does not hold back the others. Returns {"submitted": [ids], "refused": [{"id", "code",
+    "message"}]}; a household submitted already counts as submitted (a double click)."""
+    if not scope_for(actor).has_role(*NOMINATING_ROLES):
+        raise Forbidden(_("Only commune officers can submit nominations."), code="role_required")
+    ids = None
+    if isinstance(household_ids, list | tuple):
+        try:
+            ids = sorted({int(i) for i in household_ids})
+        except (TypeError, ValueError):
+            ids = None
+    if not ids:
+        message = _("Tick at least one household.")
+        raise ApplicationError(message, code="nothing_chosen", fields={"households": [message]})
+    if len(ids) > BULK_SUBMIT_MAX:
+        message = _("Submit at most %(n)s households at once.") % {"n": BULK_SUBMIT_MAX}
+        raise ApplicationError(message, code="too_many", fields={"households": [message]})
+    submitted, refused = [], []
+    for household_id in ids:
+        try:
+            household_submit(household_id=household_id, actor=actor)
+        except ApplicationError as error:
+            refused.append({"id": household_id, "code": error.code, "message": str(error.message)})
+        else:
+            submitted.append(household_id)
+    return {"submitted": submitted, "refused": refused}

@@ -1,9 +1,17 @@
 """Consent and the data-subject requests: recording consent, withdrawing it, anonymising a
 household on request and exporting everything held about it (right of access). The erasing acts
-cannot be undone, so each keeps the request it answers in its event row."""
+cannot be undone, so each keeps the request it answers in its event row.
+
+Erasure is complete: the apps above this one keep personal data of a household too (logistics:
+its handovers, their photos, signatures and SIM numbers, the outcomes shown to donors; messages
+sent to it). Households may not import them, so each registers at start (its AppConfig.ready)
+an eraser, called by `household_anonymise` and `household_withdraw_consent` inside their
+transaction with the names to erase, and a consent listener, called when the household withdraws
+its consent to share its story or photo (they leave the donor's view at once)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.db import transaction
@@ -11,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError, Conflict
-from core.text import nfc
+from core.text import nfc, redact
 from households.fields import FACT_NAMES
 from households.lifecycle import household_transition
 from households.models import ConsentRecord, Household, HouseholdAccess, HouseholdEvent
@@ -26,8 +34,26 @@ from households.services.shared import (
 )
 from households.validation import check_consent
 
+# name → eraser(household, *, actor, names): erases what its app holds about the household; `names`
+# are the household's names as recorded (its head's; the eraser adds those it finds, such as a
+# handover's recipient), for the free text it keeps (REDACTED in their place).
+ERASERS: dict[str, Callable[..., None]] = {}
+# name → listener(household, *, actor, story: bool, photo: bool): the household withdrew its
+# consent to share its story (story=True) and/or its photo (photo=True).
+CONSENT_LISTENERS: dict[str, Callable[..., None]] = {}
+
+
+def register_eraser(name: str, eraser: Callable[..., None]) -> None:
+    ERASERS[name] = eraser
+
+
+def register_consent_listener(name: str, listener: Callable[..., None]) -> None:
+    CONSENT_LISTENERS[name] = listener
+
 
 def record_consent(household: Household, actor, consent: dict, *, withdrawn=False):
+    withdrawn_story = household.consent_share_story and not consent["share_story"]
+    withdrawn_photo = household.consent_share_photo and not consent["share_photo"]
     record = ConsentRecord.objects.create(
         household=household,
         processing=consent["processing"],
@@ -61,6 +87,9 @@ def record_consent(household: Household, actor, consent: dict, *, withdrawn=Fals
             "withdrawn": withdrawn,
         },
     )
+    if withdrawn_story or withdrawn_photo:
+        for listener in CONSENT_LISTENERS.values():
+            listener(household, actor=actor, story=withdrawn_story, photo=withdrawn_photo)
     return record
 
 
@@ -98,6 +127,22 @@ def household_record_consent(
 
 
 def _scrub(household: Household, actor, reason: str) -> None:
+    """Erase the household's personal data here and, through the registered erasers, in every
+    app above (handovers, receipts, outcomes, messages); the free text kept (event reasons,
+    follow-up notes) loses the names."""
+    names = [household.head_name]
+    for eraser in ERASERS.values():
+        eraser(household, actor=actor, names=names)
+    for event in household.events.all():
+        clean_reason, clean_data = redact(event.reason, names), redact(event.data, names)
+        if (clean_reason, clean_data) != (event.reason, event.data):
+            event.reason, event.data = clean_reason, clean_data
+            event.save(update_fields=["reason", "data"])
+    for access in household.accesses.exclude(data={}):
+        clean_data = redact(access.data, names)
+        if clean_data != access.data:
+            access.data = clean_data
+            access.save(update_fields=["data"])
     household.head_name = ""
     household.cccd_hash = None
     household.cccd_last4 = ""
@@ -110,13 +155,15 @@ def _scrub(household: Household, actor, reason: str) -> None:
     household.anonymised_at = timezone.now()
     household.save()
     household.consents.update(witness_name="")
-    record_act(household, actor, HouseholdEvent.Kind.ANONYMISED, reason=reason)
+    record_act(household, actor, HouseholdEvent.Kind.ANONYMISED, reason=redact(reason, names))
 
 
 @transaction.atomic
 def household_anonymise(*, household_id: int, actor, reason: str) -> Household:
     """A data-subject deletion request: name, CCCD hash and last digits, village, need text and
-    certificate number go; counts, commune, priority and history stay (the statistics remain).
+    certificate number go, and so does what the apps above keep (the registered ERASERS: the
+    handovers' recipient, CCCD digits, photo, signature, SIM number and story, the donor's outcome
+    story and photo, messages); counts, commune, priority and history stay (the statistics remain).
     A household still waiting for a phone leaves the list (inactive); one that holds or received
     a phone keeps its status, so the phone's journey stays whole. It cannot be undone, so the
     request it answers (when and how the household asked) is required and kept in the event."""

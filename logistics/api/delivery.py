@@ -4,19 +4,21 @@ handovers (with the receipt) and follow-ups. Thin views over logistics.delivery.
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import Pagination, validated
+from core.api import IdField, Pagination, validated
 from core.media import private_file_response
 from logistics import documents, selectors
 from logistics.api.shared import FIELD_STAFF, HUB_STAFF, page_of
-from logistics.models import DeliveryBatch, Handover
-from logistics.services import delivery
+from logistics.models import DeliveryBatch, Handover, SimCard
+from logistics.services import delivery, field, sms
+from messaging.phones import masked
 
 # --- batches -------------------------------------------------------------------------------
 
@@ -124,6 +126,26 @@ class BatchManifestView(APIView):
 # --- handovers -----------------------------------------------------------------------------
 
 
+class SimOut(serializers.ModelSerializer):
+    class Meta:
+        model = SimCard
+        fields = ["iccid", "carrier", "plan_expires"]
+
+
+class WarningOut(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class SmsCodeOut(serializers.Serializer):
+    """The code sent to the new phone: the SMS's status, and when it was read back."""
+
+    to = serializers.CharField()
+    message = serializers.IntegerField(allow_null=True)
+    status = serializers.CharField(allow_null=True)
+    confirmed_at = serializers.DateTimeField(allow_null=True)
+
+
 class HandoverOut(serializers.ModelSerializer):
     device = serializers.CharField(source="device.tracking_code")
     household = serializers.IntegerField(source="household_id")
@@ -131,6 +153,10 @@ class HandoverOut(serializers.ModelSerializer):
     photo_url = serializers.SerializerMethodField()
     signature_url = serializers.SerializerMethodField()
     device_status = serializers.CharField(source="device.status")
+    sim = serializers.SerializerMethodField()
+    recorded_at = serializers.DateTimeField(source="at")
+    warnings = serializers.SerializerMethodField()
+    sms_code = serializers.SerializerMethodField()
 
     class Meta:
         model = Handover
@@ -145,12 +171,43 @@ class HandoverOut(serializers.ModelSerializer):
             "cccd_override_reason",
             "training_given",
             "sim_iccid",
+            "sim",
             "place",
             "at",
+            "recorded_at",
+            "saved_at",
+            "client_id",
+            "sms_consent",
+            "sms_code",
+            "warnings",
             "receipt_url",
             "photo_url",
             "signature_url",
         ]
+
+    @extend_schema_field(SimOut(allow_null=True))
+    def get_sim(self, handover) -> dict | None:
+        """The SIM recorded for the phone (at QA or at this handover): it follows the phone."""
+        sim = delivery.recorded_sim(handover.device)
+        if sim is None or not handover.sim_iccid:
+            return None
+        return SimOut(sim).data
+
+    @extend_schema_field(WarningOut(many=True))
+    def get_warnings(self, handover):
+        return [{"code": code, "message": field.note_text(code)} for code in handover.field_notes]
+
+    @extend_schema_field(SmsCodeOut(allow_null=True))
+    def get_sms_code(self, handover):
+        if not handover.sim_phone:
+            return None
+        message = handover.sms_code_message
+        return {
+            "to": masked(handover.sim_phone),
+            "message": message.id if message else None,
+            "status": message.status if message else None,
+            "confirmed_at": handover.sms_code_confirmed_at,
+        }
 
     def get_receipt_url(self, handover) -> str:
         return reverse("api:logistics-handover-receipt", args=[handover.id])
@@ -188,10 +245,42 @@ class HandoverCreateView(APIView):
         cccd_override_reason = serializers.CharField(
             required=False, allow_blank=True, default="", max_length=1000
         )
+        sim_phone = serializers.CharField(
+            max_length=20, required=False, allow_blank=True, default=""
+        )
+        sms_consent = serializers.BooleanField(default=False)
+        # A field device's record (API.md, "Field work without signal"): its own id and when it
+        # really happened; the batch it was taken for (else the phone's latest batch).
+        client_id = serializers.UUIDField(required=False, allow_null=True, default=None)
+        recorded_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+        batch = IdField(required=False, allow_null=True, default=None)
 
-    @extend_schema(request=HandoverCreateInput, responses={201: HandoverOut})
+        def validate(self, data):
+            if data.get("client_id") and not data.get("recorded_at"):
+                message = _("A field record needs the time it was recorded (recorded_at).")
+                raise serializers.ValidationError({"recorded_at": [message]})
+            return data
+
+    @extend_schema(
+        request=HandoverCreateInput,
+        responses={201: HandoverOut, 200: HandoverOut},
+        description="201 with the new handover; 200 with the same handover when a field "
+        "record's client_id was synced before (nothing is written). A field record the server "
+        "cannot accept is kept for the hub: 409 with `kept: true` and the `conflict` id.",
+    )
     def post(self, request):
         data = validated(self.HandoverCreateInput, request)
+        client_id, batch_id = data.pop("client_id"), data.pop("batch")
+        if client_id is not None:
+            handover, created = field.field_handover_sync(
+                actor=request.user,
+                client_id=client_id,
+                device_code=data.pop("device"),
+                household_id=data.pop("household"),
+                batch_id=batch_id,
+                **data,
+            )
+            return Response(HandoverOut(handover).data, status=201 if created else 200)
         device, _allocation = selectors.device_for_handover(request.user, data.pop("device"))
         handover = delivery.handover_create(
             device_id=device.id,
@@ -261,4 +350,37 @@ class FollowUpView(APIView):
                 "at": follow_up.at,
             },
             status=201,
+        )
+
+
+class HandoverCodeView(APIView):
+    """The code read from the family's new phone (at handover, or at the follow-up)."""
+
+    permission_classes = FIELD_STAFF
+
+    class HandoverCodeInput(serializers.Serializer):
+        code = serializers.CharField(max_length=12)
+
+    @extend_schema(request=HandoverCodeInput, responses=HandoverOut)
+    def post(self, request, handover_id):
+        handover = selectors.handover_get_for_staff(request.user, handover_id)
+        data = validated(self.HandoverCodeInput, request)
+        handover = sms.handover_code_confirm(
+            handover_id=handover.id, code=data["code"], actor=request.user
+        )
+        return Response(
+            HandoverOut(selectors.handover_get_for_staff(request.user, handover.id)).data
+        )
+
+
+class HandoverCodeSendView(APIView):
+    """A new code to the handover's SIM (the first did not arrive, or too many wrong ones)."""
+
+    permission_classes = FIELD_STAFF
+
+    @extend_schema(request=None, responses=HandoverOut)
+    def post(self, request, handover_id):
+        handover = sms.handover_code_resend(handover_id=handover_id, actor=request.user)
+        return Response(
+            HandoverOut(selectors.handover_get_for_staff(request.user, handover.id)).data
         )

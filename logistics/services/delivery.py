@@ -4,8 +4,9 @@ follow-up about 30 days on. Each phone moves through its own door in the same tr
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +27,9 @@ from logistics.images import image_from_data_url
 from logistics.lifecycle import BATCH
 from logistics.models import BatchItem, DeliveryBatch, FollowUp, Handover, SimCard
 from logistics.services.shared import lock_for_move, move_device, require_hub
+from logistics.services.sms import handover_code_send
 from matching.models import Allocation
+from messaging.phones import mobile_clean
 from places.models import Commune
 
 S = Device.Status
@@ -175,9 +178,27 @@ def _clean_iccid(iccid: str) -> str:
     return iccid
 
 
+def recorded_sim(device: Device) -> SimCard | None:
+    """The SIM recorded for this phone (at QA, or at an earlier handover), if any."""
+    return SimCard.objects.filter(device_id=device.id).first()
+
+
+def recorded_sim_iccid(device: Device) -> str:
+    sim = recorded_sim(device)
+    return sim.iccid if sim is not None else ""
+
+
 def _check_handover_input(
-    household: Household, *, received_by: str, relation: str, last4: str, photo, place: str = ""
-) -> None:
+    household: Household,
+    *,
+    received_by: str,
+    relation: str,
+    last4: str,
+    photo,
+    sim_phone: str,
+    place: str = "",
+) -> str:
+    """The handover's fields as the rules want them; returns the SIM's number cleaned ("" none)."""
     errors: dict[str, list[str]] = {}
     if not (received_by or "").strip():
         errors["received_by"] = [_("Write who received the phone.")]
@@ -193,8 +214,39 @@ def _check_handover_input(
         errors["photo"] = [
             _("This household did not consent to a photo. Do not take or upload one.")
         ]
+    phone = ""
+    if (sim_phone or "").strip():
+        try:
+            phone = mobile_clean(sim_phone)
+        except ApplicationError as error:
+            errors.update(error.fields)
     if errors:
         raise ApplicationError(next(iter(errors.values()))[0], code="invalid", fields=errors)
+    return phone
+
+
+def _check_recorded_at(recorded_at: datetime, batch_id: int | None) -> None:
+    """When a handover really happened (the field device's clock): not in the future (a few
+    minutes of clock drift allowed), not before its batch left the hub."""
+    now = timezone.now()
+    skew = timedelta(seconds=settings.LOGISTICS_FIELD_CLOCK_SKEW_SECONDS)
+    if recorded_at > now + skew:
+        message = _(
+            "The time of this handover is in the future. Check the date and time of the phone "
+            "that recorded it."
+        )
+        raise ApplicationError(
+            message, code="recorded_in_the_future", fields={"recorded_at": [message]}
+        )
+    batch = DeliveryBatch.objects.filter(id=batch_id).first() if batch_id else None
+    if batch is not None and batch.dispatched_at and recorded_at < batch.dispatched_at:
+        message = _(
+            "The time of this handover is before its batch left the hub (%(left)s). Check the "
+            "date and time of the phone that recorded it."
+        ) % {"left": timezone.localtime(batch.dispatched_at).strftime("%d/%m/%Y %H:%M")}
+        raise ApplicationError(
+            message, code="recorded_before_dispatch", fields={"recorded_at": [message]}
+        )
 
 
 def _check_cccd(actor, device: Device, household: Household, last4: str, override: str) -> str:
@@ -256,30 +308,43 @@ def handover_create(
     photo=None,
     signature: str = "",
     cccd_override_reason: str = "",
+    sim_phone: str = "",
+    sms_consent: bool = False,
+    recorded_at: datetime | None = None,
+    client_id=None,
+    field_notes: list[str] | None = None,
     actor,
 ) -> Handover:
     """The phone reaches its household. Only the household it was allocated to; the officer of
     that commune or a coordinator of the phone's hub records it. Device → delivered (with this
     handover as evidence), household → served, the donor's anonymised outcome is recorded.
+    Without `sim_iccid`, the SIM recorded at QA is the one handed over.
     The recipient's CCCD digits must match the household's, unless a coordinator overrides
-    with `cccd_override_reason` (kept on the handover and on both events)."""
+    with `cccd_override_reason` (kept on the handover and on both events).
+
+    With the SIM's number (`sim_phone`) a code goes by SMS to the new phone after the commit
+    (logistics/services/sms.py); reminders by SMS only with the family's `sms_consent`. A field
+    record brings its `recorded_at` (when it happened) and `client_id` (logistics/services/
+    field.py syncs it once)."""
     device, household = _handover_parties(actor, device_id, household_id)
     last4 = (recipient_cccd_last4 or "").strip()
     received_by = " ".join(nfc(received_by or "").split())
     place = " ".join(nfc(place or "").split())
-    _check_handover_input(
+    phone = _check_handover_input(
         household,
         received_by=received_by,
         relation=relation,
         last4=last4,
         photo=photo,
+        sim_phone=sim_phone,
         place=place,
     )
     override = _check_cccd(actor, device, household, last4, (cccd_override_reason or "").strip())
     audit = {"cccd_override": override} if override else {}
     photo_file = clean_image(photo, field="photo") if photo is not None else None
     signature_file = image_from_data_url(signature, field="signature")
-    iccid = _clean_iccid(sim_iccid)
+    # The SIM recorded at QA follows the phone: no need to type it again at the door.
+    iccid = _clean_iccid(sim_iccid) or recorded_sim_iccid(device)
     # A full or failing disk: a 503 and no orphan file, whatever fails after the files were saved.
     with removed_unless_done([]) as saved, transaction.atomic():
         device = lock_for_move(device.id, S.DELIVERED)
@@ -288,6 +353,8 @@ def handover_create(
             .filter(device=device, outcome=BatchItem.Outcome.PENDING)
             .first()
         )
+        if recorded_at is not None:
+            _check_recorded_at(recorded_at, item.batch_id if item else None)
         handover = Handover(
             device=device,
             household=household,
@@ -301,6 +368,11 @@ def handover_create(
             story=story.strip() if household.consent_share_story else "",
             cccd_override_reason=override,
             recorded_by=actor,
+            at=recorded_at or timezone.now(),
+            client_id=client_id,
+            field_notes=list(field_notes or []),
+            sim_phone=phone,
+            sms_consent=bool(sms_consent and phone),
         )
         for field_file, content in (
             (handover.photo, photo_file),
@@ -317,7 +389,7 @@ def handover_create(
             actor=actor,
             data={"handover": handover.id, "device": device.tracking_code, **audit},
         )
-        if iccid:
+        if iccid and iccid != recorded_sim_iccid(device):  # another SIM was given at the door
             SimCard.objects.update_or_create(device=device, defaults={"iccid": iccid})
         if item is not None:
             _close_item(item, BatchItem.Outcome.HANDED_OVER, actor)
@@ -330,6 +402,8 @@ def handover_create(
             photo=handover.photo if (household.consent_share_photo and handover.photo) else None,
             actor=actor,
         )
+        if phone:
+            handover_code_send(handover, actor=actor)
     return handover
 
 

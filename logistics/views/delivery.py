@@ -15,7 +15,7 @@ from logistics import documents, selectors
 from logistics.forms import BatchForm, FollowUpForm, HandoverForm
 from logistics.lifecycle import BATCH
 from logistics.models import DeliveryBatch
-from logistics.services import delivery
+from logistics.services import delivery, field, sms
 from logistics.views.shared import (
     coordinator_required,
     field_staff_required,
@@ -23,44 +23,49 @@ from logistics.views.shared import (
     pressed,
     submitted,
 )
-from places.models import Commune
+from messaging import selectors as messages_selectors
 
 
-def _batch_form(request, data=None):
-    hubs = selectors.hubs_for_staff(request.user)
-    communes = Commune.objects.filter(served_by__in=hubs).distinct().order_by("name")
-    devices = (
-        selectors.batch_candidates(request.user)
-        .values_list("tracking_code", "brand", "model", "allocations__household__commune__name")
-        .order_by("allocations__household__commune__name", "tracking_code")
-    )
-    candidates = [
-        (code, f"{code} · {brand} {model} · {commune}") for code, brand, model, commune in devices
-    ]
-    return BatchForm(
-        data,
-        hubs=hubs,
-        communes=communes,
-        candidates=candidates,
-        initial={"planned_date": timezone.localdate()},
-    )
+def _batch_forms(request) -> tuple[list[BatchForm], BatchForm | None]:
+    """One form per group of waiting phones (same hub, households of the same commune); the
+    posted one is bound. A post for a group that no longer waits binds none."""
+    posted = None
+    if request.method == "POST":
+        posted = f"{request.POST.get('hub', '')}-{request.POST.get('commune', '')}"
+    forms, bound = [], None
+    for group in selectors.batch_groups(request.user):
+        data = request.POST if group["key"] == posted else None
+        form = BatchForm(data, group=group, initial={"planned_date": timezone.localdate()})
+        forms.append(form)
+        if data is not None:
+            bound = form
+    return forms, bound
 
 
 @coordinator_required
 def batches(request):
-    form = _batch_form(request, request.POST or None)
-    batch = submitted(request, form, delivery.batch_create, actor=request.user)
+    forms, bound = _batch_forms(request)
+    if request.method == "POST" and bound is None:
+        messages.error(
+            request,
+            _("These phones no longer wait for a batch (planned meanwhile?). The list is fresh."),
+        )
+        return redirect("logistics:batches")
+    batch = submitted(request, bound, delivery.batch_create, actor=request.user)
     if batch is not None:
         messages.success(request, _("Batch planned."))
         return redirect("logistics:batch", batch_id=batch.id)
     batches = selectors.batches_for_staff(request.user)[:100]
-    return form_page(request, "logistics/batches.html", form, batches=batches)
+    return form_page(request, "logistics/batches.html", bound, forms=forms, batches=batches)
 
 
 @field_staff_required
 def batch_page(request, batch_id):
     batch = selectors.batch_get_for_staff(request.user, batch_id)
     scope = scope_for(request.user)
+    conflicts = list(field.conflicts_for_batch(request.user, batch))
+    for conflict in conflicts:
+        conflict.text = field.conflict_text(conflict)
     return render(
         request,
         "logistics/batch.html",
@@ -69,6 +74,8 @@ def batch_page(request, batch_id):
             "items": selectors.batch_items(batch),
             "may_dispatch": BATCH.may_move(batch.status, DeliveryBatch.Status.DISPATCHED)
             and scope.covers_hub(batch.hub_id),
+            "may_take_to_field": batch.status != DeliveryBatch.Status.COMPLETED,
+            "conflicts": conflicts,
         },
     )
 
@@ -110,6 +117,7 @@ def handovers(request):
             "awaiting": selectors.devices_awaiting_handover(request.user)[:100],
             "due": selectors.follow_ups_due(request.user)[:100],
             "recent": selectors.handovers_for_staff(request.user)[:30],
+            "sms_trouble": messages_selectors.messages_in_trouble(request.user)[:50],
         },
     )
 
@@ -121,11 +129,13 @@ def handover_new(request, code):
         messages.error(request, _("This phone is not allocated to a household."))
         return redirect("logistics:handovers")
     household = allocation.household
+    sim = delivery.recorded_sim(device)
     form = HandoverForm(
         request.POST or None,
         request.FILES or None,
         household=household,
         may_override=scope_for(request.user).covers_hub(device.hub_id or 0),
+        sim=sim,
     )
     # The form's fields are the service's (story and photo only with the household's consent).
     handover = submitted(
@@ -140,7 +150,7 @@ def handover_new(request, code):
         messages.success(request, _("Handover recorded. Download the handover record."))
         return redirect("logistics:handover", handover_id=handover.id)
     return form_page(
-        request, "logistics/handover_new.html", form, device=device, household=household
+        request, "logistics/handover_new.html", form, device=device, household=household, sim=sim
     )
 
 
@@ -156,7 +166,45 @@ def handover_page(request, handover_id):
         if follow_up is not None:
             messages.success(request, _("Follow-up recorded."))
             return redirect("logistics:handover", handover_id=handover.id)
-    return form_page(request, "logistics/handover.html", form, handover=handover)
+    sms = list(
+        messages_selectors.messages_for_staff(request.user, household_id=handover.household_id)
+    )
+    return form_page(
+        request,
+        "logistics/handover.html",
+        form,
+        handover=handover,
+        sim=delivery.recorded_sim(handover.device),
+        sms_messages=sms,
+        notes=[field.note_text(code) for code in handover.field_notes],
+    )
+
+
+@field_staff_required
+@require_POST
+def handover_code(request, handover_id):
+    """The code read from the family's phone, typed at handover or at the follow-up."""
+    handover = selectors.handover_get_for_staff(request.user, handover_id)
+    done = _("Code confirmed: the SIM works and the phone receives SMS.")
+    code = request.POST.get("code", "")
+    pressed(
+        request,
+        done,
+        sms.handover_code_confirm,
+        handover_id=handover.id,
+        code=code,
+        actor=request.user,
+    )
+    return redirect("logistics:handover", handover_id=handover.id)
+
+
+@field_staff_required
+@require_POST
+def handover_code_send(request, handover_id):
+    handover = selectors.handover_get_for_staff(request.user, handover_id)
+    done = _("A new code is on its way to the phone.")
+    pressed(request, done, sms.handover_code_resend, handover_id=handover.id, actor=request.user)
+    return redirect("logistics:handover", handover_id=handover.id)
 
 
 @field_staff_required

@@ -11,6 +11,8 @@ apps' services (model rows only where a service needs a matching run that is not
 - claim: a VietQR gift made without signing in naming `donor`'s email, waiting for the donor to
   confirm it (claim_token: its link's token);
 - match_run: a run at hub H with one proposal (a second phone for household_a2 of commune A).
+- conflict: a field record of household_a's phone that came after the online handover, kept by
+  the server for the hub (logistics.services.field).
 
 SECRETS lists the personal data that must never reach a donor or the public.
 """
@@ -48,6 +50,7 @@ class World:
     personas: dict
     claim: object
     claim_token: str
+    conflict: object
     held: object = None  # held statement money (a line naming two gifts)
     # Huế, switched on beside Quảng Trị, with hub H2 and its staff (conftest.make_second_province):
     # nothing of the world above may be reached from it.
@@ -83,7 +86,7 @@ def build_world(personas, communes, villages, hubs) -> World:
     from households.models import HouseholdImport
     from households.services.editing import household_create, household_submit
     from households.services.verification import household_verify
-    from logistics.models import WipeRecord
+    from logistics.models import HandoverConflict, WipeRecord
     from logistics.services.bench import device_receive
     from logistics.services.delivery import handover_create
     from matching.services import match_run_create
@@ -131,6 +134,23 @@ def build_world(personas, communes, villages, hubs) -> World:
         signature=_signature(),
         actor=officer_a,
     )
+    from django.utils import timezone
+
+    from logistics.services.field import FieldConflict, field_handover_sync
+
+    try:
+        field_handover_sync(
+            actor=officer_a,
+            client_id="7f6d7c1e-3a0b-4d53-9a43-1f2e3d4c5b6a",
+            recorded_at=timezone.now(),
+            device_code=device_h.tracking_code,
+            household_id=household_a.id,
+            batch_id=batch.id,
+            received_by=HEAD_A,
+            recipient_cccd_last4=CCCD_A[-4:],
+        )
+    except FieldConflict as error:
+        conflict_id = error.extra["conflict"]
     photo = device_photo_add(
         pledge_id=pledge.id,
         tracking_code=device_h.tracking_code,
@@ -190,6 +210,7 @@ def build_world(personas, communes, villages, hubs) -> World:
         personas=personas,
         claim=claim,
         claim_token=donor_claim_token(claim),
+        conflict=HandoverConflict.objects.get(id=conflict_id),
         held=held,
     )
 

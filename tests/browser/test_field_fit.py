@@ -228,3 +228,111 @@ def test_the_intake_form_works_without_javascript(live_server, browser, hubs, co
         device=device, new_status="received", actor=coordinator_h
     ).exists()
     page.context.close()
+
+
+def test_the_field_pages_fit_a_phone_on_slow_3g_and_the_field_page_opens_offline_from_its_cache(
+    live_server, browser, field_data, coordinator_h, static_cached_as_in_production
+):
+    """Issue 16's pages measured as the ones above (the field page with its worker blocked, so
+    the throttled network carries all of it); then the field page taken to the field, opened
+    with no network at all, from the worker's cache."""
+    from django.utils import timezone
+
+    from logistics.models import DeliveryBatch
+
+    on_the_road = field_data["on_the_road"]
+    batch = DeliveryBatch.objects.get(items__device=on_the_road)
+    DeliveryBatch.objects.filter(id=batch.id).update(planned_date=timezone.localdate())
+    handover = _handover_with_an_sms_code(on_the_road.hub, coordinator_h)
+    context = browser.new_context(
+        viewport=PHONE, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", service_workers="block"
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.viewport_name = "phone"
+    sign_in(page, live_server, coordinator_h.email)
+    paths = [
+        (f"/dot-giao/{batch.id}/", "batch"),
+        ("/thuc-dia/", "field-app"),
+        (f"/ban-giao/{handover.id}/", "handover-sms-code"),
+    ]
+    results = [measure(page, live_server, path, name) for path, name in paths]
+
+    # The first visit ever to the field page, on Slow 3G with nothing cached (printed).
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.clearBrowserCache")
+    cdp.send("Network.emulateNetworkConditions", SLOW_3G)
+    page.goto(live_server.url + "/thuc-dia/")
+    cold_ms = page.evaluate(LOAD_MS_JS)
+    cdp.send("Network.emulateNetworkConditions", UNTHROTTLED)
+    context.close()
+
+    # Taken to the field with the worker, then opened offline.
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", service_workers="allow")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.viewport_name = "phone"
+    sign_in(page, live_server, coordinator_h.email, next_url="/thuc-dia/")
+    page.goto(f"{live_server.url}/thuc-dia/?batch={batch.id}")
+    page.wait_for_selector("#field-app[data-ready='1']")
+    # the worker installs in the background (its files and the page into its cache): a busy
+    # machine may take a while, which is no failure of the page
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=90_000)
+    page.reload()  # once more online, so every file is in the worker's cache
+    page.wait_for_selector("#field-app[data-ready='1']")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.clearBrowserCache")  # not the worker's cache: only it can serve now
+    cdp.detach()
+    context.set_offline(True)
+    response = page.goto(live_server.url + "/thuc-dia/")
+    page.wait_for_selector("#field-app[data-ready='1']")
+    offline = page.evaluate(
+        """() => ({
+          load: performance.getEntriesByType('navigation')[0].loadEventEnd,
+          fromWorker: performance.getEntriesByType('resource')
+            .filter(r => r.initiatorType === 'link' || r.initiatorType === 'script')
+            .every(r => r.workerStart > 0),
+        })"""
+    )
+    width = page.evaluate("document.documentElement.scrollWidth")
+    screenshot(page, "field-fit-field-app-offline")
+    assert response.status == 200 and response.from_service_worker
+    assert offline["fromWorker"] and width <= PHONE["width"]
+    assert page.locator("#field-batches li").first.inner_text().startswith(f"#{batch.id}")
+    context.close()
+
+    print("\npage                                   KB    width  Slow-3G load (ms, cached static)")
+    for r in results:
+        print(f"{r['path']:<38} {r['bytes'] / 1024:5.1f} {r['width']:6d}  {r['slow3g_ms']:7.0f}")
+    print(f"cold first visit /thuc-dia/ on Slow 3G: {cold_ms:.0f} ms")
+    print(f"/thuc-dia/ offline, from the worker's cache: {offline['load']:.0f} ms")
+    for r in results:
+        assert r["bytes"] <= BUDGET_BYTES, r
+        assert r["width"] <= PHONE["width"], r
+        assert r["slow3g_ms"] <= BUDGET_LOAD_MS, r
+        assert r["bytes"] > 1000, r
+
+
+def _handover_with_an_sms_code(hub, coordinator):
+    """A second phone of the hub handed over with its SIM's number (the page shows the code form
+    and the SMS row)."""
+    from logistics.services.delivery import handover_create
+    from tests.logistics.conftest import new_imei
+    from tests.matching.factories import device_create, household_create
+
+    device = device_create(hub, status="ready")
+    device.imei = new_imei()
+    device.save(update_fields=["imei"])
+    household = household_create(hub.serves.get(code="19588"), nominator=coordinator)
+    allocate_and_dispatch(device, household, admin=coordinator, coordinator=coordinator)
+    return handover_create(
+        device_id=device.id,
+        household_id=household.id,
+        received_by=household.head_name,
+        recipient_cccd_last4=household.cccd_last4 or "0000",
+        cccd_override_reason="" if household.cccd_last4 else "Thẻ bị mất, xác nhận qua trưởng bản",
+        sim_phone="0912345678",
+        actor=coordinator,
+    )

@@ -66,9 +66,26 @@ def test_an_officer_sees_row_errors_of_an_excel_file_then_imports_it(
     assert not Household.objects.exists()
     page.get_by_label("Tệp Excel (.xlsx)").set_input_files(str(good))
     submit(page, page.get_by_role("button", name="Kiểm tra tệp"))
-    submit(page, page.get_by_role("button", name="Nhập 3 hộ"))
-    page.wait_for_url("**/ho-gia-dinh/?status=draft")
-    assert Household.objects.count() == 3
-    assert "Đã nhập 3 hộ ở trạng thái nháp." in page.content()
+    # The preview lists the rows it read (finding 9 of issue 15), not only a count.
+    preview = page.get_by_role("list", name="Các dòng đã đọc")
+    for i in range(3):
+        assert preview.get_by_text(f"Hồ Văn {i}", exact=True).count() == 1
     fits(page)
-    screenshot(page, "household-list")
+    screenshot(page, "household-import-preview")
+    submit(page, page.get_by_role("button", name="Nhập 3 hộ"))
+    assert Household.objects.count() == 3
+    assert "Đã nhập 3 hộ dưới dạng bản nháp." in page.content()
+    # The drafts are submitted together, ticked to start with; one is left for later.
+    drafts = page.get_by_role("checkbox")
+    assert drafts.count() == 3 and all(drafts.nth(i).is_checked() for i in range(3))
+    page.get_by_role("checkbox", name="Hồ Văn 2").uncheck()
+    fits(page)
+    screenshot(page, "household-import-submit")
+    submit(page, page.get_by_role("button", name="Gửi xác minh các hộ đã chọn"))
+    assert "2 hộ đã được gửi xác minh." in page.content()
+    assert dict(Household.objects.values_list("head_name", "status")) == {
+        "Hồ Văn 0": "submitted",
+        "Hồ Văn 1": "submitted",
+        "Hồ Văn 2": "draft",
+    }
+    assert page.get_by_role("checkbox").count() == 1

@@ -219,12 +219,14 @@ def officer_nominates_two_households(page, live_server, officer_a, tmp_path):
     submit(page, page.get_by_role("button", name="Kiểm tra tệp"))
     fits(page)
     screenshot(page, "journey-b2-import-checked")
+    assert page.get_by_text("Hồ Văn Khăm", exact=True).is_visible()  # the row read
     submit(page, page.get_by_role("button", name="Nhập 1 hộ"))
-    page.wait_for_url("**/ho-gia-dinh/?status=draft")
     by_excel = Household.objects.get(head_name="Hồ Văn Khăm")
     assert by_excel.status == "draft" and by_excel.commune_id == "19588"
-    submit(page, page.get_by_role("link", name="Hồ Văn Khăm"))
-    submit(page, page.get_by_role("button", name="Gửi xác minh"))
+    # The imported drafts are submitted together from the import's page, ticked to start with.
+    assert page.get_by_role("checkbox", name="Hồ Văn Khăm").is_checked()
+    submit(page, page.get_by_role("button", name="Gửi xác minh các hộ đã chọn"))
+    assert "1 hộ đã được gửi xác minh." in page.content()
     by_excel.refresh_from_db()
     assert by_excel.status == "submitted"
     sign_out(page)
@@ -313,13 +315,13 @@ def coordinator_delivers(page, live_server, coordinator_h, devices, households):
 
     # A batch to Tà Rụt, dispatched.
     page.goto(live_server.url + "/dot-giao/")
-    page.get_by_role("combobox", name="Xã").select_option("19588")
-    page.get_by_label("Tên người vận chuyển").fill("Hồ Văn A")
+    group = page.locator("section.batch-group", has_text="Xã Tà Rụt")
+    group.get_by_label("Tên người vận chuyển").fill("Hồ Văn A")
     for device in devices:
-        page.get_by_label(device.tracking_code, exact=False).check()
+        assert group.get_by_label(device.tracking_code, exact=False).is_checked()
     fits(page)
     screenshot(page, "journey-c3-batch-plan")
-    submit(page, page.get_by_role("button", name="Lập đợt giao"))
+    submit(page, group.get_by_role("button", name="Lập đợt giao đến Xã Tà Rụt"))
     assert "Đã lập đợt giao" in page.content()
     submit(page, page.get_by_role("button", name="Xuất phát: máy rời điểm tiếp nhận"))
     assert "Đã xuất phát" in page.content()

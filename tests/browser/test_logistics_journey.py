@@ -72,12 +72,13 @@ def test_a_coordinator_takes_a_phone_from_intake_to_delivered(
     allocate(device, household)
 
     page.goto(live_server.url + "/dot-giao/")
-    page.get_by_role("combobox", name="Xã").select_option(household.commune_id)
-    page.get_by_label("Tên người vận chuyển").fill("Hồ Văn A")
-    page.get_by_label(device.tracking_code, exact=False).check()
+    group = page.locator("section.batch-group", has_text="Xã Tà Rụt")
+    group.get_by_label("Tên người vận chuyển").fill("Hồ Văn A")
+    assert group.get_by_label(device.tracking_code, exact=False).is_checked()
     screenshot(page, "logistics-batch-plan")
-    submit(page, page.get_by_role("button", name="Lập đợt giao"))
+    submit(page, group.get_by_role("button", name="Lập đợt giao đến Xã Tà Rụt"))
     assert "Đã lập đợt giao" in page.content()
+    assert "Đã lên kế hoạch" in page.locator("tbody").inner_text()  # not "on the way" yet
     submit(page, page.get_by_role("button", name="Xuất phát: máy rời điểm tiếp nhận"))
     assert "Đã xuất phát" in page.content()
     screenshot(page, "logistics-batch")
@@ -114,3 +115,51 @@ def test_a_coordinator_takes_a_phone_from_intake_to_delivered(
     household.refresh_from_db()
     assert device.status == "delivered" and household.status == "served"
     assert Device.objects.get(id=device.id).handovers.get().signature
+
+
+def test_the_batch_page_offers_one_batch_per_commune_of_the_allocated_phones(
+    live_server,
+    page,
+    communes,
+    hubs,
+    villages,
+    coordinator_h,
+    make_device,  # noqa: F811
+    make_household,  # noqa: F811
+    allocate,  # noqa: F811
+):
+    """Finding 7 of issue 15: the form starts from the allocated phones (one batch per commune,
+    phones ticked), no commune to choose and no "another commune" refusal; before dispatch the
+    phones are planned, not on their way."""
+    from logistics.models import DeliveryBatch
+
+    in_a = allocate(
+        make_device(hub=hubs["H"], status="ready"), make_household(village=villages["A"])
+    )
+    in_b = [
+        allocate(
+            make_device(hub=hubs["H"], status="ready"),
+            make_household(commune="19441", head_name=f"Hồ Văn {name}"),
+        )
+        for name in ("Bình", "Cường")
+    ]
+    sign_in(page, live_server, coordinator_h.email, next_url="/dot-giao/")
+    assert page.get_by_role("combobox", name="Xã").count() == 0
+    groups = page.locator("section.batch-group")
+    assert groups.count() == 2
+    group = groups.filter(has_text="Xã Hướng Phùng")
+    for device in in_b:
+        assert group.get_by_label(device.tracking_code, exact=False).is_checked()
+    assert group.get_by_label(in_a.tracking_code, exact=False).count() == 0
+    fits(page, slack=1)
+    screenshot(page, "batch-groups")
+    submit(page, group.get_by_role("button", name="Lập đợt giao đến Xã Hướng Phùng"))
+    assert "Đã lập đợt giao" in page.content() and "xã khác" not in page.content()
+    rows = page.locator("tbody").inner_text()
+    assert rows.count("Đã lên kế hoạch") == 2 and "Đang giao" not in rows
+    fits(page, slack=1)
+    screenshot(page, "batch-planned")
+    batch = DeliveryBatch.objects.get()
+    assert batch.commune_id == "19441" and batch.items.count() == 2
+    page.goto(live_server.url + "/dot-giao/")
+    assert page.locator("section.batch-group").count() == 1  # Tà Rụt's phone still waits

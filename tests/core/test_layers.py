@@ -1,6 +1,6 @@
 """The house's layers: each app imports only the apps below it, so no arrow runs back up.
 
-    core ← places ← accounts ← households ← donations ← matching ← logistics ← progress ← config
+    core ← places ← accounts ← households ← messaging ← donations ← matching ← logistics ← progress ← config
 
 `config/` only wires (settings, urls, celery); shared code lives in `core/`. Lazy imports inside
 functions count too: they are arrows all the same.

@@ -306,3 +306,15 @@ def test_the_statement_page_follows_a_long_statement(client, coordinator_h, dono
     assert response.status_code == 302 and response.url == f"/doi-soat/{statement.id}/"
     page = client.get(response.url).content.decode()
     assert statement.status == "done" or 'http-equiv="refresh"' in page
+
+
+def test_a_donor_erased_is_erased_from_held_lines_too(coordinator_h, donor):
+    """A bank writes the payer's name in the line; the donor's erasure reaches held money."""
+    from donations.services.privacy import donor_erase
+
+    [gift] = gifts(donor, 1)
+    _statement, [held] = held_after(coordinator_h, [(1_500_000, f"{donor.name} CK {gift.memo}")])
+    assert donor.name in held.description
+    donor_erase(user=donor, confirm=True)
+    held.refresh_from_db()
+    assert donor.name not in held.description and gift.memo in held.description

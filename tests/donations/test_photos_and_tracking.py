@@ -4,6 +4,7 @@ the public tracking page and API, which never show household data."""
 import io
 import json
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -204,7 +205,8 @@ def test_the_tracking_api_shows_the_journey_and_outcome_but_no_household_data(ap
         ]
     )
     assert "4821" not in words
-    assert set(body) == {"tracking_code", "status", "events", "outcome"}
+    assert set(body) == {"tracking_code", "status", "events", "next", "outcome"}
+    assert body["next"] == ["followed_up"]
     assert set(body["outcome"]) == {
         "commune",
         "commune_code",
@@ -255,3 +257,70 @@ def test_the_outcome_interface_refuses_bad_input(delivered):
             device_id=device.id, commune_code=COMMUNE_A, household_kind="rich", delivered_at=None
         )
     assert error.value.code == "invalid_household_kind"
+
+
+def test_the_tracking_page_shows_the_steps_ahead_greyed_and_times_with_their_zone(
+    client, api, donor, make_pledge, coordinator_h
+):
+    """Finding 11 of issue 15: the next steps too (greyed, marked "next"), each time written
+    the reader's way in Vietnam time, with the zone."""
+    device = make_pledge(donor).devices.get()
+    walk(device, ["received", "wiped", "ready"], coordinator_h)
+    device.events.update(at=datetime(2026, 11, 30, 14, 5, tzinfo=UTC))  # 21:05 in Vietnam
+    html = client.get(f"/t/{device.tracking_code}", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    past, ahead = html.split('<li class="ahead">', 1)
+    assert "Ngày 30 tháng 11 năm 2026, 21:05 (UTC+7)" in past
+    assert "Thời gian tính theo giờ Việt Nam (UTC+7)." in html
+    for label in ["Đã phân cho một hộ", "Đang trên đường giao", "Đã bàn giao"]:
+        assert label in ahead
+    assert ahead.count("sắp tới") == 4  # allocated, dispatched, delivered, followed up
+    assert "Sẵn sàng" in past and "Sẵn sàng" not in ahead
+    client.cookies["django_language"] = "en"
+    html = client.get(f"/t/{device.tracking_code}").content.decode()
+    assert "Nov. 30, 2026, 9:05 p.m. (UTC+7)" in html
+    assert "Times are Vietnam time (UTC+7)." in html
+    body = api.as_user(None).get(f"/api/v1/track/{device.tracking_code}/").json()
+    assert body["next"] == ["allocated", "dispatched", "delivered", "followed_up"]
+
+
+@pytest.mark.parametrize(
+    ("status", "ahead"),
+    [
+        ("pledged", ["received", "wiped", "ready", "allocated", "dispatched", "delivered"]),
+        ("refurbishing", ["ready", "allocated", "dispatched", "delivered", "followed_up"]),
+        ("followed_up", []),
+        ("rejected", []),
+        ("lost", []),
+        ("returned", ["received", "wiped", "ready", "allocated", "dispatched", "delivered"]),
+    ],
+)
+def test_the_steps_ahead_follow_the_usual_journey(status, ahead):
+    from donations.lifecycle import steps_ahead
+
+    got = steps_ahead(status)
+    assert got[: len(ahead)] == ahead and (ahead or got == [])
+
+
+def test_a_consented_photo_and_story_show_and_others_do_not(
+    client, delivered, donor, make_pledge, coordinator_h, communes
+):
+    """Finding 11: the family's consented photo and story on the tracking page, never its data;
+    without consent (no story, no photo recorded) nothing of the kind."""
+    device, household = delivered
+    html = client.get(f"/t/{device.tracking_code}").content.decode()
+    assert "Hai cháu đã học trực tuyến được." in html
+    assert re.search(r'<img src="/media/outcomes/[^"]+\.jpg" alt="[^"]+"', html)
+    assert household.head_name not in html and "Bản A Vao" not in html
+    other = make_pledge(donor).devices.get()
+    walk(other, ["received", "wiped", "ready"], coordinator_h)
+    device_transition(device_id=other.id, to="allocated", actor=coordinator_h)
+    walk(other, ["dispatched", "delivered"], coordinator_h, household=household)
+    device_outcome_record(
+        device_id=other.id,
+        commune_code=COMMUNE_A,
+        household_kind="general",
+        delivered_at=timezone.now(),
+        actor=coordinator_h,
+    )
+    html = client.get(f"/t/{other.tracking_code}").content.decode()
+    assert "Xã Tà Rụt" in html and "<img" not in html and "<blockquote>" not in html

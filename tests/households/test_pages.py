@@ -327,3 +327,63 @@ def test_the_edit_page_of_a_submitted_nomination_goes_back_to_it_with_the_reason
     assert response.redirect_chain[-1][0] == f"/ho-gia-dinh/{submitted.id}/"
     assert "Chỉ sửa được hồ sơ nháp" in response.content.decode()
     assert Household.objects.get(id=submitted.id).status == "submitted"
+
+
+def test_the_queue_is_sorted_by_priority_then_by_waiting_time(
+    client, verifier, officer_a, make_household, villages
+):
+    """Finding 8 of issue 15: the highest priority first; at equal priority the one submitted
+    longest ago (an edit or a re-scoring, which moves updated_at, does not change its turn)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from households.models import Household, HouseholdEvent
+    from households.services import editing
+
+    now = timezone.now()
+    waiting = {"Hồ Văn Thấp": (10, 5), "Hồ Văn Mới": (50, 1), "Hồ Văn Lâu": (50, 3)}
+    for name, (score, days) in waiting.items():
+        h = make_household(officer_a, head_name=name, village=villages["A"].id)
+        editing.household_submit(household_id=h.id, actor=officer_a)
+        HouseholdEvent.objects.filter(household=h, new_status="submitted").update(
+            at=now - timedelta(days=days)
+        )
+        Household.objects.filter(id=h.id).update(priority_score=score)
+    # The newest nomination was edited long ago by the books: updated_at must not put it first.
+    Household.objects.filter(head_name="Hồ Văn Mới").update(updated_at=now - timedelta(days=30))
+    client.force_login(verifier)
+    page = client.get("/xac-minh/").content.decode()
+    positions = [page.index(name) for name in ("Hồ Văn Lâu", "Hồ Văn Mới", "Hồ Văn Thấp")]
+    assert positions == sorted(positions)
+    assert "chờ 3 ngày" in page
+
+
+def test_the_verifier_reads_the_household_before_the_decision_buttons(client, verifier, submitted):
+    """Finding 8 of issue 15: details first, then the decision; no "why this is not a
+    duplicate" box on a household nobody flagged."""
+    client.force_login(verifier)
+    page = client.get(f"/ho-gia-dinh/{submitted.id}/").content.decode()
+    assert page.index("Số nhân khẩu") < page.index('value="verify"')
+    assert page.index("Sự đồng ý") < page.index('value="verify"')
+    assert 'name="near_duplicate_reason"' not in page
+    assert 'name="reason"' in page
+
+
+def test_the_not_a_duplicate_box_shows_only_on_a_flagged_household(
+    client, verifier, officer_a, make_household, villages
+):
+    from households.services import editing
+
+    make_household(officer_a, head_name="Hồ Văn Pả", village=villages["A"].id)
+    twin = make_household(officer_a, head_name="Ho Van Pa", village=villages["A"].id)
+    editing.household_submit(household_id=twin.id, actor=officer_a)
+    client.force_login(verifier)
+    page = client.get(f"/ho-gia-dinh/{twin.id}/").content.decode()
+    assert 'name="near_duplicate_reason"' in page
+    assert page.index("Có thể trùng") < page.index('name="near_duplicate_reason"')
+    response = client.post(f"/ho-gia-dinh/{twin.id}/quyet-dinh/", {"action": "verify"})
+    assert response.status_code == 400  # the refusal shows the box again, with its error
+    assert 'name="near_duplicate_reason"' in response.content.decode()
+    twin.refresh_from_db()
+    assert twin.status == "submitted"

@@ -11,7 +11,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from donations.models import DeviceEvent
-from logistics.models import Handover, Intake, QARecord, WipeRecord
+from logistics.models import DeliveryBatch, Handover, Intake, QARecord, WipeRecord
+from tests.conftest import COMMUNE_A, COMMUNE_B
 from tests.logistics.conftest import new_imei
 
 pytestmark = pytest.mark.django_db
@@ -203,7 +204,8 @@ def test_the_dashboard_counts_per_hub_lists_stuck_phones_and_exports(
     make_device(hub=hubs["K"], status="ready")
     client.force_login(coordinator_h)
     client.get("/kho/tong-quan/")
-    with django_assert_num_queries(10):
+    # 10, and the five of the communes' public numbers (logistics/numbers.py)
+    with django_assert_num_queries(15):
         page = client.get("/kho/tong-quan/").content.decode()
     assert old.tracking_code in page and fresh.tracking_code not in page
     assert "Điểm Đông Hà" in page and "Điểm Khe Sanh" not in page
@@ -244,7 +246,9 @@ def test_the_batch_pages_plan_and_dispatch(client, coordinator_h, coordinator_k,
     assert client.get(batch_url + "danh-sach.pdf").status_code == 404
 
 
-def test_the_batch_form_shows_the_refusal_on_the_field(client, coordinator_h, allocated):
+def test_a_post_for_a_commune_without_waiting_phones_plans_nothing(
+    client, coordinator_h, allocated
+):
     device, _household = allocated
     client.force_login(coordinator_h)
     response = client.post(
@@ -257,8 +261,71 @@ def test_the_batch_form_shows_the_refusal_on_the_field(client, coordinator_h, al
             "devices": [device.tracking_code],
         },
     )
-    assert response.status_code == 400
-    assert "hộ nhận máy ở xã khác" in response.content.decode()
+    assert response.status_code == 302
+    assert not DeliveryBatch.objects.exists()
+    assert "không còn chờ đợt giao" in client.get("/dot-giao/").content.decode()
+
+
+def test_the_batch_form_starts_from_the_allocated_phones_one_batch_per_commune(
+    client, coordinator_h, make_device, make_household, allocate, hubs, villages
+):
+    """Finding 7 of issue 15: no commune to choose (and none without phones), one form per
+    commune of the waiting phones with its phones ticked; planning it never meets "another
+    commune"."""
+    in_a = [
+        allocate(make_device(hub=hubs["H"], status="ready"), make_household(village=villages["A"]))
+        for _ in range(2)
+    ]
+    in_b = allocate(
+        make_device(hub=hubs["H"], status="ready"),
+        make_household(commune=COMMUNE_B, head_name="Hồ Văn Bê"),
+    )
+    client.force_login(coordinator_h)
+    page = client.get("/dot-giao/").content.decode()
+    assert 'name="commune"' in page and '<select name="commune"' not in page
+    assert "Xã Tà Rụt" in page and "Xã Hướng Phùng" in page
+    assert "Phường Đông Hà" not in page  # a commune without phones is not offered
+    assert page.count('class="card batch-group"') == 2
+    for device in [*in_a, in_b]:
+        assert f'value="{device.tracking_code}"' in page
+    assert page.count("checked") >= 3  # every phone of a group is ticked to start with
+    assert "Hồ Văn Bê" in page  # the household each phone goes to
+    response = client.post(
+        "/dot-giao/",
+        {
+            "hub": hubs["H"].id,
+            "commune": COMMUNE_A,
+            "planned_date": "2026-12-03",
+            "carrier": "volunteer",
+            "devices": [d.tracking_code for d in in_a],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    batch = DeliveryBatch.objects.get()
+    assert batch.commune_id == COMMUNE_A and batch.status == "planned"
+    assert {i.device_id for i in batch.items.all()} == {d.id for d in in_a}
+    page = client.get("/dot-giao/").content.decode()
+    assert in_b.tracking_code in page
+    assert not any(f'value="{d.tracking_code}"' in page for d in in_a)  # planned: not offered
+
+
+def test_a_coordinator_without_waiting_phones_is_told_so(client, coordinator_h, hubs):
+    client.force_login(coordinator_h)
+    page = client.get("/dot-giao/").content.decode()
+    assert "Chưa có máy đã phân nào chờ đợt giao" in page
+    assert 'name="devices"' not in page and 'name="commune"' not in page
+
+
+def test_phones_of_a_planned_batch_are_planned_until_it_leaves(client, coordinator_h, planned):
+    device, _household, batch = planned
+    client.force_login(coordinator_h)
+    rows = client.get(f"/dot-giao/{batch.id}/").content.decode().split("<tbody>")[1]
+    assert "Đã lên kế hoạch" in rows and "Đang giao" not in rows
+    client.post(f"/dot-giao/{batch.id}/xuat-phat/")
+    device.refresh_from_db()
+    assert device.status == "dispatched"
+    rows = client.get(f"/dot-giao/{batch.id}/").content.decode().split("<tbody>")[1]
+    assert "Đang giao" in rows and "Đã lên kế hoạch" not in rows
 
 
 def test_an_officer_hands_over_from_the_page_and_downloads_the_record(
@@ -324,12 +391,13 @@ def test_the_handovers_page_is_pinned(
         allocate(make_device(hub=hubs["H"], status="ready"), make_household())
     client.force_login(officer_a)
     client.get("/ban-giao/")
-    # session, user, scope (4), phones to hand over + their households, due, recent
-    with django_assert_num_queries(9):
+    # session, user, scope (4), phones to hand over + their households, due, recent, SMS that
+    # did not go through (with their households)
+    with django_assert_num_queries(10):
         client.get("/ban-giao/")
     for _ in range(3):
         allocate(make_device(hub=hubs["H"], status="ready"), make_household())
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get("/ban-giao/")
 
 
@@ -364,11 +432,11 @@ def test_the_batches_page_is_pinned(
     add_batch()
     client.force_login(coordinator_h)
     client.get("/dot-giao/")
-    # session, user, scope (4), hubs (form + candidates), communes, candidates, batches
-    with django_assert_num_queries(11):
+    # session, user, scope (4), the waiting phones with their households, batches
+    with django_assert_num_queries(8):
         client.get("/dot-giao/")
     add_batch()
     add_batch()
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         page = client.get("/dot-giao/").content.decode()
     assert page.count("/dot-giao/") >= 3

@@ -69,8 +69,42 @@ def test_a_running_run_refreshes_itself_and_shows_progress(client, coordinator_h
     run.hubs.set([hubs["H"]])
     client.force_login(coordinator_h)
     page = client.get(reverse("matching:run", args=[run.id])).content.decode()
-    assert '<meta http-equiv="refresh" content="2">' in page
-    assert '<progress id="progress" max="100" value="35">' in page
+    # Without JavaScript it refreshes itself; with it, the script polls the run's progress.
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page
+    assert 'value="35" data-progress-field="progress"' in page
+    assert f'data-progress-url="/ghep-doi/{run.id}/tien-do.json"' in page
+    assert "/static/js/live-progress.js" in page
+
+
+def test_the_progress_of_a_run_answers_its_page_script(client, coordinator_h, coordinator_k, hubs):
+    """Finding 14 of issue 15: queued → running → done, as JSON for the page's script."""
+    run = MatchRun.objects.create(created_by=coordinator_h, seed=1, policy_version="x")
+    run.hubs.set([hubs["H"]])
+    client.force_login(coordinator_h)
+    url = reverse("matching:run_progress", args=[run.id])
+    assert client.get(url).json() == {
+        "status": "queued",
+        "status_label": "Đang chờ chạy",
+        "progress": 0,
+        "note": "Đang chờ bộ máy ghép nối",
+        "done": False,
+    }
+    MatchRun.objects.filter(id=run.id).update(
+        status="running", progress=35, progress_note="Solving"
+    )
+    body = client.get(url).json()
+    assert (body["status"], body["progress"], body["note"], body["done"]) == (
+        "running",
+        35,
+        "Solving",
+        False,
+    )
+    MatchRun.objects.filter(id=run.id).update(status="proposed", progress=100)
+    assert client.get(url).json()["done"] is True
+    page = client.get(reverse("matching:run", args=[run.id])).content.decode()
+    assert "data-progress-url" not in page and "live-progress.js" not in page
+    client.force_login(coordinator_k)
+    assert client.get(url).status_code == 404
 
 
 def test_approving_ticked_proposals_from_the_page(client, coordinator_h, stock):

@@ -84,7 +84,7 @@ def test_each_province_is_cached_apart(two_provinces, django_assert_num_queries)
     selectors.public_stats(PROVINCE_B)
     with django_assert_num_queries(0):
         assert selectors.public_stats(PROVINCE_B)["totals"]["households_waiting"] == 2
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(7):
         assert selectors.public_stats()["totals"]["households_waiting"] == 5
 
 
@@ -92,7 +92,7 @@ def test_the_country_page_lists_the_active_provinces(
     client, two_provinces, django_assert_num_queries
 ):
     cache.clear()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(7):
         response = client.get("/tien-do/ca-nuoc/")
     html = response.content.decode()
     assert response.status_code == 200

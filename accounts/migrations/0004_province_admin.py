@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_email_case_insensitive_index'),
+        ('accounts', '0003_account_event_erased'),
         ('places', '0005_commune_province_required'),
     ]
 

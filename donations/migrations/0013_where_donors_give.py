@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('donations', '0011_held_money_and_background_statements'),
+        ('donations', '0012_donor_erased_at'),
         ('places', '0006_province_event'),
     ]
 
