@@ -2,6 +2,7 @@
 
     pledged → received → wiped → refurbishing → ready → allocated → dispatched → delivered → followed_up
     side exits: rejected → recycled | returned_to_donor; lost; returned (by household) → received
+    recovery: allocated → ready | refurbishing (an allocation released before delivery)
 
 Moves that need evidence name the key their caller must pass (logistics creates the record, then
 calls the door with its id): no `wiped` without a wipe record, no `ready` without a passing QA
@@ -25,7 +26,9 @@ ALLOWED: dict[str, set[str]] = {
     S.WIPED: {S.REFURBISHING, S.READY, S.REJECTED, S.LOST},
     S.REFURBISHING: {S.READY, S.REJECTED, S.LOST},
     S.READY: {S.ALLOCATED, S.REFURBISHING, S.REJECTED, S.LOST},
-    S.ALLOCATED: {S.DISPATCHED, S.READY, S.LOST},  # back to ready when an allocation is released
+    # back to ready when an allocation is released, or to refurbishing (a new QA) when the phone
+    # failed or is to be checked again (logistics/services/recovery.py)
+    S.ALLOCATED: {S.DISPATCHED, S.READY, S.REFURBISHING, S.LOST},
     S.DISPATCHED: {S.DELIVERED, S.ALLOCATED, S.LOST},  # back to allocated when a batch returns it
     S.DELIVERED: {S.FOLLOWED_UP, S.RETURNED, S.LOST},
     S.FOLLOWED_UP: {S.RETURNED},
@@ -88,7 +91,10 @@ def steps_ahead(status: str) -> list[str]:
 
 
 # Moves the donor is told about by email (donations/emails.py), sent after the commit.
-DONOR_MILESTONES = {S.RECEIVED, S.READY, S.DELIVERED, S.REJECTED}
+DONOR_MILESTONES = {S.RECEIVED, S.READY, S.DELIVERED, S.REJECTED, S.LOST}
+# Told only the first time: a phone released or returned goes through intake and QA again, and
+# its donor hears about it when it reaches its next household, not at every bench step.
+ONCE_ONLY_MILESTONES = {S.RECEIVED, S.READY}
 
 
 def allowed_moves(status: str) -> list[str]:
@@ -108,5 +114,16 @@ def device_transition(
     device = DEVICE.move(obj_id=device_id, to=to, actor=actor, evidence=evidence, reason=reason)
     event = device.last_event
     if event is not None and device.pledge_id and to in DONOR_MILESTONES:
-        owe("donations.tasks.email_device_milestone", event.id, key=f"device-milestone:{event.id}")
+        again = (
+            to in ONCE_ONLY_MILESTONES
+            and DeviceEvent.objects.filter(device_id=device.id, new_status=to)
+            .exclude(id=event.id)
+            .exists()
+        )
+        if not again:
+            owe(
+                "donations.tasks.email_device_milestone",
+                event.id,
+                key=f"device-milestone:{event.id}",
+            )
     return device

@@ -3,6 +3,7 @@ selector, render. Officers and verifiers of a commune only; everyone else sees n
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -19,9 +20,9 @@ from core.errors import ApplicationError
 from households import selectors
 from households.excel.export import XLSX_TYPE, xlsx_response
 from households.fields import FACT_NAMES, HOUSEHOLD_FIELDS, HouseholdField, Kind
-from households.models import ConsentRecord, Household, HouseholdAccess
+from households.models import ConsentRecord, Household, HouseholdAccess, PovertyList
 from households.selectors import STAFF_ROLES
-from households.services import editing, imports, privacy, verification
+from households.services import editing, imports, privacy, renewal, verification
 
 
 class IsHouseholdStaff(BasePermission):
@@ -287,6 +288,26 @@ class RequestChangesView(_ActionView):
         )
 
 
+@extend_schema(request=ReasonInput, responses=HouseholdOutput)
+class AppealView(_ActionView):
+    """An officer of the commune appeals a rejection: back to the verifiers' queue."""
+
+    input_class = ReasonInput
+
+    def act(self, request, pk, data):
+        verification.household_appeal(household_id=pk, actor=request.user, reason=data["reason"])
+
+
+@extend_schema(request=ReasonInput, responses=HouseholdOutput)
+class NotRenewedView(_ActionView):
+    """A household waiting for re-confirmation is not on the commune's new list: it leaves."""
+
+    input_class = ReasonInput
+
+    def act(self, request, pk, data):
+        renewal.household_not_renewed(household_id=pk, actor=request.user, reason=data["reason"])
+
+
 # The erasing actions read their input leniently (the service checks who asks before what is
 # asked, so a stranger gets 403/404 whatever the body); the schema shows what is required.
 AnonymiseRequest = inline_serializer(
@@ -427,3 +448,150 @@ class ImportTemplateView(APIView):
         from households.excel.template import build_template
 
         return xlsx_response(build_template(user=request.user), "mau-nhap-ho-gia-dinh.xlsx")
+
+
+# --- yearly renewal of the poverty list ------------------------------------------------------
+
+
+class PovertyListOutput(serializers.ModelSerializer):
+    commune = serializers.CharField(source="commune_id")
+    published_by = serializers.IntegerField(source="published_by_id")
+
+    class Meta:
+        model = PovertyList
+        fields = ["id", "commune", "year", "published_by", "published_at", "flagged"]
+
+
+class PovertyListView(GenericAPIView):
+    """GET: the poverty lists published in the user's communes. POST: a verifier of the commune
+    (or an admin) publishes the list of a year: the commune's verified households whose
+    certificate is older are flagged (status "lapsed") until an officer re-confirms them."""
+
+    permission_classes = [IsAuthenticated, IsHouseholdStaff]
+    serializer_class = PovertyListOutput
+    filter_backends: list = []
+
+    class PublishInput(serializers.Serializer):
+        commune = serializers.CharField(max_length=5)
+        year = serializers.IntegerField(min_value=1, max_value=9999)
+
+    def get_queryset(self):
+        return selectors.poverty_lists(
+            user=self.request.user, commune=self.request.query_params.get("commune")
+        )
+
+    @extend_schema(
+        operation_id="poverty_lists_list",
+        parameters=[OpenApiParameter("commune", str, description="commune code")],
+        responses=PovertyListOutput(many=True),
+    )
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(PovertyListOutput(page, many=True).data)
+
+    @extend_schema(request=PublishInput, responses={201: PovertyListOutput})
+    def post(self, request):
+        data = self.PublishInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        published = renewal.poverty_list_publish(
+            commune_code=data.validated_data["commune"],
+            year=data.validated_data["year"],
+            actor=request.user,
+        )
+        return Response(PovertyListOutput(published).data, status=201)
+
+
+ReconfirmReport = inline_serializer(
+    "ReconfirmReport",
+    {
+        "reconfirmed": serializers.IntegerField(),
+        "households": serializers.ListField(child=serializers.IntegerField()),
+    },
+)
+
+
+class ReconfirmView(APIView):
+    """An officer re-confirms lapsed households of their communes in bulk (all or none)."""
+
+    permission_classes = [IsAuthenticated, IsHouseholdStaff]
+
+    class ReconfirmInput(serializers.Serializer):
+        households = serializers.ListField(
+            child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+            min_length=1,
+            max_length=renewal.MAX_IDS,
+        )
+        certificate_numbers = serializers.DictField(
+            child=serializers.CharField(max_length=50, allow_blank=True),
+            required=False,
+            default=dict,
+            help_text="household id → the new certificate number",
+        )
+
+    @extend_schema(request=ReconfirmInput, responses=ReconfirmReport)
+    def post(self, request):
+        data = self.ReconfirmInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        numbers = {}
+        for key, value in data.validated_data["certificate_numbers"].items():
+            if not str(key).isdigit():
+                message = _("Name each household by its number.")
+                raise ApplicationError(message, fields={"certificate_numbers": [message]})
+            numbers[int(key)] = value
+        moved = renewal.households_reconfirm(
+            household_ids=data.validated_data["households"],
+            actor=request.user,
+            certificate_numbers=numbers,
+        )
+        return Response({"reconfirmed": len(moved), "households": moved})
+
+
+ReconfirmImportReport = inline_serializer(
+    "ReconfirmImportReport",
+    {
+        "rows": serializers.IntegerField(),
+        "confirmed": serializers.IntegerField(),
+        "households": serializers.ListField(child=serializers.IntegerField()),
+        "errors": serializers.ListField(child=serializers.DictField()),
+        "applied": serializers.BooleanField(),
+    },
+)
+
+
+class ReconfirmImportView(APIView):
+    """The re-confirmation as an Excel file (the template of the renewal page): `?commit=false`
+    checks it and applies nothing; otherwise every marked row is re-confirmed, or none."""
+
+    permission_classes = [IsAuthenticated, IsHouseholdStaff]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={
+            "multipart/form-data": inline_serializer(
+                "ReconfirmImportInput", {"file": serializers.FileField()}
+            )
+        },
+        parameters=[OpenApiParameter("commit", bool, description="true (default): apply")],
+        responses=ReconfirmImportReport,
+    )
+    def post(self, request):
+        upload = request.FILES.get("file")
+        if upload is None:
+            message = _("Attach the Excel file (field “file”).")
+            raise ApplicationError(message, code="file_required", fields={"file": [message]})
+        if upload.size > settings.HOUSEHOLD_IMPORT_MAX_BYTES:
+            message = _("The file is too large.")
+            raise ApplicationError(message, code="file_too_large", fields={"file": [message]})
+        commit = request.query_params.get("commit", "true").lower() not in {"0", "false", "no"}
+        try:
+            report = renewal.reconfirm_import(
+                actor=request.user, content=upload.read(), commit=commit
+            )
+        except ApplicationError as error:
+            report = getattr(error, "report", None)
+            if report is None:
+                raise
+            response = error_response(error.code, error.message, error.status, error.fields)
+            response.data["error"]["rows"] = report["errors"]
+            return response
+        return Response(report.as_dict())

@@ -13,6 +13,8 @@ ACTS = {
     "withdraw-consent": api.WithdrawConsentView,
     "anonymise": api.AnonymiseView,
     "personal-data": api.PersonalDataView,
+    "appeal": api.AppealView,
+    "not-renewed": api.NotRenewedView,
 }
 
 urlpatterns = [
@@ -24,6 +26,13 @@ urlpatterns = [
         api.ImportTemplateView.as_view(),
         name="household-import-template",
     ),
+    path("households/reconfirm/", api.ReconfirmView.as_view(), name="household-reconfirm"),
+    path(
+        "households/reconfirm/import/",
+        api.ReconfirmImportView.as_view(),
+        name="household-reconfirm-import",
+    ),
+    path("poverty-lists/", api.PovertyListView.as_view(), name="poverty-lists"),
     path("households/<int:pk>/", api.HouseholdDetailView.as_view(), name="household-detail"),
     *(
         path(f"households/<int:pk>/{act}/", view.as_view(), name=f"household-{act}")

@@ -4,10 +4,12 @@ events, consent records and priority breakdowns). Puts `ctx["households"]` (stat
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from households.cccd import cccd_hash
 from households.lifecycle import household_transition
 from households.models import Household
-from households.services import editing, verification
+from households.services import editing, renewal, verification
 from places.models import Village
 
 OFFICER_A = "canbo.tarut@noisong.local"  # 19588
@@ -59,7 +61,13 @@ PLAN = [
         {"phone_situation": "broken_smartphone"},
     ),
     ("19489", "Bản A Xóc", "A Lăng Thị Diệu", OFFICER_B, "served", {"school_age_children": 2}),
+    # Their certificate is of last year, and the commune published this year's list: to re-confirm.
+    ("19489", "Bản Cu Ôi", "Hồ Văn Chiến", OFFICER_B, "lapsed", {"school_age_children": 1}),
+    ("19489", "Bản Ra Ly", "Kăn Thị Bình", OFFICER_B, "lapsed", {"elderly": 1}),
 ]
+# The commune whose poverty list of this year is published in the demo (the others' lists are
+# last year's): its households carry this year's certificates, except the "lapsed" ones.
+RENEWED_COMMUNE = "19489"
 
 NEEDS = [
     "Các cháu phải học trực tuyến, nhà chỉ có điện thoại phổ thông.",
@@ -83,8 +91,11 @@ def load(ctx: dict) -> None:
             made.setdefault(household.status, []).append(household)
         ctx["households"] = made
         return
+    this_year = timezone.localdate().year
+    ids: list[int] = []
     for index, (commune, village_name, head, officer_email, final, extra) in enumerate(PLAN):
         officer = accounts[officer_email]
+        year = this_year if commune == RENEWED_COMMUNE and final != "lapsed" else this_year - 1
         village = Village.objects.get(commune_id=commune, name=village_name)
         facts = {
             "members": rng.randint(4, 8),
@@ -92,8 +103,8 @@ def load(ctx: dict) -> None:
             "elderly": 0,
             "disabled": 0,
             "poverty_status": rng.choice(["poor", "poor", "near_poor"]),
-            "poverty_certificate_no": f"GCN-{commune}-{2025}-{index + 1:03d}",
-            "poverty_certificate_year": 2025,
+            "poverty_certificate_no": f"GCN-{commune}-{year}-{index + 1:03d}",
+            "poverty_certificate_year": year,
             "deprivations": rng.choice(
                 [["no_internet"], ["no_internet", "no_info_access"], ["no_info_access"]]
             ),
@@ -138,13 +149,26 @@ def load(ctx: dict) -> None:
                     actor=verifier,
                     reason="Hộ không thuộc diện nghèo hoặc cận nghèo và đã có điện thoại thông minh.",
                 )
-            elif final in ("verified", "allocated", "served"):
+            elif final in ("verified", "allocated", "served", "lapsed"):
                 verification.household_verify(household_id=hid, actor=verifier)
                 coordinator = accounts[COORDINATOR[commune]]
                 if final in ("allocated", "served"):
                     household_transition(household_id=hid, to="allocated", actor=coordinator)
                 if final == "served":
                     household_transition(household_id=hid, to="served", actor=coordinator)
-        household.refresh_from_db()
+        ids.append(household.id)
+    renewal.poverty_list_publish(commune_code=RENEWED_COMMUNE, year=this_year, actor=verifier)
+    # Hướng Phùng's officer appeals a rejection: another verifier than the one who rejected it
+    # decides (the queue shows it as an appeal).
+    rejected = Household.objects.filter(
+        id__in=ids, commune_id="19441", status=Household.Status.REJECTED
+    ).first()
+    if rejected is not None:
+        verification.household_appeal(
+            household_id=rejected.id,
+            actor=accounts[OFFICER_B],
+            reason="Hộ có giấy chứng nhận hộ nghèo năm nay; điện thoại cũ đã hỏng từ tháng trước.",
+        )
+    for household in Household.objects.filter(id__in=ids).order_by("id"):
         made.setdefault(household.status, []).append(household)
     ctx["households"] = made

@@ -203,3 +203,39 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("All")), *list(Household.Status.choices)]
         self.fields["commune"].choices = [("", _("All"))] + [(c.code, c.name) for c in communes]
+
+
+class AppealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the household should be reconsidered"),
+        max_length=2000,
+        widget=forms.Textarea({"rows": 3}),
+        help_text=_("Another verifier reads it and decides."),
+    )
+
+
+class NotRenewedForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it is not on the new list"),
+        max_length=500,
+        help_text=_("E.g. “no longer poor at the 2026 review”."),
+    )
+
+
+class PublishForm(forms.Form):
+    year = forms.IntegerField(
+        label=_("Year of the new poverty list"),
+        min_value=2000,
+        max_value=2100,
+        help_text=_(
+            "Households whose certificate is older wait for the officer's re-confirmation and "
+            "are not matched meanwhile."
+        ),
+    )
+
+
+class RenewalUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Re-confirmation sheet (.xlsx)"),
+        help_text=_("Download the sheet above, write x for each household on the new list."),
+    )

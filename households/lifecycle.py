@@ -13,14 +13,16 @@ ALLOWED: dict[str, set[str]] = {
     S.DRAFT: {S.SUBMITTED, S.INACTIVE},
     S.SUBMITTED: {S.VERIFIED, S.REJECTED, S.NEEDS_CHANGES, S.INACTIVE},
     S.NEEDS_CHANGES: {S.SUBMITTED, S.INACTIVE},
-    S.VERIFIED: {S.ALLOCATED, S.INACTIVE},
-    S.REJECTED: {S.INACTIVE},
-    S.ALLOCATED: {
-        S.SERVED,
-        S.VERIFIED,
-        S.INACTIVE,
-    },  # back to verified when an allocation is released
-    S.SERVED: {S.INACTIVE},
+    # lapsed: the commune published a newer poverty list (households/services/renewal.py)
+    S.VERIFIED: {S.ALLOCATED, S.LAPSED, S.INACTIVE},
+    S.LAPSED: {S.VERIFIED, S.INACTIVE},  # re-confirmed by an officer, or off the new list
+    # submitted again only by an officer's appeal (households/services/verification.py), which
+    # a verifier other than the one who rejected decides
+    S.REJECTED: {S.SUBMITTED, S.INACTIVE},
+    # back to verified (waiting) when an allocation is released before delivery
+    S.ALLOCATED: {S.SERVED, S.VERIFIED, S.INACTIVE},
+    # back to verified (waiting) when its phone comes back (logistics/services/recovery.py)
+    S.SERVED: {S.VERIFIED, S.INACTIVE},
     S.INACTIVE: set(),
 }
 
@@ -41,8 +43,17 @@ HOUSEHOLD = Lifecycle(
 
 
 def household_transition(
-    *, household_id: int, to: str, actor, reason: str = "", data: dict | None = None
+    *,
+    household_id: int,
+    to: str,
+    actor,
+    reason: str = "",
+    data: dict | None = None,
+    also: dict | None = None,
 ) -> Household:
     """Move a household to `to`, or raise Conflict naming the allowed moves. A repeated move
-    (a retry, a double click) changes nothing. Writes one HouseholdEvent per move."""
-    return HOUSEHOLD.move(obj_id=household_id, to=to, actor=actor, reason=reason, data=data)
+    (a retry, a double click) changes nothing. Writes one HouseholdEvent per move; `also` sets
+    more fields in the same save."""
+    return HOUSEHOLD.move(
+        obj_id=household_id, to=to, actor=actor, reason=reason, data=data, also=also
+    )

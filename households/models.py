@@ -27,6 +27,9 @@ class Household(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         NEEDS_CHANGES = "needs_changes", _("Needs changes")
         VERIFIED = "verified", _("Verified")
+        # The commune published a newer poverty list than the household's certificate: it is not
+        # matched until an officer re-confirms it (households/services/renewal.py).
+        LAPSED = "lapsed", _("Certificate to re-confirm")
         REJECTED = "rejected", _("Rejected")
         ALLOCATED = "allocated", _("Phone allocated")
         SERVED = "served", _("Served")
@@ -54,7 +57,15 @@ class Household(models.Model):
         NO_INFO_ACCESS = "no_info_access", _("No means of access to information")
 
     # Statuses in which a household holds its CCCD (one active household per CCCD).
-    ACTIVE_STATUSES = ("draft", "submitted", "needs_changes", "verified", "allocated", "served")
+    ACTIVE_STATUSES = (
+        "draft",
+        "submitted",
+        "needs_changes",
+        "verified",
+        "lapsed",
+        "allocated",
+        "served",
+    )
 
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, related_name="households", verbose_name=_("commune")
@@ -110,6 +121,10 @@ class Household(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    # Set when the household's phone failed through no fault of its own (returned broken or
+    # locked, lost on the way, failed before delivery): the matching run puts it first in line
+    # (settings.MATCHING_POLICY["replacement_bonus"], matching/loading.py) until it is served.
+    replacement_owed_at = models.DateTimeField(_("owed a replacement since"), null=True, blank=True)
     import_batch = models.ForeignKey(
         "HouseholdImport",
         on_delete=models.SET_NULL,
@@ -142,6 +157,7 @@ class Household(models.Model):
                         "submitted",
                         "needs_changes",
                         "verified",
+                        "lapsed",
                         "allocated",
                         "served",
                     ]
@@ -407,3 +423,34 @@ class HouseholdAccess(Event):
 
     def __str__(self) -> str:
         return f"{self.actor_id} → {self.household_id} ({self.channel})"
+
+
+class PovertyList(models.Model):
+    """A commune's poverty list of one year, published (the annual review of Decision
+    24/2021/QĐ-TTg ends on 14 December): the commune's verified households whose certificate is
+    of an earlier year become "lapsed" until an officer re-confirms them
+    (households/services/renewal.py). `flagged` is how many were flagged when it was published."""
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="poverty_lists", verbose_name=_("commune")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    flagged = models.PositiveIntegerField(_("households flagged"), default=0)
+
+    class Meta:
+        ordering = ["commune", "-year"]
+        verbose_name = _("poverty list")
+        verbose_name_plural = _("poverty lists")
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "year"], name="one_poverty_list_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} {self.year}"

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from django.db.models import (
     BooleanField,
+    Count,
     Exists,
     ExpressionWrapper,
     F,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -18,7 +20,7 @@ from django.db.models.functions import Coalesce
 from accounts.models import Role
 from accounts.scoping import filter_by_commune, scope_for
 from core.errors import NotFound
-from households.models import Household, HouseholdEvent, HouseholdImport, name_key
+from households.models import Household, HouseholdEvent, HouseholdImport, PovertyList, name_key
 from places.models import Commune
 
 STAFF_ROLES = (Role.OFFICER, Role.VERIFIER)
@@ -107,13 +109,16 @@ def _near_duplicate_exists():
 
 
 # A verifier's own decisions (a return for changes, say) do not bar them from the next decision.
-DECISIONS = (Household.Status.VERIFIED, Household.Status.REJECTED, Household.Status.NEEDS_CHANGES)
+# A rejection does: a rejected household comes back only by an appeal, which another verifier
+# decides (households.services.verification.household_appeal).
+DECISIONS = (Household.Status.VERIFIED, Household.Status.NEEDS_CHANGES)
 
 
 def steps_by(user_id: int) -> QuerySet[HouseholdEvent]:
     """The four-eyes rule's one definition: every step a person took in a household's history
-    (nominating, editing, recording consent, submitting, anything else) except deciding on it.
-    Whoever took such a step may not decide on the household."""
+    (nominating, editing, recording consent, submitting, rejecting, anything else) except
+    verifying it or returning it for changes. Whoever took such a step may not decide on the
+    household."""
     return HouseholdEvent.objects.filter(actor_id=user_id).exclude(
         kind=HouseholdEvent.Kind.STATUS, new_status__in=DECISIONS
     )
@@ -122,7 +127,8 @@ def steps_by(user_id: int) -> QuerySet[HouseholdEvent]:
 def verification_queue(*, user, commune: str | None = None) -> QuerySet[Household]:
     """Submitted nominations in the verifier's communes: the highest priority first, and among
     equals the one waiting longest (since its last submission, `waiting_since`). Each is marked
-    with `has_near_duplicate` and `worked_on` (the verifier took a step in it: four eyes)."""
+    with `has_near_duplicate`, `worked_on` (the verifier took a step in it: four eyes),
+    `appealed` (rejected before, back by an officer's appeal) and `rejected_by_me`."""
     households = filter_by_commune(
         Household.objects.filter(status=Household.Status.SUBMITTED), user, Role.VERIFIER
     )
@@ -142,10 +148,17 @@ def verification_queue(*, user, commune: str | None = None) -> QuerySet[Househol
     worked_on = Q(created_by_id=user.id) | Exists(
         steps_by(user.id).filter(household_id=OuterRef("id"))
     )
+    rejections = HouseholdEvent.objects.filter(
+        household_id=OuterRef("id"),
+        kind=HouseholdEvent.Kind.STATUS,
+        new_status=Household.Status.REJECTED,
+    )
+    appealed = Exists(rejections)
     return (
         households.select_related("commune", "village", "created_by")
         .annotate(has_near_duplicate=_near_duplicate_exists())
         .annotate(worked_on=ExpressionWrapper(worked_on, output_field=BooleanField()))
+        .annotate(appealed=appealed, rejected_by_me=Exists(rejections.filter(actor_id=user.id)))
         .annotate(waiting_since=Coalesce(Subquery(submitted_at), F("updated_at")))
         .order_by("-priority_score", "waiting_since", "id")
     )
@@ -169,3 +182,48 @@ def commune_households_for_export(*, user, commune: str) -> QuerySet[Household]:
         .select_related("commune", "village")
         .order_by("village__name", "head_name_key", "id")
     )
+
+
+def poverty_lists(*, user, commune: str | None = None) -> QuerySet[PovertyList]:
+    """The poverty lists published in the user's communes (as an officer or verifier), newest
+    first."""
+    lists = filter_by_commune(PovertyList.objects.all(), user, *STAFF_ROLES)
+    if commune:
+        lists = lists.filter(commune_id=commune)
+    return lists.select_related("commune").order_by("-year", "commune_id")
+
+
+def renewal_communes(user) -> QuerySet[Commune]:
+    """The communes whose renewal the user may see: officers' and verifiers' communes."""
+    scope = scope_for(user)
+    communes = Commune.objects.order_by("name")
+    if not scope.is_admin:
+        communes = communes.filter(code__in=scope.communes(*STAFF_ROLES))
+    return communes
+
+
+def lapsed_of(*, user, commune: str) -> QuerySet[Household]:
+    """The commune's households waiting for re-confirmation (as the user may see them)."""
+    return (
+        households_visible_to(user)
+        .filter(commune_id=commune, status=Household.Status.LAPSED)
+        .select_related("village")
+        .order_by("village__name", "head_name_key", "id")
+    )
+
+
+def renewal_summary(codes: list[str]) -> dict[str, tuple[int | None, int]]:
+    """commune code → (its latest list's year, households waiting for re-confirmation), in two
+    grouped queries."""
+    years = dict(
+        PovertyList.objects.filter(commune_id__in=codes)
+        .values_list("commune_id")
+        .annotate(latest=Max("year"))
+    )
+    lapsed = dict(
+        Household.objects.filter(commune_id__in=codes, status=Household.Status.LAPSED)
+        .order_by()
+        .values_list("commune_id")
+        .annotate(n=Count("id"))
+    )
+    return {code: (years.get(code), lapsed.get(code, 0)) for code in codes}

@@ -28,5 +28,15 @@ urlpatterns = [
     path("ho-gia-dinh/<int:pk>/rut-dong-y/", views.household_withdraw, name="withdraw"),
     path("ho-gia-dinh/<int:pk>/an-danh/", views.household_anonymise, name="anonymise"),
     path("ho-gia-dinh/<int:pk>/du-lieu.json", views.household_personal_data, name="personal_data"),
+    path("ho-gia-dinh/<int:pk>/khieu-nai/", views.household_appeal, name="appeal"),
+    path("ho-gia-dinh/<int:pk>/khong-gia-han/", views.household_not_renewed, name="not_renewed"),
+    path("ho-gia-dinh/gia-han/", views.renewal_index, name="renewal_index"),
+    path("ho-gia-dinh/gia-han/<str:commune>/", views.renewal_page, name="renewal"),
+    path("ho-gia-dinh/gia-han/<str:commune>/mau.xlsx", views.renewal_sheet, name="renewal_sheet"),
+    path(
+        "ho-gia-dinh/gia-han/<str:commune>/nhap-excel/",
+        views.renewal_upload,
+        name="renewal_upload",
+    ),
     path("xac-minh/", views.verification_queue, name="queue"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -24,15 +25,19 @@ from households.excel.export import xlsx_response
 from households.forms import (
     FIELD_ALIASES,
     AnonymiseForm,
+    AppealForm,
     ConsentForm,
     DecisionForm,
     FilterForm,
     HouseholdForm,
     ImportForm,
+    NotRenewedForm,
+    PublishForm,
+    RenewalUploadForm,
     WithdrawForm,
 )
 from households.models import Household, HouseholdAccess, HouseholdImport
-from households.services import editing, imports, privacy, verification
+from households.services import editing, imports, privacy, renewal, verification
 from places.models import Commune
 
 STAFF = (Role.OFFICER, Role.VERIFIER)
@@ -139,6 +144,9 @@ def _detail_context(request, household: Household, **extra) -> dict:
         "decision_form": decision_form,
         "withdraw_form": extra.pop("withdraw_form", None) or WithdrawForm(),
         "anonymise_form": extra.pop("anonymise_form", None) or AnonymiseForm(),
+        "appeal_form": extra.pop("appeal_form", None) or AppealForm(),
+        "not_renewed_form": extra.pop("not_renewed_form", None) or NotRenewedForm(),
+        "rejected_by_me": verification.rejected_by(household, request.user),
         "editable": household.status in editing.EDITABLE and not household.is_anonymised,
         **extra,
     }
@@ -437,3 +445,155 @@ def commune_export(request, code: str):
         data={"commune": code},
     )
     return xlsx_response(export_households(households), f"ho-gia-dinh-{code}.xlsx")
+
+
+# --- appeals and the yearly renewal ----------------------------------------------------------
+
+
+def _reasoned_act(request, pk: int, form_class, form_name: str, service, done: str):
+    """An officer's act with a reason (an appeal, taking a household off the list)."""
+    form = form_class(request.POST)
+    if not form.is_valid():
+        error = ApplicationError(_("Give a reason."), code="invalid")
+        return _action_failed(request, pk, error, **{form_name: form})
+    try:
+        service(household_id=pk, actor=request.user, reason=form.cleaned_data["reason"])
+    except ApplicationError as error:
+        return _action_failed(request, pk, error, **{form_name: form})
+    messages.success(request, done)
+    return redirect("households:detail", pk)
+
+
+@require_POST
+@staff_required(Role.OFFICER)
+def household_appeal(request, pk: int):
+    done = _("Appeal sent: another verifier will decide.")
+    return _reasoned_act(
+        request, pk, AppealForm, "appeal_form", verification.household_appeal, done
+    )
+
+
+@require_POST
+@staff_required(Role.OFFICER)
+def household_not_renewed(request, pk: int):
+    done = _("The household left the list.")
+    return _reasoned_act(
+        request, pk, NotRenewedForm, "not_renewed_form", renewal.household_not_renewed, done
+    )
+
+
+@staff_required(*STAFF)
+def renewal_index(request):
+    """The communes of my work with their latest poverty list and how many households wait for
+    re-confirmation."""
+    communes = list(selectors.renewal_communes(request.user)[:200])
+    rows = selectors.renewal_summary([c.code for c in communes])
+    return render(
+        request,
+        "households/renewal_index.html",
+        {"rows": [(c, *rows.get(c.code, (None, 0))) for c in communes]},
+    )
+
+
+def _renewal_commune(request, commune: str) -> Commune:
+    place = selectors.renewal_communes(request.user).filter(code=commune).first()
+    if place is None:
+        raise Http404
+    return place
+
+
+def _renewal_page(request, place: Commune, *, status: int = 200, **forms):
+    scope = scope_for(request.user)
+    households = list(selectors.lapsed_of(user=request.user, commune=place.code)[:1000])
+    return render(
+        request,
+        "households/renewal.html",
+        {
+            "commune": place,
+            "latest": renewal.latest_year(place.code),
+            "lists": list(selectors.poverty_lists(user=request.user, commune=place.code)[:10]),
+            "households": households,
+            "is_officer": scope.covers_commune(place.code, Role.OFFICER),
+            "is_publisher": scope.covers_commune(place.code, *renewal.PUBLISHING_ROLES),
+            "publish_form": forms.get("publish_form") or PublishForm(),
+            "upload_form": forms.get("upload_form") or RenewalUploadForm(),
+            "report": forms.get("report"),
+            "error": forms.get("error"),
+        },
+        status=status,
+    )
+
+
+@staff_required(*STAFF)
+def renewal_page(request, commune: str):
+    """GET: the commune's lists and its households to re-confirm. POST `publish` (a verifier or
+    an admin): the list of a new year; POST `reconfirm` (an officer): the ticked households."""
+    place = _renewal_commune(request, commune)
+    if request.method != "POST":
+        return _renewal_page(request, place)
+    action = request.POST.get("action")
+    try:
+        if action == "publish":
+            form = PublishForm(request.POST)
+            if not form.is_valid():
+                return _renewal_page(request, place, status=400, publish_form=form)
+            published = renewal.poverty_list_publish(
+                commune_code=place.code, year=form.cleaned_data["year"], actor=request.user
+            )
+            messages.success(
+                request,
+                _("The list of %(year)s is published: %(n)s households wait for re-confirmation.")
+                % {"year": published.year, "n": published.flagged},
+            )
+        elif action == "reconfirm":
+            ids = [int(i) for i in request.POST.getlist("households") if i.isdigit()]
+            moved = renewal.households_reconfirm(household_ids=ids, actor=request.user)
+            messages.success(request, _("%(n)s households re-confirmed.") % {"n": len(moved)})
+        else:
+            raise ApplicationError(_("Choose what to do."))
+    except ApplicationError as error:
+        if error.status == 404:
+            raise Http404(error.message) from None
+        if error.status == 403:
+            raise PermissionDenied from None
+        return _renewal_page(request, place, status=error.status, error=error.message)
+    return redirect("households:renewal", place.code)
+
+
+@staff_required(Role.OFFICER)
+def renewal_sheet(request, commune: str):
+    from households.excel.renewal import renewal_sheet as build
+
+    place = _renewal_commune(request, commune)
+    households = list(selectors.lapsed_of(user=request.user, commune=place.code))
+    privacy.accesses_record(
+        actor=request.user,
+        household_ids=[h.id for h in households],
+        channel=HouseholdAccess.Channel.COMMUNE_EXPORT,
+        data={"commune": place.code, "renewal": True},
+    )
+    return xlsx_response(build(households), f"xac-nhan-lai-{place.code}.xlsx")
+
+
+@require_POST
+@staff_required(Role.OFFICER)
+def renewal_upload(request, commune: str):
+    place = _renewal_commune(request, commune)
+    form = RenewalUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _renewal_page(request, place, status=400, upload_form=form)
+    upload = form.cleaned_data["file"]
+    if upload.size > settings.HOUSEHOLD_IMPORT_MAX_BYTES:
+        form.add_error("file", _("The file is too large."))
+        return _renewal_page(request, place, status=400, upload_form=form)
+    try:
+        report = renewal.reconfirm_import(actor=request.user, content=upload.read())
+    except ApplicationError as error:
+        rows = getattr(error, "report", None)
+        if rows is None:
+            apply_to_form(form, error)
+        return _renewal_page(
+            request, place, status=error.status, upload_form=form, report=rows, error=error.message
+        )
+    messages.success(request, _("%(n)s households re-confirmed.") % {"n": len(report.confirmed)})
+    return redirect("households:renewal", place.code)

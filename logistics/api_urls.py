@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from logistics.api import delivery, devices, field
+from logistics.api import delivery, devices, field, recovery
 
 urlpatterns = [
     path("devices/", devices.DeviceListView.as_view(), name="logistics-devices"),
@@ -16,6 +16,7 @@ urlpatterns = [
     path("devices/<str:code>/repair/", devices.DeviceRepairView.as_view(), name="logistics-repair"),
     path("devices/<str:code>/qa/", devices.DeviceQAView.as_view(), name="logistics-qa"),
     path("devices/<str:code>/reject/", devices.DeviceRejectView.as_view(), name="logistics-reject"),
+    path("devices/<str:code>/lost/", recovery.DeviceLostView.as_view(), name="logistics-lost"),
     path("labels.pdf", devices.LabelsView.as_view(), name="logistics-labels"),
     path("batches/", delivery.BatchListView.as_view(), name="logistics-batches"),
     path("batches/<int:batch_id>/", delivery.BatchDetailView.as_view(), name="logistics-batch"),
@@ -71,5 +72,28 @@ urlpatterns = [
         "handovers/<int:handover_id>/follow-up/",
         delivery.FollowUpView.as_view(),
         name="logistics-follow-up",
+    ),
+    path(
+        "handovers/<int:handover_id>/return/",
+        recovery.HandoverReturnView.as_view(),
+        name="logistics-handover-return",
+    ),
+    path("allocations/", recovery.AllocationListView.as_view(), name="logistics-allocations"),
+    path(
+        "allocations/<int:allocation_id>/release/",
+        recovery.AllocationReleaseView.as_view(),
+        name="logistics-allocation-release",
+    ),
+    path("tickets/", recovery.TicketListView.as_view(), name="logistics-tickets"),
+    path("tickets/<int:ticket_id>/", recovery.TicketDetailView.as_view(), name="logistics-ticket"),
+    path(
+        "tickets/<int:ticket_id>/assign/",
+        recovery.TicketAssignView.as_view(),
+        name="logistics-ticket-assign",
+    ),
+    path(
+        "tickets/<int:ticket_id>/resolve/",
+        recovery.TicketResolveView.as_view(),
+        name="logistics-ticket-resolve",
     ),
 ]

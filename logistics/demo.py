@@ -15,8 +15,9 @@ from donations.lifecycle import device_transition
 from donations.models import Device, Donor, Pledge
 from households.lifecycle import household_transition
 from households.models import Household
-from logistics.models import Handover, Intake
-from logistics.services import bench, delivery
+from logistics.models import Handover, Intake, Ticket
+from logistics.services import bench, delivery, recovery, tickets
+from matching.lifecycle import allocation_created
 from matching.models import Allocation
 
 MARK = "demo:logistics"
@@ -168,7 +169,10 @@ class _Hub:
         actor = self.coordinator
         device_transition(device_id=device.id, to="allocated", actor=actor)
         household_transition(household_id=household.id, to="allocated", actor=actor)
-        Allocation.objects.create(device=device, household=household, approved_by=actor)
+        allocation = Allocation.objects.create(
+            device=device, household=household, approved_by=actor
+        )
+        allocation_created(allocation, actor=actor, data={"demo": True})
         return device, household
 
     def dispatch(self, pairs: list[tuple[Device, Household]]):
@@ -235,8 +239,7 @@ def load(ctx: dict) -> None:
         hub.phone(stage)
     for stage in ["refurbishing", "recycled", "returned_to_donor", "ready", "ready", "ready"]:
         hub.phone(stage)
-    for _ in range(2):
-        hub.allocate(hub.phone("ready"))
+    promised = [hub.allocate(hub.phone("ready")) for _ in range(2)]
     pairs = [hub.allocate(hub.phone("ready")) for _ in range(6)]
     batch = hub.dispatch(pairs + donated)
     handovers = [hub.hand_over(device, household) for device, household in pairs[2:] + donated]
@@ -258,4 +261,34 @@ def load(ctx: dict) -> None:
         send_back=True,
         actor=hub.officer,
     )
+    _recovery(hub, promised, pairs, handovers)
     ctx["logistics_batch"] = batch
+
+
+def _recovery(hub: _Hub, promised, pairs, handovers) -> None:
+    """Issue 14's paths, so their pages have something to show: a promise released (the family
+    refused), a phone lost on the way (its family first in line again), an overdue ticket."""
+    device, _household = promised[1]
+    allocation = Allocation.objects.get(device=device, status=Allocation.Status.LIVE)
+    recovery.allocation_release(
+        allocation_id=allocation.id,
+        reason=Allocation.Reason.REFUSED,
+        notes="Gia đình đã được con cái mua điện thoại.",
+        actor=hub.coordinator,
+    )
+    lost, _household = pairs[0]
+    recovery.device_report_lost(
+        device_id=lost.id,
+        reason="Rơi khỏi xe máy khi qua suối, tìm hai ngày không thấy.",
+        last_seen="Đường vào bản Vực Leng, sau cầu tràn",
+        actor=hub.officer,
+    )
+    ticket = tickets.ticket_open(
+        handover_id=handovers[1].id,
+        kind=Ticket.Kind.SIM,
+        description="Gói cước hết hạn, gia đình không biết cách nạp thêm.",
+        actor=hub.officer,
+    )
+    tickets.ticket_assign(ticket_id=ticket.id, to_user_id=hub.coordinator.id, actor=hub.officer)
+    ago = timezone.now() - timedelta(days=10)
+    Ticket.objects.filter(id=ticket.id).update(opened_at=ago, due_at=ago + timedelta(days=7))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from donations.models import Device
 from logistics.models import (
@@ -13,10 +14,13 @@ from logistics.models import (
     WIPE_ACCOUNTS,
     DeliveryBatch,
     Handover,
+    HandoverReturn,
     Rejection,
     SimCard,
+    Ticket,
     WipeRecord,
 )
+from matching.models import Allocation
 
 
 class ScanForm(forms.Form):
@@ -249,4 +253,110 @@ class FollowUpForm(ServiceForm):
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    problem_kind = forms.ChoiceField(
+        label=_("Kind of problem (a problem opens a ticket)"),
+        choices=[("", "—"), *Ticket.Kind.choices],
+        required=False,
+    )
     send_back = forms.BooleanField(label=_("Send the phone back to the hub"), required=False)
+
+
+# --- recovery paths (logistics/services/recovery.py, tickets.py) ------------------------------
+
+
+class ReleaseForm(ServiceForm):
+    reason = forms.ChoiceField(label=_("Why"), choices=[], widget=forms.RadioSelect)
+    household = forms.ChoiceField(
+        label=_("The household"),
+        required=False,
+        choices=[
+            ("", _("As the reason says (waits again only when the phone failed)")),
+            ("waiting", _("Waits for another phone")),
+            ("ineligible", _("Leaves the programme")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    recheck = forms.BooleanField(
+        label=_("Check the phone again before it is given (a new quality check)"), required=False
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [
+            (r, Allocation.Reason(r).label) for r in Allocation.RELEASE_REASONS
+        ]
+
+    def arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "reason": data["reason"],
+            "household": data["household"] or None,
+            "recheck": True if data["recheck"] else None,
+            "notes": data["notes"],
+        }
+
+
+class LostForm(ServiceForm):
+    last_seen = forms.CharField(
+        label=_("Where was it last seen?"),
+        max_length=255,
+        help_text=_("E.g. “in the officer's bag on the road to Bản Cheng, 12/3”."),
+    )
+    reason = forms.CharField(
+        label=_("What happened?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReturnForm(ServiceForm):
+    reason = forms.ChoiceField(
+        label=_("Why does it come back?"),
+        choices=HandoverReturn.Reason.choices,
+        widget=forms.RadioSelect,
+    )
+    household = forms.ChoiceField(
+        label=_("The household"),
+        choices=HandoverReturn.HouseholdOutcome.choices,
+        initial="waiting",
+        widget=forms.RadioSelect,
+        help_text=_("When the phone broke or is locked, the household is first in line."),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TicketForm(ServiceForm):
+    kind = forms.ChoiceField(label=pgettext_lazy("ticket", "Problem"), choices=Ticket.Kind.choices)
+    description = forms.CharField(
+        label=_("Describe the problem"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AssignForm(ServiceForm):
+    service_names = {"to": "to_user_id"}
+    to = forms.TypedChoiceField(label=_("Owner"), coerce=int, choices=[])
+
+    def __init__(self, *args, owners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [(u.id, u.get_full_name() or u.email) for u in owners]
+
+
+class ResolveForm(ServiceForm):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=Ticket.Outcome.choices, widget=forms.RadioSelect
+    )
+    resolution = forms.CharField(
+        label=_("What was done"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    household = forms.ChoiceField(
+        label=_("If the phone comes back, the household"),
+        required=False,
+        choices=[
+            ("", "—"),
+            ("waiting", _("Waits for another phone")),
+            ("ineligible", _("Leaves the programme")),
+        ],
+    )

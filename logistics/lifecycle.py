@@ -1,5 +1,7 @@
 """The doors of logistics.
 
+- A ticket about a delivered phone: open → assigned → resolved (or open → resolved), through
+  `TICKET` (logistics/services/tickets.py).
 - A delivery batch: planned → dispatched → completed, through `BATCH` (one event row per move,
   with its actor; "completed" is the move of whoever closed the last item: handed over or
   returned; a planned batch whose every phone was taken back completes without leaving).
@@ -20,7 +22,15 @@ from django.utils.translation import gettext_lazy as _
 from core.lifecycle import Lifecycle
 from donations.lifecycle import DEVICE
 from donations.models import Device
-from logistics.models import DeliveryBatch, DeliveryBatchEvent, Handover, QARecord, WipeRecord
+from logistics.models import (
+    DeliveryBatch,
+    DeliveryBatchEvent,
+    Handover,
+    QARecord,
+    Ticket,
+    TicketEvent,
+    WipeRecord,
+)
 
 B = DeliveryBatch.Status
 
@@ -36,6 +46,23 @@ BATCH = Lifecycle(
     subject="batch",
     allowed=BATCH_ALLOWED,
     refusal=_("A batch that is “%(now)s” cannot become “%(to)s”. Allowed next: %(allowed)s."),
+)
+
+
+T = Ticket.Status
+
+TICKET_ALLOWED: dict[str, set[str]] = {
+    T.OPEN: {T.ASSIGNED, T.RESOLVED},
+    T.ASSIGNED: {T.RESOLVED},  # assigning to another owner is an act with from == to
+    T.RESOLVED: set(),
+}
+
+TICKET = Lifecycle(
+    model=Ticket,
+    event_model=TicketEvent,
+    subject="ticket",
+    allowed=TICKET_ALLOWED,
+    refusal=_("A ticket that is “%(now)s” cannot become “%(to)s”. Allowed next: %(allowed)s."),
 )
 
 

@@ -260,6 +260,7 @@ class BatchItem(models.Model):
         PENDING = "pending", _("On the way")
         HANDED_OVER = "handed_over", _("Handed over")
         RETURNED = "returned", _("Returned")
+        LOST = "lost", _("Lost on the way")
 
     batch = models.ForeignKey(DeliveryBatch, on_delete=models.CASCADE, related_name="items")
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="batch_items")
@@ -435,3 +436,183 @@ class HandoverConflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id}: {self.code}"
+
+
+class HouseholdAfterRelease(models.TextChoices):
+    """What becomes of a household whose phone did not reach it (a release, a ticket's return)."""
+
+    WAITING = "waiting", _("Waits for another phone")
+    INELIGIBLE = "ineligible", _("Leaves the programme")
+
+
+class LossReport(BenchRecord):
+    """A phone lost in transit or at a hub: who reported it (`actor`), where it was last seen,
+    what happened, and the allocation it ended (logistics/services/recovery.py)."""
+
+    device = models.ForeignKey(
+        Device, on_delete=models.PROTECT, related_name="loss_reports", verbose_name=_("device")
+    )
+    hub = models.ForeignKey(
+        Hub,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hub"),
+    )
+    status_before = models.CharField(
+        _("status when lost"), max_length=20, choices=Device.Status.choices
+    )
+    last_seen = models.CharField(_("where it was last seen"), max_length=255)
+    reason = models.TextField(_("what happened"))
+    batch = models.ForeignKey(
+        DeliveryBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("batch"),
+    )
+    allocation = models.ForeignKey(
+        "matching.Allocation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("allocation ended"),
+    )
+
+    class Meta(BenchRecord.Meta):
+        verbose_name = _("loss report")
+        verbose_name_plural = _("loss reports")
+
+    def __str__(self) -> str:
+        return f"{self.device_id}: {self.last_seen}"
+
+
+class HandoverReturn(BenchRecord):
+    """A delivered phone that comes back from its household (broken, locked, the family moved):
+    the why, what became of the household, and whether the fault was the phone's (then the
+    household is first in line for a replacement). One per handover."""
+
+    class Reason(models.TextChoices):
+        BROKEN = "broken", _("The phone broke")
+        LOCKED = "locked", _("The phone is locked (account or FRP)")
+        MOVED = "moved", _("The household moved away")
+        REFUSED = "refused", _("The household gave it back")
+        DIED = "died", _("The head of household died")
+        INELIGIBLE = "ineligible", _("The household is no longer eligible")
+        UNUSED = "unused", _("The household does not use it")
+        OTHER = "other", _("Other")
+
+    class HouseholdOutcome(models.TextChoices):
+        WAITING = "waiting", _("Waits for another phone")
+        SERVED = "served", _("Still served by another phone")
+        INELIGIBLE = "ineligible", _("Leaves the programme")
+
+    # Reasons that are the phone's fault: the household is first in line for a replacement.
+    PHONE_FAULTS = ("broken", "locked")
+
+    handover = models.OneToOneField(
+        Handover, on_delete=models.PROTECT, related_name="return_record", verbose_name=_("handover")
+    )
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    household_outcome = models.CharField(
+        _("the household"), max_length=12, choices=HouseholdOutcome.choices
+    )
+    phone_fault = models.BooleanField(_("the phone's fault"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta(BenchRecord.Meta):
+        verbose_name = _("return after delivery")
+        verbose_name_plural = _("returns after delivery")
+
+    def __str__(self) -> str:
+        return f"{self.handover_id}: {self.reason}"
+
+
+class Ticket(models.Model):
+    """A problem with a delivered phone (reported at the follow-up, by the commune's officer or
+    by a coordinator): open → assigned (an owner) → resolved (fixed, replaced, returned, closed),
+    through logistics.lifecycle.TICKET, one TicketEvent per act. Overdue past `due_at`: the
+    dashboards list it and its owner is reminded once a day (logistics/services/tickets.py)."""
+
+    class Kind(models.TextChoices):
+        BROKEN = "broken", _("Broken")
+        LOCKED = "locked", _("Locked (account or FRP)")
+        LOST = "lost", _("Lost or stolen")
+        UNUSED = "unused", _("Not used")
+        SIM = "sim", _("SIM or data plan")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ASSIGNED = "assigned", _("Assigned")
+        RESOLVED = "resolved", _("Resolved")
+
+    class Outcome(models.TextChoices):
+        FIXED = "fixed", _("Fixed")
+        REPLACED = "replaced", _("Replaced: the household gets another phone")
+        RETURNED = "returned", _("Returned to the hub")
+        CLOSED = "closed", _("Closed")
+
+    handover = models.ForeignKey(
+        Handover, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("handover")
+    )
+    kind = models.CharField(_("problem"), max_length=8, choices=Kind.choices)
+    description = models.TextField(_("description"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    owner = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_tickets",
+        verbose_name=_("owner"),
+    )
+    follow_up = models.ForeignKey(
+        FollowUp,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("reported at the follow-up"),
+    )
+    opened_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("opened by")
+    )
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    due_at = models.DateTimeField(_("due"), db_index=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} ({self.status})"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status != self.Status.RESOLVED and self.due_at < timezone.now()
+
+
+class TicketEvent(StatusEvent):
+    """One row per act on a ticket: opened ("" → open), assigned (again: from == to), resolved."""
+
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="events", verbose_name=_("ticket")
+    )
+
+    class Meta(StatusEvent.Meta):
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.old_status} → {self.new_status}"

@@ -121,3 +121,48 @@ def sim_expiry_reminders_send(*, now=None) -> int:
         sim.reminded_at = now
         sim.save(update_fields=["reminded_at"])
     return sent
+
+
+TICKET_OVERDUE = (
+    _("Overdue ticket #%(id)s: phone %(code)s"),
+    _(
+        "Ticket #%(id)s (%(kind)s) about phone %(code)s in %(commune)s was due on %(due)s and "
+        "is still %(status)s. Please resolve it or say what is happening: %(link)s"
+    ),
+)
+
+
+def ticket_overdue_send(*, ticket_id: int) -> int:
+    """Remind an overdue ticket's owner (the hub's coordinators while it has none). Called by the
+    outbox, inside its transaction: a failure to send is retried there. Nothing is sent for a
+    ticket resolved meanwhile."""
+    from logistics.models import Ticket
+
+    ticket = (
+        Ticket.objects.select_related("owner", "handover__device", "handover__household__commune")
+        .filter(id=ticket_id)
+        .first()
+    )
+    if ticket is None or ticket.status == Ticket.Status.RESOLVED:
+        return 0
+    device = ticket.handover.device
+    if ticket.owner_id and ticket.owner.is_active:
+        users = [ticket.owner]
+    else:
+        users = list(_coordinators_of(device.hub_id)) if device.hub_id else []
+    sent = 0
+    for user in users:
+        with translation.override(user.language):
+            values = {
+                "id": ticket.id,
+                "kind": ticket.get_kind_display(),
+                "code": device.tracking_code,
+                "commune": ticket.handover.household.commune.name,
+                "due": timezone.localtime(ticket.due_at).strftime("%d/%m/%Y"),
+                "status": ticket.get_status_display(),
+                "link": settings.SITE_URL + reverse("logistics:ticket", args=[ticket.id]),
+            }
+            subject, body = (str(part) % values for part in TICKET_OVERDUE)
+        send_mail(subject, body, None, [user.email])
+        sent += 1
+    return sent

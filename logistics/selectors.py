@@ -20,7 +20,7 @@ from accounts.scoping import filter_by_commune, filter_by_hub, scope_for
 from core.errors import ApplicationError, NotFound
 from donations.lifecycle import may_move
 from donations.models import Device, DeviceEvent, DevicePhoto
-from logistics.models import BatchItem, DeliveryBatch, Handover
+from logistics.models import BatchItem, DeliveryBatch, Handover, LossReport, Ticket
 from matching.models import Allocation
 from places.models import Hub
 
@@ -62,6 +62,7 @@ def device_detail(device: Device) -> dict:
     allocation = (
         Allocation.objects.filter(device=device, is_live=True)
         .select_related("household__commune")
+        .order_by("-created_at", "-id")
         .first()
     )
     events = list(DeviceEvent.objects.filter(device=device).select_related("actor"))
@@ -83,6 +84,7 @@ def device_detail(device: Device) -> dict:
         "photos": list(device.photos.all()),  # the donor's (private files: device_photo serves)
         "allocation": allocation,
         "batches": list(BatchItem.objects.filter(device=device).select_related("batch__commune")),
+        "losses": list(device.loss_reports.select_related("actor")),
     }
 
 
@@ -335,6 +337,163 @@ def device_for_handover(user, code: str) -> tuple[Device, Allocation]:
     return device, allocation
 
 
+# --- recovery: allocations, losses, tickets ----------------------------------------------------
+
+
+def may_act_on(user, device: Device, household=None) -> bool:
+    """Who may take a recovery step about a phone and its household: an admin, a coordinator of
+    the phone's hub, or an officer of the household's commune."""
+    scope = scope_for(user)
+    return (
+        scope.is_admin
+        or (device.hub_id is not None and scope.covers_hub(device.hub_id))
+        or (household is not None and scope.covers_commune(household.commune_id, Role.OFFICER))
+    )
+
+
+def may_report_lost(user, device: Device, household=None) -> bool:
+    """`may_act_on`, and for a pledged phone lost in the post before any hub received it: a
+    coordinator of its pledge's hub (any coordinator when the pledge names none)."""
+    if may_act_on(user, device, household):
+        return True
+    if device.hub_id is None and device.status == S.PLEDGED and device.pledge_id:
+        scope = scope_for(user)
+        hub_id = device.pledge.hub_id
+        return scope.covers_hub(hub_id) if hub_id else bool(scope.hubs)
+    return False
+
+
+def _hub_or_commune(user, *, hub: str, commune: str) -> Q | None:
+    """The condition for rows of the user's hubs (as a coordinator) or communes (as an
+    officer); None for an admin (everything)."""
+    scope = scope_for(user)
+    if scope.is_admin:
+        return None
+    return Q(**{f"{hub}__in": scope.hubs}) | Q(**{f"{commune}__in": scope.communes(Role.OFFICER)})
+
+
+def allocations_for_staff(
+    user, *, device: str = "", household: int | None = None, live: bool | None = None
+) -> QuerySet:
+    """Allocations of phones at the user's hubs or of households of the user's communes (as an
+    officer), newest first. `live`: only those on their way (True) or only the others (False)."""
+    qs = Allocation.objects.select_related("device__hub", "household__commune")
+    where = _hub_or_commune(user, hub="device__hub", commune="household__commune")
+    if where is not None:
+        qs = qs.filter(where)
+    if device:
+        qs = qs.filter(device__tracking_code=device.strip().upper())
+    if household:
+        qs = qs.filter(household_id=household)
+    if live is not None:
+        status = Allocation.Status.LIVE
+        qs = qs.filter(status=status) if live else qs.exclude(status=status)
+    return qs.order_by("-created_at", "-id")
+
+
+def allocation_get_for_staff(user, allocation_id: int) -> Allocation:
+    allocation = allocations_for_staff(user).filter(id=allocation_id).first()
+    if allocation is None:
+        raise NotFound(_("No such allocation among yours."))
+    return allocation
+
+
+def live_allocation_of(device: Device) -> Allocation | None:
+    return (
+        Allocation.objects.filter(device=device, status=Allocation.Status.LIVE)
+        .select_related("household__commune")
+        .first()
+    )
+
+
+def device_for_recovery(user, code: str) -> tuple[Device, Allocation | None]:
+    """A phone the user may report lost or release: at the user's hubs (a coordinator), or on its
+    way to a household of the user's communes (an officer)."""
+    code = (code or "").strip().upper()
+    device = Device.objects.select_related("hub", "pledge").filter(tracking_code=code).first()
+    holding = (
+        Allocation.objects.filter(device=device, is_live=True)
+        .select_related("household__commune")
+        .first()
+        if device
+        else None
+    )
+    if device is not None and may_report_lost(user, device, holding.household if holding else None):
+        live = holding if holding and holding.status == Allocation.Status.LIVE else None
+        return device, live
+    raise NotFound(_("No phone with the tracking code %(code)s among yours.") % {"code": code})
+
+
+def losses_for_staff(user, *, limit: int = 50) -> list[LossReport]:
+    """The latest phones reported lost at the user's hubs (or, for an admin, anywhere)."""
+    qs = LossReport.objects.select_related("device", "hub", "actor", "batch__commune")
+    scope = scope_for(user)
+    if not scope.is_admin:
+        qs = qs.filter(Q(hub__in=scope.hubs) | Q(device__hub__in=scope.hubs))
+    return list(qs.order_by("-at", "-id")[:limit])
+
+
+def tickets_for_staff(user, *, status: str | None = None) -> QuerySet:
+    """Tickets about handovers of the user's communes (as an officer) or phones of the user's
+    hubs (as a coordinator); everything for an admin. Overdue first, then by due date."""
+    qs = Ticket.objects.select_related(
+        "handover__device", "handover__household__commune", "owner", "opened_by"
+    )
+    where = _hub_or_commune(
+        user, hub="handover__device__hub", commune="handover__household__commune"
+    )
+    if where is not None:
+        qs = qs.filter(where)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("due_at", "id")
+
+
+def ticket_get_for_staff(user, ticket_id: int) -> Ticket:
+    ticket = tickets_for_staff(user).filter(id=ticket_id).first()
+    if ticket is None:
+        raise NotFound(_("No such ticket among yours."))
+    return ticket
+
+
+def tickets_overdue(user, *, now=None, limit: int = 100) -> list[Ticket]:
+    now = now or timezone.now()
+    qs = tickets_for_staff(user).exclude(status=Ticket.Status.RESOLVED).filter(due_at__lt=now)
+    return list(qs[:limit])
+
+
+def commune_for_staff(user, code: str):
+    """A commune the user works in: an officer of it, a coordinator of a hub serving it, or an
+    admin (404 otherwise)."""
+    from places.models import Commune
+
+    commune = Commune.objects.filter(code=code).first()
+    scope = scope_for(user)
+    if commune is None or not (
+        scope.is_admin
+        or commune.code in scope.communes(Role.OFFICER)
+        or commune.code in scope.hub_communes
+    ):
+        raise NotFound(_("No such commune among yours."))
+    return commune
+
+
+def commune_handovers(user, commune_code: str, *, limit: int = 200) -> list[Handover]:
+    """The commune's handovers (newest first) the user may see, with their open tickets."""
+    return list(
+        handovers_for_staff(user)
+        .filter(household__commune_id=commune_code)
+        .select_related("return_record")
+        .prefetch_related(
+            Prefetch(
+                "tickets",
+                queryset=Ticket.objects.exclude(status=Ticket.Status.RESOLVED),
+                to_attr="open_tickets",
+            )
+        )[:limit]
+    )
+
+
 # Phones a label is not printed for when a list is printed, with the reason the page gives: they
 # are not at a hub to stick a label on. (Named one by one, any phone's label can be printed.)
 NOT_LABELLED = {
@@ -483,16 +642,21 @@ def batches_this_week(user, *, today=None) -> QuerySet:
 
 __all__ = [
     "HANDOVER_FILES",
+    "allocation_get_for_staff",
+    "allocations_for_staff",
     "batch_candidates",
     "batch_get_for_staff",
     "batch_items",
     "batches_for_staff",
     "batches_this_week",
     "business_donor_devices",
+    "commune_for_staff",
+    "commune_handovers",
     "counts_per_hub",
     "device_counts",
     "device_detail",
     "device_for_handover",
+    "device_for_recovery",
     "device_get_for_staff",
     "device_photo_for_staff",
     "devices_awaiting_handover",
@@ -508,8 +672,15 @@ __all__ = [
     "labelled_by_status",
     "labelled_devices",
     "left_out_summary",
+    "live_allocation_of",
+    "losses_for_staff",
+    "may_act_on",
+    "may_report_lost",
     "pledge_wiped_devices",
     "status_counts",
     "stuck_devices",
+    "ticket_get_for_staff",
+    "tickets_for_staff",
+    "tickets_overdue",
     "wiped_with_records",
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from logistics.views import bench, dashboard, delivery, donor, field
+from logistics.views import bench, dashboard, delivery, donor, field, recovery
 
 app_name = "logistics"
 
@@ -19,6 +19,7 @@ urlpatterns = [
         name="device_wipe_certificate",
     ),
     path("kho/thiet-bi/<str:code>/anh/<int:photo_id>/", bench.device_photo, name="device_photo"),
+    path("kho/thiet-bi/<str:code>/bao-mat/", recovery.device_lost, name="device_lost"),
     path("kho/thiet-bi/<str:code>/<slug:action>/", bench.device_action, name="device_action"),
     path(
         "kho/nha-tai-tro/<int:donor_id>/chung-nhan-xoa-du-lieu.pdf",
@@ -72,4 +73,15 @@ urlpatterns = [
         {"field": "signature"},
         name="handover_signature",
     ),
+    path("ban-giao/<int:handover_id>/tra-lai/", recovery.handover_return, name="handover_return"),
+    path("ban-giao/<int:handover_id>/bao-su-co/", recovery.ticket_new, name="ticket_new"),
+    path("phan-bo/", recovery.allocations, name="allocations"),
+    path(
+        "phan-bo/<int:allocation_id>/giai-phong/",
+        recovery.allocation_release,
+        name="allocation_release",
+    ),
+    path("phieu-su-co/", recovery.ticket_list, name="tickets"),
+    path("phieu-su-co/<int:ticket_id>/", recovery.ticket_page, name="ticket"),
+    path("xa/<str:commune>/", recovery.commune_page, name="commune"),
 ]

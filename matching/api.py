@@ -80,6 +80,11 @@ class ProposalOutput(serializers.ModelSerializer):
     commune = serializers.CharField(source="household.commune_id")
     need_kind = serializers.CharField(source="household.need_kind")
     priority = serializers.SerializerMethodField()
+    explanation = serializers.ListField(
+        source="explained",
+        child=serializers.DictField(),
+        help_text="[{factor, points}] in the order of the score's terms",
+    )
     status = serializers.CharField(help_text="proposed|approved|rejected|superseded")
 
     class Meta:

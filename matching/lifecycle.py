@@ -10,6 +10,9 @@ also records acts that leave its status as it was (rejecting one proposal of man
 row of its kind, with from == to. Progress updates while the engine works are not status moves
 (matching.services saves them directly).
 
+An allocation (an approved proposal): live → delivered → returned, or live → released, through
+`ALLOCATION` (one AllocationEvent per move; logistics makes the moves after approval).
+
 A proposal moves once: proposed → approved | rejected | superseded. It has no event table (a run
 writes up to 100,000 proposals; approving them all would double that in event rows): the
 proposal keeps who decided, when and why, and the run's event row records the act.
@@ -24,7 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from core.errors import Conflict
 from core.lifecycle import Lifecycle
-from matching.models import MatchRun, MatchRunEvent, Proposal
+from matching.models import Allocation, AllocationEvent, MatchRun, MatchRunEvent, Proposal
 
 S = MatchRun.Status
 Kind = MatchRunEvent.Kind
@@ -117,4 +120,47 @@ def proposals_supersede(proposals: QuerySet[Proposal], *, actor, reason: str) ->
     open_statuses = [s for s, moves in PROPOSAL_ALLOWED.items() if P.SUPERSEDED in moves]
     return proposals.filter(status__in=open_statuses).update(
         status=P.SUPERSEDED, reason=reason, decided_by=actor, decided_at=timezone.now()
+    )
+
+
+# -- allocations ---------------------------------------------------------------------------------
+
+A = Allocation.Status
+
+ALLOCATION_ALLOWED: dict[str, set[str]] = {
+    A.LIVE: {A.DELIVERED, A.RELEASED},  # handed over, or ended before delivery
+    A.DELIVERED: {A.RETURNED},  # the phone came back from the household
+    A.RELEASED: set(),
+    A.RETURNED: set(),
+}
+ALLOCATION = Lifecycle(
+    model=Allocation,
+    event_model=AllocationEvent,
+    subject="allocation",
+    allowed=ALLOCATION_ALLOWED,
+    refusal=gettext_lazy(
+        "An allocation that is “%(now)s” cannot become “%(to)s”. Allowed next: %(allowed)s."
+    ),
+)
+
+
+def allocation_created(allocation: Allocation, *, actor, data: dict | None = None):
+    """The first event of an allocation: from nothing to live."""
+    return AllocationEvent.objects.create(
+        allocation=allocation,
+        actor=actor,
+        old_status="",
+        new_status=allocation.status,
+        data=data or {},
+    )
+
+
+def allocation_transition(
+    *, allocation_id: int, to: str, actor, reason: str = "", data: dict | None = None, also=None
+) -> Allocation:
+    """Move an allocation through ALLOCATION (row lock, table, 409 naming the allowed moves, one
+    AllocationEvent). `is_live` follows the status: true while it holds its phone and household."""
+    also = {"is_live": to in Allocation.HOLDING, **(also or {})}
+    return ALLOCATION.move(
+        obj_id=allocation_id, to=to, actor=actor, reason=reason, data=data, also=also
     )

@@ -155,6 +155,10 @@ class Proposal(models.Model):
     device = _named_row(Device, _("device"))
     household = _named_row(Household, _("household"))
     score = models.FloatField(_("score"))
+    # The points of each term of the score, in matching.engine.flow.TERMS' order ([12.5, 3.0,
+    # 0.0, -10.0, 40.0]): five numbers rather than five labelled objects, as PostgreSQL parses
+    # 300,000 of them in a national run (`explained` gives them their names; rows written before
+    # hold the labelled objects, and read the same).
     explanation = models.JSONField(_("explanation"), default=list)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED
@@ -179,8 +183,57 @@ class Proposal(models.Model):
     def __str__(self) -> str:
         return f"{self.device_id} → {self.household_id} ({self.status})"
 
+    @property
+    def explained(self) -> list[dict]:
+        """The explanation as [{"factor", "points"}, …] (API.md), from either stored form."""
+        from matching.engine.flow import TERMS
+
+        rows = self.explanation or []
+        if rows and not isinstance(rows[0], dict):
+            return [
+                {"factor": name, "points": points}
+                for name, points in zip(TERMS, rows, strict=False)
+            ]
+        return rows
+
 
 class Allocation(models.Model):
+    """A phone promised to a household by an approved proposal (matching.services) and what
+    became of the promise: live (on its way) → delivered (handed over) → returned (the phone came
+    back), or live → released (ended before delivery: the household moved, refused, died, is no
+    longer eligible, or the phone failed or was lost). Its status moves through one door,
+    matching.lifecycle.ALLOCATION, one AllocationEvent per move.
+
+    `is_live` is true while the allocation holds its phone and its household (live or delivered):
+    the two partial unique indexes on it keep a phone and a household in at most one such
+    allocation, so a household that holds a delivered phone is not promised a second one."""
+
+    class Status(models.TextChoices):
+        LIVE = "live", _("On its way")
+        DELIVERED = "delivered", _("Delivered")
+        RELEASED = "released", _("Released before delivery")
+        RETURNED = "returned", _("Returned after delivery")
+
+    class Reason(models.TextChoices):
+        """Why an allocation ended (release before delivery, return after it, loss)."""
+
+        MOVED = "moved", _("The household moved away")
+        REFUSED = "refused", _("The household refused the phone")
+        DIED = "died", _("The head of household died")
+        INELIGIBLE = "ineligible", _("The household is no longer eligible")
+        PHONE_FAILED = "phone_failed", _("The phone failed")
+        LOST = "lost", _("The phone was lost")
+        BROKEN = "broken", _("The phone broke")
+        LOCKED = "locked", _("The phone is locked (account or FRP)")
+        UNUSED = "unused", _("The household does not use it")
+        OTHER = "other", _("Other")
+
+    # Statuses in which an allocation holds its phone and household (is_live).
+    HOLDING = ("live", "delivered")
+    # Why a live allocation is released before delivery (API.md: "the household moved, refused,
+    # died, is no longer eligible; the phone failed").
+    RELEASE_REASONS = ("moved", "refused", "died", "ineligible", "phone_failed")
+
     device = models.ForeignKey(
         Device, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("device")
     )
@@ -190,7 +243,10 @@ class Allocation(models.Model):
         related_name="allocations",
         verbose_name=_("household"),
     )
-    is_live = models.BooleanField(_("live"), default=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.LIVE, db_index=True
+    )
+    is_live = models.BooleanField(_("holds its phone and household"), default=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -208,8 +264,12 @@ class Allocation(models.Model):
         verbose_name=_("proposal"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-    released_at = models.DateTimeField(_("released"), null=True, blank=True)
-    release_reason = models.TextField(_("reason for release"), blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    released_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("why it ended"), max_length=16, choices=Reason.choices, blank=True
+    )
+    release_reason = models.TextField(_("notes on the end"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -228,3 +288,19 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device_id} → {self.household_id}"
+
+
+class AllocationEvent(StatusEvent):
+    """One row per status move of an allocation: who, when, from, to, why (its creation by an
+    approval is the move from nothing to live)."""
+
+    allocation = models.ForeignKey(
+        Allocation, on_delete=models.CASCADE, related_name="events", verbose_name=_("allocation")
+    )
+
+    class Meta(StatusEvent.Meta):
+        verbose_name = _("allocation event")
+        verbose_name_plural = _("allocation events")
+
+    def __str__(self) -> str:
+        return f"{self.allocation_id}: {self.old_status} → {self.new_status}"

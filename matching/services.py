@@ -33,6 +33,7 @@ from households.models import Household
 from matching.engine import solve
 from matching.lifecycle import (
     RUN,
+    allocation_created,
     proposal_decide,
     proposal_may_move,
     proposals_supersede,
@@ -332,7 +333,7 @@ def _write_proposals(run: MatchRun, result) -> int:
                     device_id=pair.device,
                     household_id=pair.household,
                     score=pair.score,
-                    explanation=pair.explanation,
+                    explanation=[row["points"] for row in pair.explanation],
                 )
                 for pair in result.pairs()
             ),
@@ -443,12 +444,13 @@ def match_run_approve(*, run_id: int, proposal_ids: list[int] | None = None, act
                             reason=_("Matching run #%(run)s approved") % {"run": run.id},
                             data=evidence,
                         )
-                        Allocation.objects.create(
+                        allocation = Allocation.objects.create(
                             device_id=proposal.device_id,
                             household_id=proposal.household_id,
                             approved_by=actor,
                             proposal=proposal,
                         )
+                        allocation_created(allocation, actor=actor, data=evidence)
                 except IntegrityError:
                     reason = _("The phone or the household was allocated by another approval.")
                 except Conflict as error:

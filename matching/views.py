@@ -101,7 +101,7 @@ def run_detail(request, run_id: int):
             "commune": names.get(p.household.commune_id, p.household.commune_id),
             "need": NEEDS.get(p.household.need_kind, p.household.need_kind),
             "breakdown": p.household.priority_rows,
-            "explanation": _explained(p.explanation),
+            "explanation": _explained(p.explained),
         }
         for p in page
     ]
@@ -214,6 +214,6 @@ def proposal_reject(request, proposal_id: int):
             "form": form,
             "proposal": proposal,
             "need": NEEDS.get(proposal.household.need_kind),
-            "explanation": _explained(proposal.explanation),
+            "explanation": _explained(proposal.explained),
         },
     )

@@ -248,6 +248,14 @@ SPECTACULAR_SETTINGS = {
         "DeviceStatusEnum": "donations.models.Device.Status",
         "GiftStatusEnum": "donations.models.Gift.Status",
         "DeliveryBatchStatusEnum": "logistics.models.DeliveryBatch.Status",
+        "TicketKindEnum": "logistics.models.Ticket.Kind",
+        "TicketStatusEnum": "logistics.models.Ticket.Status",
+        "TicketOutcomeEnum": "logistics.models.Ticket.Outcome",
+        "HandoverReturnReasonEnum": "logistics.models.HandoverReturn.Reason",
+        "HandoverReturnHouseholdEnum": "logistics.models.HandoverReturn.HouseholdOutcome",
+        "HouseholdAfterReleaseEnum": "logistics.models.HouseholdAfterRelease",
+        "AllocationStatusEnum": "matching.models.Allocation.Status",
+        "ReleaseReasonEnum": "matching.models.Allocation.RELEASE_REASONS",
     },
 }
 
@@ -403,7 +411,7 @@ VIETQR_BANK_NAME = env("VIETQR_BANK_NAME", "Vietcombank")
 # matching: the policy of the engine (matching/engine/model.py Policy). Change the version with
 # any weight, so every run records which policy made it.
 MATCHING_POLICY = {
-    "version": "2026.1",
+    "version": "2026.2",
     "priority_weight": 1.0,
     "student_min_ram_gb": 3.0,  # school apps (video lessons, LMS) need 3 GB and a camera
     "student_needs_camera": True,
@@ -414,6 +422,10 @@ MATCHING_POLICY = {
     "default_transfer_cost": 10.0,  # points lost when a phone moves to another hub's commune
     "fairness_steps": [[100, 40.0]],  # each household up to 100% of the commune's floor: +40
     "scale": 100,
+    # A household whose phone failed through no fault of its own (returned broken or locked, lost
+    # on the way, failed before delivery) is first in line: more than any other priority (at most
+    # 124) plus fit, preference and fairness together (at most 110).
+    "replacement_bonus": 1000,
 }
 MATCHING_TRANSFER_COSTS: dict = {}  # {"<hub id>-<hub id>": points} overrides the default
 MATCHING_PROPOSALS_PER_PAGE = 50
@@ -439,6 +451,10 @@ LOGISTICS_STUCK_DAYS = {
     "returned": 7,
 }
 LOGISTICS_FOLLOW_UP_DAYS = 30  # the officer is reminded this long after a handover
+# A ticket about a delivered phone is due this many days after it was opened; past it, it is
+# overdue: listed on the dashboards, and its owner (else the hub's coordinators) is reminded once
+# a day (the beat entry below, every hour: the outbox key makes it once per ticket per day).
+LOGISTICS_TICKET_DUE_DAYS = int(env("LOGISTICS_TICKET_DUE_DAYS", "7"))
 LOGISTICS_SIM_REMINDER_DAYS = 14  # coordinators are told this long before a data plan runs out
 # A handover recorded offline may carry a time this far past the server's clock (phones drift).
 LOGISTICS_FIELD_CLOCK_SKEW_SECONDS = 300
@@ -466,6 +482,10 @@ CELERY_BEAT_SCHEDULE = {
     "logistics-sim-expiry-reminders": {
         "task": "logistics.tasks.send_sim_expiry_reminders",
         "schedule": 24 * 60 * 60,
+    },
+    "logistics-overdue-tickets": {
+        "task": "logistics.tasks.remind_overdue_tickets",
+        "schedule": 60 * 60,
     },
 }
 # (end of logistics settings)

@@ -190,6 +190,11 @@ def household_submit(*, household_id: int, actor) -> Household:
     """Send a nomination to the verifier. No consent to processing, no submission."""
     household = locked_household(household_id)
     require_role(actor, household, NOMINATING_ROLES)
+    if household.status == S.REJECTED:
+        raise Conflict(
+            _("A rejected household goes back to the verifiers only by an appeal, with a reason."),
+            code="appeal_required",
+        )
     if not household.consent_processing:
         message = _(
             "Record the household's consent to the processing of its data before submitting."

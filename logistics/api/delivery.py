@@ -16,7 +16,7 @@ from core.api import IdField, Pagination, validated
 from core.media import private_file_response
 from logistics import documents, selectors
 from logistics.api.shared import FIELD_STAFF, HUB_STAFF, page_of
-from logistics.models import DeliveryBatch, Handover, SimCard
+from logistics.models import DeliveryBatch, Handover, SimCard, Ticket
 from logistics.services import delivery, field, sms
 from messaging.phones import masked
 
@@ -331,6 +331,9 @@ class FollowUpView(APIView):
         problems = serializers.CharField(required=False, allow_blank=True, default="")
         notes = serializers.CharField(required=False, allow_blank=True, default="")
         send_back = serializers.BooleanField(default=False)
+        problem_kind = serializers.ChoiceField(
+            choices=Ticket.Kind.choices, required=False, allow_blank=True, default=""
+        )
 
     @extend_schema(request=FollowUpInput, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, handover_id):
@@ -346,6 +349,7 @@ class FollowUpView(APIView):
                 "problems": follow_up.problems,
                 "notes": follow_up.notes,
                 "send_back": follow_up.send_back,
+                "ticket": follow_up.tickets.values_list("id", flat=True).first(),
                 "device_status": handover.device.status,
                 "at": follow_up.at,
             },

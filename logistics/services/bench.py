@@ -33,6 +33,21 @@ from logistics.services.shared import lock_for_move, move_device, require_hub
 from places.models import Hub
 
 S = Device.Status
+# A phone promised to a household (allocated, or on its way) leaves the bench only through the
+# recovery paths (logistics/services/recovery.py): the device's table lets an allocated phone
+# become ready or refurbishing again, but only when its allocation is released.
+PROMISED = (S.ALLOCATED, S.DISPATCHED)
+
+
+def refuse_if_promised(device: Device) -> None:
+    if device.status in PROMISED:
+        raise Conflict(
+            _(
+                "This phone is promised to a household: release its allocation first (it then "
+                "goes back to the bench)."
+            ),
+            code="phone_promised",
+        )
 
 
 # --- the IMEI --------------------------------------------------------------------------------
@@ -363,6 +378,7 @@ def repair_record_create(
     booked against the fund ledger, in the same transaction."""
     device = Device.objects.get(id=device_id)
     require_hub(actor, device.hub_id)
+    refuse_if_promised(device)
     if not description.strip():
         message = _("Say what was repaired.")
         raise ApplicationError(message, code="invalid", fields={"description": [message]})
@@ -371,6 +387,7 @@ def repair_record_create(
         raise ApplicationError(message, code="invalid", fields={"cost_vnd": [message]})
     with transaction.atomic():
         device = lock_for_move(device.id, S.REFURBISHING, again=True)
+        refuse_if_promised(device)
         move_device(device, S.REFURBISHING, actor)  # already there: the door writes nothing
         record = RepairRecord.objects.create(
             device=device,
@@ -418,6 +435,7 @@ def qa_record_create(
     otherwise the phone is (or stays) in refurbishing, with the failures listed."""
     device = Device.objects.get(id=device_id)
     require_hub(actor, device.hub_id)
+    refuse_if_promised(device)
     DEVICE.check_move(device.status, S.READY)  # before the input, as the form is then moot
     if not 0 <= battery_health <= 100:
         message = _("Battery health is a percentage from 0 to 100.")
@@ -430,6 +448,7 @@ def qa_record_create(
     )
     with transaction.atomic():
         device = lock_for_move(device.id, S.READY)
+        refuse_if_promised(device)
         record = QARecord.objects.create(
             device=device,
             checks={key: checks[key] for key in QA_CHECKS if key in checks},

@@ -28,6 +28,7 @@ from logistics.lifecycle import BATCH
 from logistics.models import BatchItem, DeliveryBatch, FollowUp, Handover, SimCard
 from logistics.services.shared import lock_for_move, move_device, require_hub
 from logistics.services.sms import handover_code_send
+from matching.lifecycle import allocation_transition
 from matching.models import Allocation
 from messaging.phones import mobile_clean
 from places.models import Commune
@@ -383,11 +384,22 @@ def handover_create(
                 saved.append(field_file)
         handover.save()
         move_device(device, S.DELIVERED, actor, {"handover": handover.id, **audit})
+        allocation = Allocation.objects.get(
+            device=device, household=household, status=Allocation.Status.LIVE
+        )
+        allocation_transition(
+            allocation_id=allocation.id,
+            to=Allocation.Status.DELIVERED,
+            actor=actor,
+            data={"handover": handover.id},
+            also={"delivered_at": handover.at},
+        )
         household_transition(
             household_id=household.id,
             to=Household.Status.SERVED,
             actor=actor,
             data={"handover": handover.id, "device": device.tracking_code, **audit},
+            also={"replacement_owed_at": None},  # served: no longer first in line
         )
         if iccid and iccid != recorded_sim_iccid(device):  # another SIM was given at the door
             SimCard.objects.update_or_create(device=device, defaults={"iccid": iccid})
@@ -414,10 +426,17 @@ def follow_up_record(
     problems: str = "",
     notes: str = "",
     send_back: bool = False,
+    problem_kind: str = "",
     actor,
 ) -> FollowUp:
-    """The officer's visit about 30 days on. A problem can send the phone back to its hub
-    (returned; the hub then receives it again)."""
+    """The officer's visit about 30 days on. A problem described opens a ticket (of
+    `problem_kind`, "other" when not said); a problem can also send the phone back to its hub
+    (logistics.services.recovery.handover_return: the household waits for another phone, first in
+    line when the phone broke or is locked; the hub then receives the phone again)."""
+    from logistics.models import Ticket
+    from logistics.services.recovery import handover_return
+    from logistics.services.tickets import ticket_open
+
     handover = Handover.objects.select_related("device", "household").filter(id=handover_id).first()
     if handover is None or not _may_hand_over(actor, handover.device, handover.household):
         raise NotFound(_("No such handover among yours."))
@@ -427,6 +446,10 @@ def follow_up_record(
     if send_back and not problems.strip():
         message = _("Describe the problem that sends the phone back.")
         raise ApplicationError(message, code="invalid", fields={"problems": [message]})
+    problem_kind = problem_kind or Ticket.Kind.OTHER
+    if problem_kind not in Ticket.Kind.values:
+        message = _("Choose what kind of problem it is.")
+        raise ApplicationError(message, code="invalid", fields={"problem_kind": [message]})
     with transaction.atomic():
         Handover.objects.select_for_update().get(id=handover.id)
         if FollowUp.objects.filter(handover=handover).exists():
@@ -442,6 +465,21 @@ def follow_up_record(
         device = handover.device
         if may_move(device.status, S.FOLLOWED_UP):
             move_device(device, S.FOLLOWED_UP, actor, {"follow_up": follow_up.id})
+        if follow_up.problems:
+            ticket_open(
+                handover_id=handover.id,
+                kind=problem_kind,
+                description=follow_up.problems,
+                follow_up=follow_up,
+                actor=actor,
+            )
         if send_back:
-            move_device(device, S.RETURNED, actor, {"follow_up": follow_up.id})
+            reason = problem_kind if problem_kind in ("broken", "locked", "unused") else "other"
+            handover_return(
+                handover_id=handover.id,
+                reason=reason,
+                household="waiting",
+                notes=follow_up.problems,
+                actor=actor,
+            )
     return follow_up

@@ -228,7 +228,10 @@ def _field_batch(actor, batch_id: int | None, device_code: str) -> tuple[Deliver
 def _state_conflict(batch: DeliveryBatch, item: BatchItem, household: Household):
     """(code, params) when the server's state no longer allows this handover, else None."""
     device = item.device
-    earlier = Handover.objects.filter(device=device).order_by("-at").first()
+    # A handover whose phone came back since (logistics/services/recovery.py) is history.
+    earlier = (
+        Handover.objects.filter(device=device, return_record__isnull=True).order_by("-at").first()
+    )
     if earlier is not None:
         when = timezone.localtime(earlier.at).strftime("%d/%m/%Y %H:%M")
         return "already_handed_over", {"code": device.tracking_code, "date": when}
@@ -241,7 +244,7 @@ def _state_conflict(batch: DeliveryBatch, item: BatchItem, household: Household)
             .order_by("-released_at", "-id")
             .first()
         )
-        reason = (ended.release_reason if ended else "") or "—"
+        reason = (ended.release_reason or ended.get_end_reason_display() if ended else "") or "—"
         return "allocation_released", {"reason": reason}
     if live.household_id != household.id:
         return "reallocated", {}

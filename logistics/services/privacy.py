@@ -5,7 +5,8 @@
 Erasing a household empties, on each of its handovers: who received the phone, their CCCD
 digits, the SIM number, the story, the place as typed (the commune's name stays), the reason
 given for a CCCD mismatch, and deletes the photo and the drawn signature from storage; its
-follow-ups and the phones' events keep their text without the names; the donors' outcomes of
+follow-ups, tickets, returns, allocations and loss reports, and the phones' events keep their
+text without the names; the donors' outcomes of
 the phones it holds lose their story and photo. The receipt PDF is drawn from these rows each
 time it is fetched, so a receipt fetched afterwards names nobody (logistics/documents.py). What
 stays says only that a phone reached a household of the commune, when, and who recorded it."""
@@ -19,7 +20,17 @@ from core.text import redact
 from donations.models import DeviceEvent
 from donations.services.outcomes import device_outcomes_withdraw
 from households.models import Household, HouseholdEvent
-from logistics.models import FollowUp, Handover, HandoverConflict, SimCard
+from logistics.models import (
+    FollowUp,
+    Handover,
+    HandoverConflict,
+    HandoverReturn,
+    LossReport,
+    SimCard,
+    Ticket,
+    TicketEvent,
+)
+from matching.models import Allocation, AllocationEvent
 
 
 def latest_handovers_of(household: Household):
@@ -70,6 +81,7 @@ def household_erase(household: Household, *, actor, names: list[str]) -> None:
         follow_up.save(update_fields=["problems", "notes"])
     _redact_device_events(handovers, names)
     _erase_conflicts(household, names)
+    _redact_recovery(household, handovers, names)
     held = Handover.objects.filter(id__in=latest).values_list("device_id", flat=True)
     device_outcomes_withdraw(device_ids=list(held), story=True, photo=True)
 
@@ -116,6 +128,29 @@ def _redact_device_events(handovers: list[Handover], names: list[str]) -> None:
         if (clean, reason) != (data, event.reason):
             event.data, event.reason = clean, reason
             event.save(update_fields=["data", "reason"])
+
+
+def _redact_recovery(household: Household, handovers: list[Handover], names: list[str]) -> None:
+    """Issue 14's texts about the household lose its names: its tickets (description,
+    resolution, their events), the notes on a phone's return, the notes and events of its
+    allocations, and the loss reports of phones promised to it."""
+
+    def clean(rows, *fields):
+        for row in rows:
+            changed = [f for f in fields if redact(getattr(row, f), names) != getattr(row, f)]
+            for field in changed:
+                setattr(row, field, redact(getattr(row, field), names))
+            if changed:
+                row.save(update_fields=changed)
+
+    tickets = list(Ticket.objects.filter(handover__in=handovers))
+    clean(tickets, "description", "resolution")
+    clean(TicketEvent.objects.filter(ticket__in=tickets), "reason", "data")
+    clean(HandoverReturn.objects.filter(handover__in=handovers), "notes")
+    allocations = list(Allocation.objects.filter(household=household))
+    clean(allocations, "release_reason")
+    clean(AllocationEvent.objects.filter(allocation__in=allocations), "reason", "data")
+    clean(LossReport.objects.filter(allocation__in=allocations), "reason", "last_seen")
 
 
 def household_consent_withdrawn(household: Household, *, actor, story: bool, photo: bool) -> None:

@@ -87,6 +87,8 @@ REPEATABLE = {"repair"}
 
 
 def _offers(device: Device, step: str) -> bool:
+    if device.status in bench.PROMISED:  # released first (logistics/services/recovery.py)
+        return False
     to, _service = STEPS[step]
     return may_move(device.status, to) or (step in REPEATABLE and device.status == to)
 

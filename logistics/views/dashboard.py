@@ -92,6 +92,8 @@ def _dashboard_data(request) -> dict:
         "commune_columns": COMMUNE_COLUMNS,
         "stuck": selectors.stuck_devices(request.user),
         "week": selectors.batches_this_week(request.user),
+        "losses": selectors.losses_for_staff(request.user),
+        "overdue": selectors.tickets_overdue(request.user),
     }
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import Role
 from accounts.scoping import scope_for
 from core.media import private_file_response
 from logistics import documents, selectors
@@ -24,6 +25,7 @@ from logistics.views.shared import (
     submitted,
 )
 from messaging import selectors as messages_selectors
+from places.models import Commune
 
 
 def _batch_forms(request) -> tuple[list[BatchForm], BatchForm | None]:
@@ -110,6 +112,12 @@ def batch_manifest(request, batch_id):
 
 @field_staff_required
 def handovers(request):
+    """The field page of officers and coordinators: phones to hand over, follow-ups due, overdue
+    tickets (their dashboard), and a link to each of their communes' pages."""
+    scope = scope_for(request.user)
+    communes = Commune.objects.order_by("name")
+    if not scope.is_admin:
+        communes = communes.filter(code__in=scope.communes(Role.OFFICER) | scope.hub_communes)
     return render(
         request,
         "logistics/handovers.html",
@@ -118,6 +126,8 @@ def handovers(request):
             "due": selectors.follow_ups_due(request.user)[:100],
             "recent": selectors.handovers_for_staff(request.user)[:30],
             "sms_trouble": messages_selectors.messages_in_trouble(request.user)[:50],
+            "overdue": selectors.tickets_overdue(request.user),
+            "communes": communes if not scope.is_admin else communes.none(),
         },
     )
 
@@ -177,6 +187,7 @@ def handover_page(request, handover_id):
         sim=delivery.recorded_sim(handover.device),
         sms_messages=sms,
         notes=[field.note_text(code) for code in handover.field_notes],
+        tickets=list(selectors.tickets_for_staff(request.user).filter(handover=handover)),
     )
 
 

@@ -103,13 +103,19 @@ class Result:
             )
 
     def scores_and_explanations_json(self) -> tuple[list[float], list[str]]:
-        """Each pair's score and its explanation as JSON text, built in bulk (the fast path of
-        writing 100,000 proposals; the same values as pairs())."""
-        points = self.policy.points
-        template = "[" + ", ".join(f'{{"factor": "{name}", "points": %r}}' for name in TERMS) + "]"
-        rows = self.terms.tolist()
-        scores = [points(sum(row)) for row in rows]
-        return scores, [template % tuple(points(u) for u in row) for row in rows]
+        """Each pair's score and its explanation as JSON text: the points of each term in TERMS'
+        order (matching.models.Proposal.explanation), built in bulk with numpy (the fast path of
+        writing 300,000 proposals; the same values as pairs())."""
+        scale = self.policy.scale
+        points = np.round(self.terms / scale, 4)
+        scores = np.round(self.terms.sum(axis=1) / scale, 4).tolist()
+        columns = [points[:, k].astype(str) for k in range(points.shape[1])] if len(points) else []
+        if not columns:
+            return scores, []
+        text = np.char.add("[", columns[0])
+        for column in columns[1:]:
+            text = np.char.add(np.char.add(text, ", "), column)
+        return scores, np.char.add(text, "]").tolist()
 
     def as_set(self) -> set[tuple[int, int]]:
         return set(zip(self.device_ids.tolist(), self.household_ids.tolist(), strict=True))

@@ -109,6 +109,9 @@ class Policy:
     default_transfer_cost: float | None = 10.0
     fairness_steps: tuple[tuple[int, float], ...] = ((100, 40.0),)
     scale: int = 100
+    # Priority points added (by the Django layer, matching/loading.py) to a household owed a
+    # replacement: its phone failed through no fault of its own, so it is first in line.
+    replacement_bonus: int = 0
 
     def __post_init__(self) -> None:
         last_pct, last_bonus = 0, float("inf")

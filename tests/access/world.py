@@ -10,9 +10,11 @@ apps' services (model rows only where a service needs a matching run that is not
 - gift: `donor`'s VietQR gift; an Excel import of officer A;
 - claim: a VietQR gift made without signing in naming `donor`'s email, waiting for the donor to
   confirm it (claim_token: its link's token);
-- match_run: a run at hub H with one proposal (a second phone for household_a2 of commune A).
+- match_run: a run at hub H with one proposal (a second phone for household_a2 of commune A);
 - conflict: a field record of household_a's phone that came after the online handover, kept by
-  the server for the hub (logistics.services.field).
+  the server for the hub (logistics.services.field);
+- allocation: device_h's (delivered) allocation to household_a; ticket: officer A's ticket about
+  the handover (a broken screen), open.
 
 SECRETS lists the personal data that must never reach a donor or the public.
 """
@@ -50,6 +52,8 @@ class World:
     personas: dict
     claim: object
     claim_token: str
+    allocation: object
+    ticket: object
     conflict: object
     held: object = None  # held statement money (a line naming two gifts)
     # Huế, switched on beside Quảng Trị, with hub H2 and its staff (conftest.make_second_province):
@@ -89,6 +93,8 @@ def build_world(personas, communes, villages, hubs) -> World:
     from logistics.models import HandoverConflict, WipeRecord
     from logistics.services.bench import device_receive
     from logistics.services.delivery import handover_create
+    from logistics.services.tickets import ticket_open
+    from matching.models import Allocation
     from matching.services import match_run_create
     from tests.conftest import allocate_and_dispatch
     from tests.donations.conftest import jpeg_with_gps, phone
@@ -187,6 +193,10 @@ def build_world(personas, communes, villages, hubs) -> World:
     )
     claim = DonorClaim.objects.get(donor=claimed.donor)
 
+    ticket = ticket_open(
+        handover_id=handover.id, kind="broken", description="Màn hình bị vỡ", actor=officer_a
+    )
+
     held = _held_money(coordinator_h, donor)
     device_h.refresh_from_db()
     device_k = Device.objects.get(id=device_k.id)
@@ -210,6 +220,8 @@ def build_world(personas, communes, villages, hubs) -> World:
         personas=personas,
         claim=claim,
         claim_token=donor_claim_token(claim),
+        allocation=Allocation.objects.get(device=device_h),
+        ticket=ticket,
         conflict=HandoverConflict.objects.get(id=conflict_id),
         held=held,
     )

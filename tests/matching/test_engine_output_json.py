@@ -12,5 +12,19 @@ def test_the_bulk_json_explanations_equal_the_pairs_explanations():
     scores, texts = result.scores_and_explanations_json()
     pairs = list(result.pairs())
     assert len(pairs) == 5
-    assert [json.loads(t) for t in texts] == [p.explanation for p in pairs]
+    # stored compact: the points in TERMS' order (matching.models.Proposal.explained names them)
+    assert [json.loads(t) for t in texts] == [[e["points"] for e in p.explanation] for p in pairs]
     assert scores == [p.score for p in pairs]
+
+
+def test_a_stored_proposal_explains_itself_in_either_form():
+    from matching.engine.flow import TERMS
+    from matching.models import Proposal
+
+    compact = Proposal(explanation=[12.0, 3.5, 0.0, -10.0, 40.0])
+    assert compact.explained == [
+        {"factor": name, "points": points}
+        for name, points in zip(TERMS, [12.0, 3.5, 0.0, -10.0, 40.0], strict=True)
+    ]
+    labelled = [{"factor": "priority", "points": 1.0}]  # written before the compact form
+    assert Proposal(explanation=labelled).explained == labelled

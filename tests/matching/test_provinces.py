@@ -89,7 +89,7 @@ def test_a_coordinator_may_allow_phones_to_go_to_another_province(
     assert _part(run, "44")["transfers_in"] == 2
     assert _part(run, PROVINCE_B)["transfers_out"] == 2
     proposal = run.proposals.first()
-    transfer = next(e for e in proposal.explanation if e["factor"] == "transfer")
+    transfer = next(e for e in proposal.explained if e["factor"] == "transfer")
     assert transfer["points"] == -10.0  # the policy's default cost between two hubs
     assert run.events.get(kind="created").data["allow_transfer"] is True
 
@@ -137,7 +137,7 @@ def test_a_preferred_province_wins_over_an_equal_household_elsewhere(
 
     # Staying costs the preference bonus (15), going costs the transfer (10): it goes.
     assert _pairs(run) == {(prefers_hue.id, hue_home.id)}
-    transfer = next(e for e in run.proposals.get().explanation if e["factor"] == "transfer")
+    transfer = next(e for e in run.proposals.get().explained if e["factor"] == "transfer")
     assert transfer["points"] == -10.0
 
     # Where its province has nobody waiting, the phone serves where it is, at the bonus's cost.

@@ -29,7 +29,7 @@ def test_it_runs_over_the_coordinators_hub_and_records_everything(api, coordinat
     assert body["objective"] > 0
     run = MatchRun.objects.get(id=body["id"])
     assert list(run.hubs.all()) == [stock["devices_h"][0].hub]
-    assert run.policy_version == "2026.1" and run.policy["student_min_ram_gb"] == 3.0
+    assert run.policy_version == "2026.2" and run.policy["student_min_ram_gb"] == 3.0
     assert set(run.timings) >= {"load", "solve", "write"}
     proposals = list(run.proposals.all())
     assert {p.device_id for p in proposals} == {d.id for d in stock["devices_h"]}

@@ -17,11 +17,12 @@ _imeis = itertools.count(1)
 
 # The public numbers of the season (logistics/numbers.py).
 EXPECTED_COMMUNES = {
-    # A1 served, A2 served (followed up), A3 gave its phone back (status still served), A4 has a
-    # phone on a planned batch, A5's phone was lost (waiting again), A6 waits.
+    # A1 served, A2 served (followed up), A3 gave its phone back (waiting again: issue 14's
+    # return path), A4 has a phone on a planned batch, A5's phone was lost (waiting again), A6
+    # waits.
     COMMUNE_A: {
         "households_verified": 6,
-        "households_waiting": 2,
+        "households_waiting": 3,
         "households_allocated": 1,
         "households_served": 2,
         "devices_delivered": 2,
@@ -44,7 +45,7 @@ EXPECTED_COMMUNES = {
 }
 EXPECTED_TOTALS = {
     "households_verified": 10,
-    "households_waiting": 4,
+    "households_waiting": 5,
     "households_allocated": 2,
     "households_served": 3,
     "devices_delivered": 3,
@@ -73,7 +74,7 @@ def build_season(*, officer, coordinator_h, coordinator_k, admin, hubs) -> Seaso
     from donations.models import Device, Donor, Pledge
     from households.lifecycle import household_transition
     from households.models import Household
-    from logistics.services import bench, delivery
+    from logistics.services import bench, delivery, recovery
     from matching.models import Allocation
 
     season = Season()
@@ -170,7 +171,6 @@ def build_season(*, officer, coordinator_h, coordinator_k, admin, hubs) -> Seaso
         send_back=True,
         actor=officer,
     )
-    Allocation.objects.filter(device=p3, is_live=True).update(is_live=False)
     bench.device_receive(device_id=p3.id, hub_id=hub_h.id, imei=p3.imei, actor=coordinator_h)
     bench.wipe_record_create(
         device_id=p3.id,
@@ -199,9 +199,9 @@ def build_season(*, officer, coordinator_h, coordinator_k, admin, hubs) -> Seaso
     # P6 lost on the way to A5: its allocation ends, A5 waits again.
     p6 = phone("P6", hub_h)
     dispatched(p6, h["A5"])
-    device_transition(device_id=p6.id, to="lost", actor=coordinator_h, reason="Rơi trên đèo")
-    Allocation.objects.filter(device=p6, is_live=True).update(is_live=False)
-    household_transition(household_id=h["A5"].id, to="verified", actor=coordinator_h)
+    recovery.device_report_lost(
+        device_id=p6.id, reason="Rơi trên đèo", last_seen="Đèo Sa Mù", actor=coordinator_h
+    )
     # P7 ready at hub K; P8 pledged (no hub yet); P9 of a cancelled pledge.
     phone("P7", hubs["K"])
     phone("P8", status="pledged")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matching', '0004_run_lease'),
+        ('matching', '0005_allocation_status_and_events'),
     ]
 
     operations = [
