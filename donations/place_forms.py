@@ -38,12 +38,16 @@ class PlaceFields(forms.Form):
         ),
     )
     commune = forms.ChoiceField(label=_("Your home commune (optional)"), required=False)
+    # No answer ticked at first: a commune chosen then means that commune (as before provinces
+    # were asked), none means where the need is greatest.
     where = forms.ChoiceField(
         label=_("Where should your phone go?"),
         choices=list(WHERE.items()),
         widget=forms.RadioSelect,
-        initial="need",
         required=False,
+        help_text=_(
+            "Left unanswered: your commune if you chose one, otherwise where the need is greatest."
+        ),
     )
     rule = forms.ChoiceField(
         label=_("How strictly?"),

@@ -266,3 +266,16 @@ def test_the_ledger_spends_a_provinces_gifts_on_its_phones_first_and_only_there(
         only_hue.id: 100_000,
         anywhere.id: 20_000,
     }
+
+
+def test_a_commune_chosen_without_an_answer_is_the_commune_and_need_can_be_said(client, hue):
+    response = client.post("/tang-dien-thoai/", {**FORM, "province": "44", "commune": COMMUNE_A})
+    assert response.status_code == 302
+    assert Pledge.objects.get().commune_preference_id == COMMUNE_A
+
+    client.post(
+        "/tang-dien-thoai/",
+        {**FORM, "province": "44", "commune": COMMUNE_A, "where": "need"},
+    )
+    latest = Pledge.objects.latest("id")
+    assert latest.commune_preference is None and latest.province_preference is None
