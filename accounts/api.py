@@ -11,7 +11,7 @@ from accounts import selectors, services
 from accounts.models import Role, User
 from core import ratelimit
 from core.errors import ApplicationError
-from core.permissions import IsAdminRole
+from core.permissions import IsAdminOrProvinceAdmin
 
 
 class RoleSerializer(serializers.Serializer):
@@ -24,6 +24,12 @@ class RoleSerializer(serializers.Serializer):
         required=False,
         default=list,
     )
+    provinces = serializers.ListField(
+        child=serializers.CharField(max_length=2),
+        required=False,
+        default=list,
+        help_text="For a province_admin: the province codes they manage.",
+    )
 
 
 class UserOutput(serializers.ModelSerializer):
@@ -34,14 +40,7 @@ class UserOutput(serializers.ModelSerializer):
         fields = ["id", "email", "name", "language", "is_active", "roles"]
 
     def get_roles(self, user) -> list[dict]:
-        return [
-            {
-                "role": a.role,
-                "communes": sorted(c.code for c in a.communes.all()),
-                "hubs": sorted(h.id for h in a.hubs.all()),
-            }
-            for a in user.role_assignments.all()
-        ]
+        return [services.role_places(a) for a in user.role_assignments.all()]
 
 
 class TokenInput(serializers.Serializer):
@@ -98,7 +97,10 @@ class StaffUpdateInput(serializers.Serializer):
 
 
 class StaffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    permission_classes = [IsAuthenticated, IsAdminRole]
+    """Administrators: all staff; province admins: the staff of their provinces
+    (accounts/provinces.py)."""
+
+    permission_classes = [IsAuthenticated, IsAdminOrProvinceAdmin]
     serializer_class = UserOutput
     http_method_names = ["get", "post", "patch", "head", "options"]
 

@@ -38,6 +38,17 @@ def load(ctx: dict) -> None:
             )
         accounts[email] = user
         ctx.setdefault("credentials", []).append((role.label, email, PASSWORD))
+    # The province admin of Quảng Trị: its staff, hubs and commune flags (issue 17).
+    email = "tinh.quangtri@noisong.local"
+    if not User.objects.filter(email=email).exists():
+        accounts[email] = staff_create(
+            email=email,
+            name="Võ Thị Hạnh",
+            password=PASSWORD,
+            roles=[{"role": Role.PROVINCE_ADMIN, "provinces": ["44"]}],
+            actor=None,
+        )
+    ctx.setdefault("credentials", []).append((Role.PROVINCE_ADMIN.label, email, PASSWORD))
     donor = User.objects.filter(email="nhahaotam@noisong.local").first()
     if donor is None:
         donor = User.objects.create_user(

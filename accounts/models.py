@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Event
-from places.models import Commune, Hub
+from places.models import Commune, Hub, Province
 
 
 class UserManager(BaseUserManager):
@@ -95,12 +95,14 @@ class Role(models.TextChoices):
     OFFICER = "officer", _("Commune officer")
     VERIFIER = "verifier", _("Verifier")
     COORDINATOR = "coordinator", _("Coordinator")
+    PROVINCE_ADMIN = "province_admin", _("Province administrator")
     ADMIN = "admin", _("Administrator")
 
 
 class RoleAssignment(models.Model):
-    """One staff role of one person, with the communes (officers, verifiers) or hubs
-    (coordinators) it covers. Admins cover everything and need neither."""
+    """One staff role of one person, with the communes (officers, verifiers), hubs
+    (coordinators) or provinces (province admins: the staff, hubs and communes of those
+    provinces) it covers. Admins cover everything and need none of them."""
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("user")
@@ -111,6 +113,9 @@ class RoleAssignment(models.Model):
     )
     hubs = models.ManyToManyField(
         Hub, blank=True, related_name="staff_assignments", verbose_name=_("hubs")
+    )
+    provinces = models.ManyToManyField(
+        Province, blank=True, related_name="staff_assignments", verbose_name=_("provinces")
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -4,6 +4,9 @@ commune or a hub narrows its queryset through this module, so the rule lives in 
 - admin: everything.
 - officer / verifier: the communes assigned to them.
 - coordinator: the hubs assigned to them, and the communes those hubs serve (for deliveries).
+- province admin: the staff, hubs and communes (their flags) of the provinces assigned to them —
+  not their households, phones or runs (accounts/provinces.py for staff, places.services for
+  hubs, households.services.communes for the flags).
 - donors and the public: no commune- or hub-scoped staff data at all.
 """
 
@@ -26,6 +29,7 @@ class Scope:
     hub_communes: frozenset[str] = frozenset()
     # A donor record is linked to the account (staff who also give see their donations too).
     has_donor: bool = False
+    provinces: frozenset[str] = frozenset()  # those a province admin manages
 
     @property
     def is_staff_member(self) -> bool:
@@ -50,6 +54,14 @@ class Scope:
     def covers_hub(self, hub_id: int) -> bool:
         return self.is_admin or hub_id in self.hubs
 
+    @property
+    def is_province_admin(self) -> bool:
+        return Role.PROVINCE_ADMIN in self.roles and bool(self.provinces)
+
+    def administers_province(self, code: str | None) -> bool:
+        """Admins: every province; a province admin: theirs."""
+        return self.is_admin or (code is not None and code in self.provinces)
+
 
 ANONYMOUS = Scope()
 
@@ -72,12 +84,15 @@ def scope_for(user) -> Scope:
     communes_by_role: dict[str, frozenset[str]] = {}
     hubs: set[int] = set()
     hub_communes: set[str] = set()
+    provinces: set[str] = set()
     for assignment in assignments:
         communes_by_role[assignment.role] = frozenset(c.code for c in assignment.communes.all())
         if assignment.role == Role.COORDINATOR:
             for hub in assignment.hubs.all():
                 hubs.add(hub.id)
                 hub_communes.update(c.code for c in hub.serves.all())
+        if assignment.role == Role.PROVINCE_ADMIN:  # (one query, for province admins only)
+            provinces.update(assignment.provinces.values_list("code", flat=True))
     scope = Scope(
         is_admin=is_admin,
         roles=roles,
@@ -85,6 +100,7 @@ def scope_for(user) -> Scope:
         hubs=frozenset(hubs),
         hub_communes=frozenset(hub_communes),
         has_donor=bool(assignments) and _linked_donor(assignments[0].user),
+        provinces=frozenset(provinces),
     )
     user._noisong_scope = scope
     return scope

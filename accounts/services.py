@@ -10,16 +10,20 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts import provinces as province_rules
 from accounts.models import AccountEvent, Role, RoleAssignment, User
 from accounts.scoping import forget_scope
 from core.errors import ApplicationError, Conflict
 from core.outbox import owe
-from places.models import Commune, Hub
+from places.models import Commune, Hub, Province
+
+Cleaned = list[tuple[str, list[Commune], list[Hub], list[Province]]]
 
 
-def _clean_roles(roles: Iterable[dict]) -> list[tuple[str, list[Commune], list[Hub]]]:
-    """Check a list of {"role", "communes", "hubs"} and return model objects, or raise with
-    the problem named on the `roles` field."""
+def _clean_roles(roles: Iterable[dict]) -> Cleaned:
+    """Check a list of {"role", "communes", "hubs", "provinces"} and return model objects, or
+    raise with the problem named on the `roles` field. Communes and provinces must be ones the
+    programme works in (active provinces)."""
     cleaned = []
     seen: set[str] = set()
     errors: list[str] = []
@@ -37,11 +41,19 @@ def _clean_roles(roles: Iterable[dict]) -> list[tuple[str, list[Commune], list[H
             continue
         seen.add(role)
         codes = [str(c).strip() for c in item.get("communes") or []]
-        communes = list(Commune.objects.filter(code__in=codes))
+        communes = list(Commune.objects.filter(code__in=codes, province__active=True))
         unknown = sorted(set(codes) - {c.code for c in communes})
         if unknown:
             errors.append(
-                _("These commune codes are not communes of Quảng Trị: %(codes)s.")
+                _("These codes are not communes of a province the programme works in: %(codes)s.")
+                % {"codes": ", ".join(unknown)}
+            )
+        province_codes = [str(c).strip() for c in item.get("provinces") or []]
+        provinces = list(Province.objects.filter(code__in=province_codes, active=True))
+        unknown = sorted(set(province_codes) - {p.code for p in provinces})
+        if unknown:
+            errors.append(
+                _("These are not provinces the programme works in: %(codes)s.")
                 % {"codes": ", ".join(unknown)}
             )
         hub_ids = []
@@ -53,7 +65,7 @@ def _clean_roles(roles: Iterable[dict]) -> list[tuple[str, list[Commune], list[H
                 hub_ids.append(hub_id)
             except (TypeError, ValueError):
                 errors.append(_("“%(hub)s” is not a hub id.") % {"hub": raw})
-        hubs = list(Hub.objects.filter(id__in=hub_ids))
+        hubs = list(Hub.objects.filter(id__in=hub_ids).select_related("commune"))
         missing = sorted(set(hub_ids) - {h.id for h in hubs})
         if missing:
             errors.append(
@@ -63,34 +75,45 @@ def _clean_roles(roles: Iterable[dict]) -> list[tuple[str, list[Commune], list[H
             errors.append(_("A %(role)s needs at least one commune.") % {"role": Role(role).label})
         if role == Role.COORDINATOR and not hub_ids:
             errors.append(_("A coordinator needs at least one hub."))
-        cleaned.append((role, communes, hubs))
+        if role == Role.PROVINCE_ADMIN and not province_codes:
+            errors.append(_("A province administrator needs at least one province."))
+        # (only a province admin's role holds provinces)
+        cleaned.append((role, communes, hubs, provinces if role == Role.PROVINCE_ADMIN else []))
     if errors:
         raise ApplicationError(errors[0], code="invalid_roles", fields={"roles": errors})
     return cleaned
 
 
-def _apply_roles(user: User, cleaned: list[tuple[str, list[Commune], list[Hub]]]) -> None:
-    user.role_assignments.exclude(role__in=[role for role, _c, _h in cleaned]).delete()
-    for role, communes, hubs in cleaned:
+def _apply_roles(user: User, cleaned: Cleaned) -> None:
+    user.role_assignments.exclude(role__in=[role for role, *_places in cleaned]).delete()
+    for role, communes, hubs, provinces in cleaned:
         assignment, _created = RoleAssignment.objects.get_or_create(user=user, role=role)
         assignment.communes.set(communes)
         assignment.hubs.set(hubs)
-    is_admin = any(role == Role.ADMIN for role, _c, _h in cleaned)
+        assignment.provinces.set(provinces)
+    is_admin = any(role == Role.ADMIN for role, *_places in cleaned)
     if user.is_staff != is_admin or user.is_superuser != is_admin:
         user.is_staff = user.is_superuser = is_admin
         user.save(update_fields=["is_staff", "is_superuser"])
     forget_scope(user)
 
 
+def role_places(assignment: RoleAssignment) -> dict:
+    """One role as the API shows it: its communes and hubs, and a province admin's provinces
+    (prefetch "communes", "hubs" and "provinces")."""
+    places = {
+        "role": assignment.role,
+        "communes": sorted(c.code for c in assignment.communes.all()),
+        "hubs": sorted(h.id for h in assignment.hubs.all()),
+    }
+    if assignment.role == Role.PROVINCE_ADMIN:
+        places["provinces"] = sorted(p.code for p in assignment.provinces.all())
+    return places
+
+
 def _roles_snapshot(user: User) -> list[dict]:
-    return [
-        {
-            "role": a.role,
-            "communes": sorted(c.code for c in a.communes.all()),
-            "hubs": sorted(h.id for h in a.hubs.all()),
-        }
-        for a in user.role_assignments.prefetch_related("communes", "hubs").order_by("role")
-    ]
+    assignments = user.role_assignments.prefetch_related("communes", "hubs", "provinces")
+    return [role_places(a) for a in assignments.order_by("role")]
 
 
 @transaction.atomic
@@ -128,6 +151,7 @@ def staff_create(
             fields={"roles": [_("Give the staff member at least one role.")]},
         )
     cleaned = _clean_roles(roles)
+    province_rules.require_may_assign(actor, cleaned)
     if User.objects.filter(email__iexact=email).exists():
         raise Conflict(
             _("An account with this email already exists."),
@@ -167,6 +191,7 @@ def staff_update(
     language: str | None = None,
 ) -> User:
     user = User.objects.select_for_update().get(id=user_id)
+    province_rules.require_may_manage(actor, user)
     changed: dict = {}
     if name is not None and name.strip() and name.strip() != user.name:
         changed["name"] = [user.name, name.strip()]
@@ -196,7 +221,9 @@ def staff_update(
                 fields={"roles": [_("You cannot remove your own administrator role.")]},
             )
         before = _roles_snapshot(user)
-        _apply_roles(user, _clean_roles(roles))
+        cleaned = _clean_roles(roles)
+        province_rules.require_may_assign(actor, cleaned)
+        _apply_roles(user, cleaned)
         after = _roles_snapshot(user)
         if before != after:
             AccountEvent.objects.create(

@@ -8,11 +8,12 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView, StaffViewSet, TokenView
 from core import views
-from places.api import CommuneViewSet, HubViewSet, VillageViewSet
+from places.api import CommuneViewSet, HubViewSet, ProvinceViewSet, VillageViewSet
 from progress import views as progress_views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
+router.register("provinces", ProvinceViewSet, basename="province")
 router.register("communes", CommuneViewSet, basename="commune")
 router.register("hubs", HubViewSet, basename="hub")
 router.register("villages", VillageViewSet, basename="village")

@@ -22,6 +22,16 @@ class IsAdminRole(BasePermission):
         return bool(scope and scope.is_admin)
 
 
+class IsAdminOrProvinceAdmin(BasePermission):
+    """Administrators, and province admins (whose services narrow them to their provinces)."""
+
+    message = "Only administrators may do this."
+
+    def has_permission(self, request, view):
+        scope = scope_of(request.user)
+        return bool(scope and (scope.is_admin or scope.is_province_admin))
+
+
 def roles_required(*roles: str) -> type[BasePermission]:
     """A permission class letting in admins and holders of any of `roles`."""
 

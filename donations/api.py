@@ -72,10 +72,24 @@ class PreferenceInput(serializers.Serializer):
     strict = serializers.BooleanField(default=False)
 
 
+class ProvincePreferenceInput(serializers.Serializer):
+    province = serializers.CharField(max_length=2, help_text="A province code (GET /provinces/).")
+    strict = serializers.BooleanField(default=False, help_text="Only that province.")
+
+
+PLACE_HELP = (
+    "Where the phone goes: the donor's home commune (commune_preference) or home province "
+    "(province_preference), preferred or only (strict); neither: where the need is greatest."
+)
+
+
 class PledgeInput(serializers.Serializer):
     donor = DonorInput(required=False)
     devices = serializers.ListField(child=DeviceInput(), allow_empty=False, max_length=100)
-    commune_preference = PreferenceInput(required=False, allow_null=True)
+    commune_preference = PreferenceInput(required=False, allow_null=True, help_text=PLACE_HELP)
+    province_preference = ProvincePreferenceInput(
+        required=False, allow_null=True, help_text=PLACE_HELP
+    )
     dropoff = serializers.ChoiceField(choices=Pledge.Dropoff.choices, default="hub")
     hub = serializers.IntegerField(required=False, allow_null=True)
     pickup_address = serializers.CharField(
@@ -88,7 +102,10 @@ class PledgeInput(serializers.Serializer):
 
 
 class PledgeUpdateInput(serializers.Serializer):
-    commune_preference = PreferenceInput(required=False, allow_null=True)
+    commune_preference = PreferenceInput(required=False, allow_null=True, help_text=PLACE_HELP)
+    province_preference = ProvincePreferenceInput(
+        required=False, allow_null=True, help_text=PLACE_HELP
+    )
     dropoff = serializers.ChoiceField(choices=Pledge.Dropoff.choices, required=False)
     hub = serializers.IntegerField(required=False, allow_null=True)
     pickup_address = serializers.CharField(max_length=255, required=False, allow_blank=True)
@@ -134,14 +151,26 @@ class PledgeOutput(serializers.Serializer):
     hub = serializers.IntegerField(source="hub_id", allow_null=True)
     pickup_address = serializers.CharField()
     pickup_window = serializers.CharField()
+    where = serializers.SerializerMethodField(help_text="need|province|commune")
     commune_preference = serializers.SerializerMethodField()
+    province_preference = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     devices = DeviceOutput(many=True, source="device_list")
+
+    def get_where(self, pledge) -> str:
+        if pledge.commune_preference_id:
+            return "commune"
+        return "province" if pledge.province_preference_id else "need"
 
     def get_commune_preference(self, pledge) -> dict | None:
         if not pledge.commune_preference_id:
             return None
         return {"commune": pledge.commune_preference_id, "strict": pledge.preference_strict}
+
+    def get_province_preference(self, pledge) -> dict | None:
+        if not pledge.province_preference_id:
+            return None
+        return {"province": pledge.province_preference_id, "strict": pledge.preference_strict}
 
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
@@ -201,6 +230,7 @@ class PledgeListCreate(ListAPIView):
             donor=donor,
             devices=[dict(d) for d in values.pop("devices")],
             commune_preference=values.pop("commune_preference", None),
+            province_preference=values.pop("province_preference", None),
             **values,
         )
         body = dict(PledgeOutput(result.pledge).data)  # as written: no need to read it back
@@ -224,12 +254,16 @@ class PledgeDetail(APIView):
         data = PledgeUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        clear = "commune_preference" in values and values["commune_preference"] is None
+        places = ("commune_preference", "province_preference")
+        named = [key for key in places if key in values]
+        # A place sent as null, and no other place: where the need is greatest.
+        clear = bool(named) and all(values[key] is None for key in named)
         pledge_update(
             pledge_id=pledge_id,
             actor=request.user,
             clear_preference=clear,
             commune_preference=values.pop("commune_preference", None),
+            province_preference=values.pop("province_preference", None),
             **values,
         )
         return self.get(request, pledge_id)
@@ -352,12 +386,21 @@ class Track(APIView):
 # --- gifts -------------------------------------------------------------------------------------
 
 
+GIFT_PLACE_HELP = (
+    "The donor's home province (strict: the gift pays for that province's phones only); "
+    "omitted: where the need is greatest."
+)
+
+
 class CheckoutInput(serializers.Serializer):
     amount = serializers.IntegerField()
     currency = serializers.CharField(max_length=3)
     purpose = serializers.ChoiceField(choices=Gift.Purpose.choices, default="general")
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    province_preference = ProvincePreferenceInput(
+        required=False, allow_null=True, help_text=GIFT_PLACE_HELP
+    )
 
 
 class VietQRInput(serializers.Serializer):
@@ -365,6 +408,9 @@ class VietQRInput(serializers.Serializer):
     purpose = serializers.ChoiceField(choices=Gift.Purpose.choices, default="general")
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    province_preference = ProvincePreferenceInput(
+        required=False, allow_null=True, help_text=GIFT_PLACE_HELP
+    )
 
 
 def _gift_start(request, input_class, start):
@@ -424,10 +470,18 @@ class GiftOutput(serializers.ModelSerializer):
             "amount",
             "refunded_amount",
             "memo",
+            "province_preference",
             "created_at",
             "paid_at",
             "phones",
         ]
+
+    province_preference = serializers.SerializerMethodField()
+
+    def get_province_preference(self, gift) -> dict | None:
+        if not gift.province_id:
+            return None
+        return {"province": gift.province_id, "strict": gift.province_strict}
 
     def get_amount(self, gift) -> dict:
         return {

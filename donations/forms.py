@@ -11,12 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import ApplicationError
 from donations import money
 from donations.models import Device, Donor, Gift, HeldSettlement, Pledge
+from donations.place_forms import GiftPlaceFields, PlaceFields
 from donations.services.donors import country_choices
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
-class PledgeForm(forms.Form):
+class PledgeForm(PlaceFields):
     # Made when the form is shown, sent back with it: a double submit or a retry after an error
     # gets the first pledge, not a second one (core/idempotency.py).
     idempotency_key = forms.CharField(
@@ -103,20 +104,7 @@ class PledgeForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("weekdays 17:00–19:00")}),
     )
-    # Home commune rule
-    commune = forms.ChoiceField(
-        label=_("Home commune (optional)"),
-        required=False,
-        help_text=_("If you come from one of Quảng Trị's communes, your phone can go there."),
-    )
-    rule = forms.ChoiceField(
-        label=_("How strictly?"),
-        choices=[("prefer", _("Prefer my commune")), ("only", _("Only my commune"))],
-        widget=forms.RadioSelect,
-        initial="prefer",
-        required=False,
-        help_text=_("“Only” may make your phone wait longer if no household there is waiting."),
-    )
+    # Where it goes: province, commune, where and rule (PlaceFields)
     public_name = forms.CharField(
         label=_("Name on the public honour roll (optional)"),
         max_length=150,
@@ -124,16 +112,13 @@ class PledgeForm(forms.Form):
         help_text=_("Leave empty to stay anonymous."),
     )
 
-    def __init__(self, *args, signed_in: bool, hubs, communes, **kwargs):
+    def __init__(self, *args, signed_in: bool, hubs, **kwargs):
         super().__init__(*args, **kwargs)
         if signed_in:
             for name in ("name", "email", "country", "language"):
                 del self.fields[name]
         self.fields["hub"].choices = [("", _("— choose a hub —"))] + [
             (str(h.id), f"{h.name} — {h.address}") for h in hubs
-        ]
-        self.fields["commune"].choices = [("", _("— no preference —"))] + [
-            (c.code, c.name) for c in communes
         ]
 
     def service_kwargs(self) -> dict:
@@ -159,11 +144,7 @@ class PledgeForm(forms.Form):
             "hub": data.get("hub") or None,
             "pickup_address": data.get("pickup_address", ""),
             "pickup_window": data.get("pickup_window", ""),
-            "commune_preference": (
-                {"commune": data["commune"], "strict": data.get("rule") == "only"}
-                if data.get("commune")
-                else None
-            ),
+            **self.place_kwargs(),
             "public_name": data.get("public_name", ""),
         }
         if "email" in self.fields:
@@ -179,7 +160,7 @@ class PledgeForm(forms.Form):
         return kwargs
 
 
-class PledgeEditForm(forms.Form):
+class PledgeEditForm(PlaceFields):
     dropoff = forms.ChoiceField(
         label=_("How will the phone reach us?"),
         choices=Pledge.Dropoff.choices,
@@ -190,21 +171,11 @@ class PledgeEditForm(forms.Form):
     pickup_window = forms.CharField(
         label=_("When may we pick it up?"), max_length=120, required=False
     )
-    commune = forms.ChoiceField(label=_("Home commune (optional)"), required=False)
-    rule = forms.ChoiceField(
-        label=_("How strictly?"),
-        choices=[("prefer", _("Prefer my commune")), ("only", _("Only my commune"))],
-        widget=forms.RadioSelect,
-        required=False,
-    )
 
-    def __init__(self, *args, hubs, communes, **kwargs):
+    def __init__(self, *args, hubs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["hub"].choices = [("", _("— choose a hub —"))] + [
             (str(h.id), f"{h.name} — {h.address}") for h in hubs
-        ]
-        self.fields["commune"].choices = [("", _("— no preference —"))] + [
-            (c.code, c.name) for c in communes
         ]
 
 
@@ -223,7 +194,7 @@ class PhotoForm(forms.Form):
         ]
 
 
-class GiftForm(forms.Form):
+class GiftForm(GiftPlaceFields):
     """The amount is typed as people write money (the currency's unit, the page language's signs)
     and converted here to the smallest unit the services take (`amount_minor`)."""
 

@@ -17,7 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.media import RandomName, private_image_field, private_storage
 from core.models import StatusEvent
-from places.models import Commune, Hub
+from places.models import Commune, Hub, Province
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud over a weak line or typed on a phone stays right.
 TRACKING_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
@@ -33,7 +33,7 @@ class Donor(models.Model):
         INDIVIDUAL = "individual", _("Individual")
         BUSINESS = "business", _("Business")
         COMMUNITY = "community", _("Community group")
-        DIASPORA = "diaspora", _("Quảng Trị native abroad")
+        DIASPORA = "diaspora", _("Native abroad (Việt kiều)")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -137,7 +137,17 @@ class Pledge(models.Model):
         related_name="+",
         verbose_name=_("home commune rule"),
     )
-    preference_strict = models.BooleanField(_("only that commune"), default=False)
+    # Or the donor's home province (commune_preference empty); neither: "where the need is
+    # greatest". preference_strict is the rule's hardness, whichever place it names.
+    province_preference = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("home province rule"),
+    )
+    preference_strict = models.BooleanField(_("only that place"), default=False)
     dropoff = models.CharField(_("drop-off"), max_length=8, choices=Dropoff.choices, default="hub")
     hub = models.ForeignKey(
         Hub,
@@ -271,6 +281,14 @@ class Device(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tracking_code} {self.brand} {self.model}"
+
+    @property
+    def donor_province_rule(self) -> tuple[str, str | None]:
+        """("none" | "prefer" | "only", province code): a pledge for a province (matching)."""
+        pledge = self.pledge
+        if pledge is None or pledge.province_preference_id is None:
+            return ("none", None)
+        return ("only" if pledge.preference_strict else "prefer", pledge.province_preference_id)
 
     @property
     def donor_commune_rule(self) -> tuple[str, str | None]:
@@ -423,6 +441,17 @@ class Gift(models.Model):
     purpose = models.CharField(
         _("purpose"), max_length=12, choices=Purpose.choices, default=Purpose.GENERAL
     )
+    # The donor's home province, or none: "where the need is greatest". Strict: the gift pays
+    # only for phones of that province; otherwise for them first (services/ledger.py).
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("for the province"),
+    )
+    province_strict = models.BooleanField(_("only that province"), default=False)
     amount = models.PositiveBigIntegerField(_("amount (smallest unit)"))
     currency = models.CharField(_("currency"), max_length=3)
     status = models.CharField(

@@ -20,7 +20,7 @@ from donations.models import (
     Pledge,
     StatementImport,
 )
-from places.models import Commune, Hub
+from places.models import Commune, Hub, Province
 
 
 def pledge_list_for_donor(*, user) -> QuerySet[Pledge]:
@@ -152,9 +152,18 @@ def hubs_for_pledging() -> QuerySet[Hub]:
     return Hub.objects.filter(is_active=True).select_related("commune").order_by("name")
 
 
-def communes_for_choice() -> list[Commune]:
-    """Every commune, in Vietnamese alphabetical order ("Xã Ái Tử" with the A's, not after Z)."""
-    return sorted(Commune.objects.all(), key=lambda c: vietnamese_sort_key(c.name))
+def provinces_for_choice() -> QuerySet[Province]:
+    """The provinces a donor may give to: those the programme works in."""
+    return Province.objects.filter(active=True).order_by("code")
+
+
+def communes_for_choice(province: str = "") -> list[Commune]:
+    """The communes of a province the programme works in, in Vietnamese alphabetical order
+    ("Xã Ái Tử" with the A's, not after Z); none without a province."""
+    if not province:
+        return []
+    communes = Commune.objects.filter(province_id=province, province__active=True)
+    return sorted(communes, key=lambda c: (vietnamese_sort_key(c.name), c.code))
 
 
 def statement_list(*, user) -> QuerySet[StatementImport]:

@@ -36,6 +36,7 @@ from donations.forms import (
 from donations.lifecycle import steps_ahead
 from donations.models import Gift, HeldSettlement, StatementImport
 from donations.papers import with_papers
+from donations.place_forms import PICK_PROVINCE, place_initial, selected_province
 from donations.services.claims import donor_claim_confirm, donor_claim_get
 from donations.services.gifts import gift_checkout_start, gift_vietqr_create, stripe_webhook_receive
 from donations.services.held import held_report, held_settle
@@ -51,6 +52,7 @@ FIELD_ALIASES = {
     "donor.email": "email",
     "donor.kind": "kind",
     "commune_preference.commune": "commune",
+    "province_preference.province": "province",
     "devices": "quantity",
 }
 
@@ -85,19 +87,27 @@ def _render_limited(request, template: str, context: dict, limited) -> HttpRespo
     return response
 
 
+def _places(data, default: str = "") -> dict:
+    """The provinces a donor may choose and the communes of the one chosen (place_forms)."""
+    provinces = list(selectors.provinces_for_choice())
+    code = selected_province(data, provinces, default)
+    return {"provinces": provinces, "communes": list(selectors.communes_for_choice(code))}
+
+
 def pledge_new(request):
     hubs = list(selectors.hubs_for_pledging())
-    communes = list(selectors.communes_for_choice())
     signed_in = request.user.is_authenticated
+    initial = {"language": (get_language() or "vi")[:2]}
+    picking = PICK_PROVINCE in request.POST  # "Show its communes": the form again, filled
     form = PledgeForm(
-        request.POST or None,
+        None if picking else (request.POST or None),
         signed_in=signed_in,
         hubs=hubs,
-        communes=communes,
-        initial={"language": (get_language() or "vi")[:2]},
+        initial={**initial, **request.POST.dict()} if picking else initial,
+        **_places(request.POST or request.GET),
     )
     context = {"form": form, "hubs": hubs, "recycling_url": settings.DONATIONS_RECYCLING_URL}
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not picking and form.is_valid():
         try:
             rate_limit(request, "pledge", form.cleaned_data.get("email") or "")
         except ratelimit.RateLimited as limited:
@@ -193,29 +203,32 @@ def _pledge_or_404(request, pledge_id):
 def pledge_detail(request, pledge_id: int):
     pledge = with_papers([_pledge_or_404(request, pledge_id)])[0]
     hubs = list(selectors.hubs_for_pledging())
-    communes = list(selectors.communes_for_choice())
+    place = place_initial(pledge)
+    editing = request.POST.get("form") == "edit"
+    picking = editing and PICK_PROVINCE in request.POST
     devices = pledge.device_list
     editable = pledge.status == "open" and all(d.status == "pledged" for d in devices)
+    initial = {
+        "dropoff": pledge.dropoff,
+        "hub": pledge.hub_id,
+        "pickup_address": pledge.pickup_address,
+        "pickup_window": pledge.pickup_window,
+        **place,
+    }
     edit_form = PledgeEditForm(
-        request.POST if request.POST.get("form") == "edit" else None,
+        request.POST if editing and not picking else None,
         hubs=hubs,
-        communes=communes,
-        initial={
-            "dropoff": pledge.dropoff,
-            "hub": pledge.hub_id,
-            "pickup_address": pledge.pickup_address,
-            "pickup_window": pledge.pickup_window,
-            "commune": pledge.commune_preference_id or "",
-            "rule": "only" if pledge.preference_strict else "prefer",
-        },
+        initial={**initial, **request.POST.dict()} if picking else initial,
+        **_places(request.POST if editing else {}, place["province"]),
     )
     photo_form = PhotoForm(
         request.POST if request.POST.get("form") == "photo" else None,
         request.FILES or None,
         devices=devices,
     )
-    if request.method == "POST" and request.POST.get("form") == "edit" and edit_form.is_valid():
+    if request.method == "POST" and editing and not picking and edit_form.is_valid():
         data = edit_form.cleaned_data
+        place_kwargs = edit_form.place_kwargs()
         try:
             pledge_update(
                 pledge_id=pledge.id,
@@ -224,12 +237,8 @@ def pledge_detail(request, pledge_id: int):
                 hub=data.get("hub") or None,
                 pickup_address=data.get("pickup_address", ""),
                 pickup_window=data.get("pickup_window", ""),
-                commune_preference=(
-                    {"commune": data["commune"], "strict": data.get("rule") == "only"}
-                    if data.get("commune")
-                    else None
-                ),
-                clear_preference=not data.get("commune"),
+                clear_preference=not place_kwargs,
+                **place_kwargs,
             )
         except ApplicationError as error:
             _apply(edit_form, error)
@@ -444,7 +453,12 @@ def track_lookup(request):
 def gift_new(request):
     signed_in = request.user.is_authenticated
     stripe_on = stripe_client.is_configured()
-    form = GiftForm(request.POST or None, signed_in=signed_in, cards=stripe_on)
+    form = GiftForm(
+        request.POST or None,
+        signed_in=signed_in,
+        cards=stripe_on,
+        provinces=list(selectors.provinces_for_choice()),
+    )
     context = {"form": form, "stripe_on": stripe_on}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -459,6 +473,7 @@ def gift_new(request):
             "email": data.get("email", ""),
             "name": data.get("name", ""),
             "language": (get_language() or "vi")[:2],
+            **form.place_kwargs(),
         }
         try:
             if data["method"] == "stripe":

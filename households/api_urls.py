@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from households import api
+from households import api, api_places
 
 # Acts on one household: /households/<pk>/<act>/, named household-<act>.
 ACTS = {
@@ -37,5 +37,16 @@ urlpatterns = [
     *(
         path(f"households/<int:pk>/{act}/", view.as_view(), name=f"household-{act}")
         for act, view in ACTS.items()
+    ),
+    path("communes/<str:code>/flags/", api_places.CommuneFlagsView.as_view(), name="commune-flags"),
+    path(
+        "provinces/<str:code>/activate/",
+        api_places.ProvinceActivateView.as_view(),
+        name="province-activate",
+    ),
+    path(
+        "provinces/<str:code>/deactivate/",
+        api_places.ProvinceDeactivateView.as_view(),
+        name="province-deactivate",
     ),
 ]

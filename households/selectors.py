@@ -27,9 +27,10 @@ STAFF_ROLES = (Role.OFFICER, Role.VERIFIER)
 
 
 def nomination_communes(user) -> QuerySet[Commune]:
-    """The communes where `user` may nominate (all, for an admin), by name."""
+    """The communes where `user` may nominate (all those of the provinces the programme works
+    in, for an admin), by name."""
     scope = scope_for(user)
-    communes = Commune.objects.order_by("name")
+    communes = Commune.objects.filter(province__active=True).order_by("name")
     if not scope.is_admin:
         communes = communes.filter(code__in=scope.communes(Role.OFFICER))
     return communes

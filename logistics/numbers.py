@@ -32,7 +32,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from donations.lifecycle import LOST, NOT_GIVEN, ON_THE_WAY, READY_OR_ON_THE_WAY, WITH_A_HOUSEHOLD
 from donations.models import Device
@@ -118,18 +119,64 @@ def device_totals(devices: QuerySet[Device] | None = None) -> dict[str, int]:
     }
 
 
-def numbers_compute(codes: Iterable[str] | None = None) -> dict:
-    """{"totals": TOTAL_FIELDS, "communes": [one row per commune, by name]}: every commune (or
-    those named), with its code, name and mountain flag and its COMMUNE_COUNTS (zeros where
-    nothing happened). The totals are the sums of the rows; the device totals count every
-    phone. Five queries whatever the number of households."""
+def province_devices(province: str) -> QuerySet[Device]:
+    """A province's phones: at one of its hubs, or, before a hub receives them, on their way to
+    one of its hubs (the pledge's drop-off hub). A phone on no hub's way yet (sent by post, to
+    pick up) belongs to no province: it counts in the deployment's totals only."""
+    return Device.objects.filter(
+        Q(hub__commune__province_id=province)
+        | Q(hub__isnull=True, pledge__hub__commune__province_id=province)
+    )
+
+
+def numbers_compute(codes: Iterable[str] | None = None, *, province: str | None = None) -> dict:
+    """{"totals": TOTAL_FIELDS, "communes": [one row per commune, by name]}: the communes named,
+    or those of `province`, or else those of every province the programme works in, with their
+    code, name and mountain flag and their COMMUNE_COUNTS (zeros where nothing happened). The
+    totals are the sums of the rows; the device totals count every phone (the province's with
+    `province`: province_devices). Five queries whatever the number of households."""
     codes = None if codes is None else frozenset(codes)
     communes = _in(Commune.objects.order_by("name", "code"), "code", codes)
+    if codes is None:
+        where = {"province_id": province} if province else {"province__active": True}
+        communes = communes.filter(**where)
     counts = commune_counts(codes)
     zero = dict.fromkeys(COMMUNE_COUNTS, 0)
     rows = [
         {**c, **counts.get(c["code"], zero)} for c in communes.values("code", "name", "is_mountain")
     ]
     totals = {key: sum(r[key] for r in rows) for key in COMMUNE_COUNTS}
-    totals.update(device_totals())
+    totals.update(device_totals(province_devices(province) if province else None))
     return {"totals": totals, "communes": rows}
+
+
+def province_totals(rows: list[dict]) -> list[dict]:
+    """[{"code", "name", TOTAL_FIELDS}] of each province the programme works in, from the
+    deployment's commune rows (numbers_compute) and one query for its phones: two queries."""
+    provinces: dict[str, dict] = {}
+    province_of: dict[str, str] = {}
+    active = Commune.objects.filter(province__active=True).order_by()
+    for code, province, name in active.values_list("code", "province_id", "province__name"):
+        province_of[code] = province
+        if province not in provinces:
+            provinces[province] = {"code": province, "name": name, **dict.fromkeys(TOTAL_FIELDS, 0)}
+    for row in rows:
+        totals = provinces.get(province_of.get(row["code"]))
+        if totals is not None:
+            for key in COMMUNE_COUNTS:
+                totals[key] += row[key]
+    where = Coalesce("hub__commune__province_id", "pledge__hub__commune__province_id")
+    by_province: dict[str, dict[str, int]] = {}
+    for code, status, n in (
+        Device.objects.order_by()
+        .annotate(p=where)
+        .values_list("p", "status")
+        .annotate(n=Count("*"))
+    ):
+        by_province.setdefault(code, {})[status] = n
+    for code, totals in provinces.items():
+        by_status = by_province.get(code, {})
+        totals["devices_pledged"] = sum(n for s, n in by_status.items() if s not in NOT_GIVEN)
+        totals["devices_ready"] = sum(by_status.get(s, 0) for s in READY_OR_ON_THE_WAY)
+        totals["devices_lost"] = sum(by_status.get(s, 0) for s in LOST)
+    return [provinces[code] for code in sorted(provinces)]

@@ -15,8 +15,27 @@ from matching.models import MatchRun, Proposal
 # they belong in core/api.py.
 
 
+class RunProvinceOutput(serializers.Serializer):
+    """One province's part of a run (matching/provinces.py)."""
+
+    province = serializers.CharField()
+    name = serializers.CharField()
+    hubs = serializers.IntegerField()
+    devices = serializers.IntegerField(help_text="Ready phones at its hubs.")
+    households = serializers.IntegerField(help_text="Verified households waiting in it.")
+    proposals = serializers.IntegerField(help_text="Proposals for its households.")
+    transfers_in = serializers.IntegerField(help_text="Of those, phones of another province.")
+    transfers_out = serializers.IntegerField(help_text="Its phones proposed elsewhere.")
+    phones_held = serializers.IntegerField(
+        help_text="Its phones left out: their donor chose only another province."
+    )
+    unmatched_devices = serializers.IntegerField()
+    unmatched_households = serializers.IntegerField()
+
+
 class MatchRunOutput(serializers.ModelSerializer):
     hubs = serializers.SerializerMethodField()
+    provinces = RunProvinceOutput(many=True, read_only=True)
     proposals = serializers.IntegerField(source="proposals_count")
     created_by = serializers.IntegerField(source="created_by_id")
     # Plain strings in the schema (values in API.md), so no enum name collides with other apps'.
@@ -33,6 +52,8 @@ class MatchRunOutput(serializers.ModelSerializer):
             "policy_version",
             "hubs",
             "all_hubs",
+            "allow_transfer",
+            "provinces",
             "proposals",
             "objective",
             "unmatched_devices",
@@ -96,6 +117,12 @@ class MatchRunInput(serializers.Serializer):
     seed = serializers.IntegerField(
         required=False, allow_null=True, min_value=0, max_value=services.SEED_MAX
     )
+    allow_transfer = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Let phones go to households of another province (matching/provinces.py); "
+        "without it each province's phones stay in it.",
+    )
 
 
 class ApproveInput(serializers.Serializer):
@@ -143,7 +170,10 @@ class MatchRunListCreate(APIView):
     def post(self, request):
         data = validated(MatchRunInput, request)
         run = services.match_run_create(
-            actor=request.user, hub_ids=data.get("hubs") or None, seed=data.get("seed")
+            actor=request.user,
+            hub_ids=data.get("hubs") or None,
+            seed=data.get("seed"),
+            allow_transfer=data["allow_transfer"],
         )
         return Response(MatchRunOutput(_run(run.id)).data, status=201)
 

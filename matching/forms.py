@@ -23,6 +23,16 @@ class RunForm(forms.Form):
         ),
     )
 
+    allow_transfer = forms.BooleanField(
+        label=_("Let phones go to another province"),
+        required=False,
+        help_text=_(
+            "Without it, each province's phones go to its own households only. With it, a phone "
+            "may be sent to a hub of another province where the need is greater (at a transfer "
+            "cost)."
+        ),
+    )
+
     def __init__(self, *args, hubs=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["hubs"].queryset = hubs if hubs is not None else Hub.objects.none()

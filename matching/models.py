@@ -45,6 +45,9 @@ class MatchRun(models.Model):
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     hubs = models.ManyToManyField(Hub, related_name="match_runs", verbose_name=_("hubs"))
     all_hubs = models.BooleanField(_("all hubs"), default=False)
+    # Phones stay in their province unless the coordinator who starts the run allows transfers
+    # between provinces (matching/provinces.py).
+    allow_transfer = models.BooleanField(_("transfers between provinces allowed"), default=False)
     seed = models.BigIntegerField(_("lottery seed"))
     policy_version = models.CharField(_("policy version"), max_length=32)
     policy = models.JSONField(_("policy"), default=dict)
@@ -60,6 +63,7 @@ class MatchRun(models.Model):
     timings = models.JSONField(_("timings (s)"), default=dict, blank=True)
     statistics = models.JSONField(_("statistics"), default=dict, blank=True)
     coverage = models.JSONField(_("coverage per commune"), default=list, blank=True)
+    provinces = models.JSONField(_("each province's part"), default=list, blank=True)
     objective = models.FloatField(_("objective"), null=True, blank=True)
     proposals_count = models.PositiveIntegerField(_("proposals"), default=0)
     unmatched_devices = models.PositiveIntegerField(_("phones left unmatched"), default=0)

@@ -41,8 +41,9 @@ from matching.lifecycle import (
     run_created,
     run_transition,
 )
-from matching.loading import load_problem, policy_from_settings
+from matching.loading import policy_from_settings
 from matching.models import Allocation, MatchRun, MatchRunEvent, Proposal
+from matching.provinces import load_plan
 from matching.selectors import match_run_get_for_user, proposal_get_for_user, require_coordinator
 from places.models import Hub
 
@@ -70,9 +71,12 @@ def parse_seed(value) -> int | None:
     return seed
 
 
-def match_run_create(*, actor, hub_ids: list[int] | None = None, seed=None) -> MatchRun:
+def match_run_create(
+    *, actor, hub_ids: list[int] | None = None, seed=None, allow_transfer: bool = False
+) -> MatchRun:
     """Record a run over the chosen hubs (default: all of the actor's; all hubs for an admin) and
-    execute it as a Celery task. Returns the run (already executed in eager mode)."""
+    execute it as a Celery task. Returns the run (already executed in eager mode). Phones stay
+    in their province unless `allow_transfer` (matching/provinces.py)."""
     require_coordinator(actor)
     scope = scope_for(actor)
     seed = parse_seed(seed)
@@ -100,12 +104,17 @@ def match_run_create(*, actor, hub_ids: list[int] | None = None, seed=None) -> M
         run = MatchRun.objects.create(
             created_by=actor,
             all_hubs=all_hubs,
+            allow_transfer=bool(allow_transfer),
             seed=seed,
             policy_version=str(policy.get("version", "")),
             policy=policy,
         )
         run.hubs.set(hubs)
-        run_created(run, actor=actor, data={"hubs": sorted(h.id for h in hubs)})
+        run_created(
+            run,
+            actor=actor,
+            data={"hubs": sorted(h.id for h in hubs), "allow_transfer": run.allow_transfer},
+        )
         if not settings.CELERY_TASK_ALWAYS_EAGER:
             # Queued through the outbox, written with the run: a broker that is down cannot turn
             # the created run into a 500, and the run is queued as soon as the broker is back.
@@ -198,10 +207,16 @@ def match_run_execute(*, run_id: int) -> MatchRun:
     try:
         started = perf_counter()
         hub_ids = sorted(run.hubs.values_list("id", flat=True))
-        loaded = load_problem(hub_ids=hub_ids, seed=run.seed, policy=policy_from_settings_of(run))
+        plan = load_plan(
+            hub_ids=hub_ids,
+            seed=run.seed,
+            policy=policy_from_settings_of(run),
+            allow_transfer=run.allow_transfer,
+        )
+        loaded = plan  # (its counts: devices, households)
         loaded_at = perf_counter()
         _progress(run, 35, _("Solving the min-cost flow"))
-        result = solve(loaded.problem)
+        result = plan.solve(solve)
         solved_at = perf_counter()
         _progress(run, 70, _("Writing the proposals"))
         with transaction.atomic():
@@ -218,7 +233,11 @@ def match_run_execute(*, run_id: int) -> MatchRun:
                 kind=MatchRunEvent.Kind.EXECUTED,
                 actor=None,
                 data={"proposals": written, "timings": timings},
-                also={**_outcome_fields(loaded, result, written, timings), "lease_until": None},
+                also={
+                    **_outcome_fields(loaded, result, written, timings),
+                    "provinces": plan.summary(result),
+                    "lease_until": None,
+                },
             )
     except Exception as error:
         log.exception("matching run %s failed", run.id)

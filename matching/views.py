@@ -73,6 +73,7 @@ def run_start(request):
                     actor=request.user,
                     hub_ids=[h.id for h in form.cleaned_data["hubs"]] or None,
                     seed=form.cleaned_data["seed"],
+                    allow_transfer=form.cleaned_data["allow_transfer"],
                 )
             )
         except ApplicationError as error:

@@ -4,24 +4,61 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.response import Response
 
-from core.permissions import IsAdminRole, scope_of
+from core.permissions import IsAdminOrProvinceAdmin, scope_of
 from places import selectors, services
-from places.models import Commune, Hub, Village
+from places.models import Commune, Hub, Province, Village
+
+
+class ProvinceOutput(serializers.ModelSerializer):
+    communes = serializers.IntegerField(
+        source="communes_count", help_text="How many commune-level units it has."
+    )
+    active = serializers.BooleanField(help_text="The programme works there.")
+
+    class Meta:
+        model = Province
+        fields = ["code", "name", "communes", "active"]
+
+
+class ProvinceFilter(filters.FilterSet):
+    active = filters.BooleanFilter()
+
+    class Meta:
+        model = Province
+        fields = ["active"]
+
+
+class ProvinceViewSet(viewsets.ReadOnlyModelViewSet):
+    """The 34 provinces (public), in official order; `?active=true` for those the programme
+    works in."""
+
+    permission_classes = [AllowAny]
+    serializer_class = ProvinceOutput
+    filterset_class = ProvinceFilter
+    lookup_field = "code"
+    queryset = selectors.province_list()
 
 
 class CommuneOutput(serializers.ModelSerializer):
+    province = serializers.CharField(source="province_id")
+
     class Meta:
         model = Commune
-        fields = ["code", "name", "kind", "is_mountain", "is_extremely_difficult"]
+        fields = ["code", "name", "province", "kind", "is_mountain", "is_extremely_difficult"]
 
 
 class CommuneFilter(filters.FilterSet):
     is_mountain = filters.BooleanFilter()
     kind = filters.ChoiceFilter(choices=Commune.Kind.choices)
+    province = filters.CharFilter(field_name="province_id", help_text="A province code: 44.")
+    active = filters.BooleanFilter(
+        field_name="province__active",
+        help_text="Only communes of provinces the programme works in.",
+    )
 
     class Meta:
         model = Commune
-        fields = ["is_mountain", "kind"]
+        fields = ["is_mountain", "kind", "province", "active"]
 
 
 class CommuneViewSet(viewsets.ReadOnlyModelViewSet):
@@ -34,11 +71,12 @@ class CommuneViewSet(viewsets.ReadOnlyModelViewSet):
 
 class HubOutput(serializers.ModelSerializer):
     commune = serializers.CharField(source="commune_id")
+    province = serializers.CharField(source="commune.province_id")
     serves = serializers.SerializerMethodField()
 
     class Meta:
         model = Hub
-        fields = ["id", "name", "commune", "address", "phone", "serves", "is_active"]
+        fields = ["id", "name", "commune", "province", "address", "phone", "serves", "is_active"]
 
     def get_serves(self, hub) -> list[str]:
         return sorted(c.code for c in hub.serves.all())
@@ -53,6 +91,14 @@ class HubInput(serializers.Serializer):
     is_active = serializers.BooleanField(required=False)
 
 
+class HubFilter(filters.FilterSet):
+    province = filters.CharFilter(field_name="commune__province_id")
+
+    class Meta:
+        model = Hub
+        fields = ["province"]
+
+
 class HubViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -60,14 +106,18 @@ class HubViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
+    """Hubs (public); administrators create and change any, province admins those of their
+    provinces (places.services)."""
+
     serializer_class = HubOutput
+    filterset_class = HubFilter
     queryset = selectors.hub_list()
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_permissions(self):
         if self.request.method in SAFE_METHODS:
             return [AllowAny()]
-        return [IsAdminRole()]
+        return [IsAdminOrProvinceAdmin()]
 
     @extend_schema(request=HubInput, responses={201: HubOutput})
     def create(self, request):

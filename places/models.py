@@ -8,8 +8,46 @@ import phonenumbers
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# Every commune and hub is in this province (places/loading.py loads its communes).
-PROVINCE_NAME = "Tỉnh Quảng Trị"
+from core.models import Event
+
+
+class Province(models.Model):
+    """One of the 34 provinces and centrally-run cities after the 2025 reorganisation (from
+    vietnam-provinces). `active`: the deployment works there (households, hubs, staff); an admin
+    switches a province on with households.services.provinces.province_activate."""
+
+    code = models.CharField(_("official code"), max_length=2, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    active = models.BooleanField(_("the programme works here"), default=False)
+
+    class Meta:
+        ordering = ["code"]  # the official order, north to south
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProvinceEvent(Event):
+    """A province switched on or off (households/services/provinces.py): who, when, and what
+    came with it (`data`: the communes loaded, the reviewed file read, the flags set)."""
+
+    class Action(models.TextChoices):
+        ACTIVATED = "activated", _("switched on")
+        DEACTIVATED = "deactivated", _("switched off")
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="events", verbose_name=_("province")
+    )
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+
+    class Meta(Event.Meta):
+        verbose_name = _("province event")
+        verbose_name_plural = _("province events")
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.action} {self.at:%Y-%m-%d}"
 
 
 class Commune(models.Model):
@@ -20,6 +58,12 @@ class Commune(models.Model):
 
     code = models.CharField(_("official code"), max_length=5, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        related_name="communes",
+        verbose_name=_("province"),
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     is_mountain = models.BooleanField(_("mountain commune"), default=False)
     is_extremely_difficult = models.BooleanField(_("extremely difficult"), default=False)
@@ -89,7 +133,7 @@ class Hub(models.Model):
         lines = [self.address]
         if self.commune.name not in self.address:
             lines.append(self.commune.name)
-        lines += [PROVINCE_NAME, "VIỆT NAM (VIETNAM)"]
+        lines += [self.commune.province.name, "VIỆT NAM (VIETNAM)"]
         return lines
 
     @property

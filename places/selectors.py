@@ -1,10 +1,19 @@
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
-from places.models import Commune, Hub, Village
+from places.models import Commune, Hub, Province, Village
+
+
+def province_list() -> QuerySet[Province]:
+    """The provinces in official order, each with its number of communes (`communes_count`)."""
+    return Province.objects.annotate(communes_count=Count("communes")).order_by("code")
+
+
+def active_provinces() -> QuerySet[Province]:
+    return Province.objects.filter(active=True).order_by("code")
 
 
 def commune_list(*, is_mountain: bool | None = None) -> QuerySet[Commune]:
-    communes = Commune.objects.order_by("name")
+    communes = Commune.objects.order_by("name", "code")
     if is_mountain is not None:
         communes = communes.filter(is_mountain=is_mountain)
     return communes

@@ -7,7 +7,7 @@ import phonenumbers
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.errors import ApplicationError
+from core.errors import ApplicationError, Forbidden
 from core.pdf import require_printable
 from core.text import nfc
 from places.models import Commune, Hub
@@ -15,12 +15,12 @@ from places.models import Commune, Hub
 
 def _communes(codes, field: str) -> list[Commune]:
     codes = [str(c).strip() for c in codes]
-    found = list(Commune.objects.filter(code__in=codes))
+    found = list(Commune.objects.filter(code__in=codes, province__active=True))
     unknown = sorted(set(codes) - {c.code for c in found})
     if unknown:
-        message = _("These commune codes are not communes of Quảng Trị: %(codes)s.") % {
-            "codes": ", ".join(unknown)
-        }
+        message = _(
+            "These codes are not communes of a province the programme works in: %(codes)s."
+        ) % {"codes": ", ".join(unknown)}
         raise ApplicationError(message, code="unknown_commune", fields={field: [message]})
     return found
 
@@ -40,6 +40,28 @@ def hub_phone(value) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def _one_province(home: Commune, serves: list[Commune]) -> None:
+    """A hub serves communes of its own province only: a phone crosses into another province
+    only when a matching run allows transfers (matching/provinces.py)."""
+    others = sorted(c.code for c in serves if c.province_id != home.province_id)
+    if others:
+        message = _(
+            "A hub serves communes of its own province only (%(province)s); these are not: "
+            "%(codes)s."
+        ) % {"province": home.province.name, "codes": ", ".join(others)}
+        raise ApplicationError(message, code="other_province", fields={"serves": [message]})
+
+
+def require_province_admin(actor, commune: Commune) -> None:
+    """Admins manage every hub; a province admin those of their provinces (None: the system)."""
+    if actor is None:
+        return
+    scope = actor.scope
+    if not scope.administers_province(commune.province_id):
+        message = _("You manage the hubs of your own province only.")
+        raise Forbidden(message, code="province_not_yours")
+
+
 @transaction.atomic
 def hub_create(
     *, name: str, commune: str, address: str, serves=(), phone: str = "", actor=None
@@ -55,8 +77,11 @@ def hub_create(
         raise ApplicationError(message, code="hub_name_taken", fields={"name": [message]})
     require_printable(name=name, address=address)  # printed on receipts and certificates
     (home,) = _communes([commune], "commune")
+    require_province_admin(actor, home)
+    served = _communes(serves, "serves")
+    _one_province(home, served)
     hub = Hub.objects.create(name=name, commune=home, address=address, phone=hub_phone(phone))
-    hub.serves.set(_communes(serves, "serves"))
+    hub.serves.set(served)
     return hub
 
 
@@ -72,7 +97,8 @@ def hub_update(
     is_active=None,
     phone=None,
 ) -> Hub:
-    hub = Hub.objects.select_for_update().get(id=hub_id)
+    hub = Hub.objects.select_for_update().select_related("commune__province").get(id=hub_id)
+    require_province_admin(actor, hub.commune)
     name = " ".join(nfc(name).split()) if name is not None else None
     address = nfc(address) if address is not None else None
     require_printable(name=name or "", address=address or "")  # printed on receipts
@@ -85,6 +111,7 @@ def hub_update(
         fields.append("name")
     if commune is not None:
         (hub.commune,) = _communes([commune], "commune")
+        require_province_admin(actor, hub.commune)
         fields.append("commune")
     if address is not None:
         hub.address = address.strip()
@@ -95,8 +122,10 @@ def hub_update(
     if is_active is not None:
         hub.is_active = is_active
         fields.append("is_active")
+    served = _communes(serves, "serves") if serves is not None else list(hub.serves.all())
+    _one_province(hub.commune, served)
     if fields:
         hub.save(update_fields=fields)
     if serves is not None:
-        hub.serves.set(_communes(serves, "serves"))
+        hub.serves.set(served)
     return hub

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.errors import ApplicationError
 from progress import selectors
 
 
@@ -39,23 +41,46 @@ class StatsCommuneOutput(_StatsCounts):
     is_mountain = serializers.BooleanField()
 
 
+class StatsProvinceOutput(StatsTotalsOutput):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
 class StatsOutput(serializers.Serializer):
     generated_at = serializers.DateTimeField()
     cache_seconds = serializers.IntegerField()
     totals = StatsTotalsOutput()
     communes = StatsCommuneOutput(many=True)
+    provinces = StatsProvinceOutput(
+        many=True,
+        required=False,
+        help_text="Without ?province=: each province the programme works in, with its totals.",
+    )
 
 
 class Stats(APIView):
-    """Public numbers: province totals and one row per commune (sorted by name). Aggregates only;
+    """Public numbers: totals and one row per commune (sorted by name), of one province
+    (?province=) or of the whole deployment with each active province's totals (`provinces`). Aggregates only;
     definitions of verified / waiting / allocated / served / pledged / ready / delivered / lost
     in logistics/numbers.py. At most PROGRESS_CACHE_SECONDS old."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(responses=StatsOutput, auth=[])
+    @extend_schema(
+        responses=StatsOutput,
+        auth=[],
+        parameters=[
+            OpenApiParameter(
+                "province", str, description="A province code: its communes and totals only."
+            )
+        ],
+    )
     def get(self, request):
-        stats = selectors.public_stats()
+        province = request.query_params.get("province") or None
+        if province is not None and not selectors.province_exists(province):
+            message = _("There is no province with this code.")
+            raise ApplicationError(message, code="unknown_province", fields={"province": [message]})
+        stats = selectors.public_stats(province)
         rows, _sort = selectors.commune_rows(stats, sort="name")
         return Response({**stats, "communes": rows})

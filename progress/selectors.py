@@ -36,7 +36,7 @@ from core.cache import CACHE_ERRORS
 from donations.lifecycle import NOT_GIVEN, WITH_A_HOUSEHOLD
 from donations.models import Donor, Gift
 from logistics import numbers
-from places.models import Commune
+from places.models import Commune, Province
 
 STATS_CACHE_KEY = "progress:stats:v2"
 HONOUR_CACHE_KEY = "progress:honour:v1"
@@ -53,13 +53,20 @@ def cache_seconds() -> int:
     return getattr(settings, "PROGRESS_CACHE_SECONDS", 60)
 
 
-def stats_compute() -> dict:
-    """The aggregates, straight from the database (logistics.numbers). Prefer `public_stats`."""
-    return {
+def stats_compute(province: str | None = None) -> dict:
+    """The aggregates, straight from the database (logistics.numbers). Prefer `public_stats`.
+
+    `province` (a code): that province's communes and phones (numbers.numbers_compute). Without
+    it: the communes of the provinces the programme works in and every phone, with a
+    `provinces` list of each active province's totals (two more queries)."""
+    stats = {
         "generated_at": timezone.now().isoformat(),
         "cache_seconds": cache_seconds(),
-        **numbers.numbers_compute(),
+        **numbers.numbers_compute(province=province),
     }
+    if province is None:
+        stats["provinces"] = numbers.province_totals(stats["communes"])
+    return stats
 
 
 def _cached(key: str, compute):
@@ -97,10 +104,22 @@ def _cached_shared(key: str, compute):
     return value
 
 
-def public_stats() -> dict:
-    """The aggregates, from the cache when they are there (0 queries), else computed and kept
-    for PROGRESS_CACHE_SECONDS (see `_cached`). Callers must not mutate the result."""
-    return _cached(STATS_CACHE_KEY, stats_compute)
+def public_stats(province: str | None = None) -> dict:
+    """The aggregates (of one province, or of the deployment), from the cache when they are
+    there (0 queries), else computed and kept for PROGRESS_CACHE_SECONDS (see `_cached`).
+    Callers must not mutate the result."""
+    if province is None:
+        return _cached(STATS_CACHE_KEY, stats_compute)
+    return _cached(f"{STATS_CACHE_KEY}:{province}", lambda: stats_compute(province))
+
+
+def province_exists(code: str) -> bool:
+    return Province.objects.filter(code=code).exists()
+
+
+def active_provinces() -> list[dict]:
+    """[{"code", "name"}] of the provinces the programme works in, in official order."""
+    return list(Province.objects.filter(active=True).order_by("code").values("code", "name"))
 
 
 # GET ?sort=… on /tien-do/: the column a visitor sorts by (largest first; ties by name A→Z).
@@ -131,7 +150,7 @@ def commune_rows(stats: dict, *, sort: str | None) -> tuple[list[dict], str]:
 CHARTS_CACHE_KEY = "progress:charts:v1"
 
 
-def charts_compute() -> dict:
+def charts_compute(province: str | None = None) -> dict:
     """What the progress page's pictures need beyond the stats (two queries): phones delivered
     per month of their handover in Vietnam time (``devices_delivered``'s rows: the latest handover
     of each phone still with a household, logistics.numbers.held_handovers; so the months add up
@@ -141,9 +160,15 @@ def charts_compute() -> dict:
 
     from django.db.models.functions import TruncMonth
 
+    held = numbers.held_handovers()
+    communes = Commune.objects.order_by()
+    if province is None:
+        communes = communes.filter(province__active=True)
+    else:  # (one province's page: its households' phones and its communes)
+        held = held.filter(household__commune__province_id=province)
+        communes = communes.filter(province_id=province)
     months = (
-        numbers.held_handovers()
-        .annotate(month=TruncMonth("at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
+        held.annotate(month=TruncMonth("at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
         .values_list("month")
         .annotate(n=Count("*"))
     )
@@ -151,13 +176,15 @@ def charts_compute() -> dict:
         "delivered_per_month": {
             month.strftime("%Y-%m"): n for month, n in months if month is not None
         },
-        "districts": dict(Commune.objects.order_by().values_list("code", "old_districts")),
+        "districts": dict(communes.values_list("code", "old_districts")),
     }
 
 
-def public_charts() -> dict:
-    """`charts_compute`, cached like the stats."""
-    return _cached(CHARTS_CACHE_KEY, charts_compute)
+def public_charts(province: str | None = None) -> dict:
+    """`charts_compute`, cached like the stats (per province)."""
+    if province is None:
+        return _cached(CHARTS_CACHE_KEY, charts_compute)
+    return _cached(f"{CHARTS_CACHE_KEY}:{province}", lambda: charts_compute(province))
 
 
 def honour_roll_compute() -> list[dict]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import pgettext
@@ -51,15 +51,48 @@ def _chart(rows: list[dict]) -> list[dict]:
     ]
 
 
+def _active_province(code: str) -> tuple[dict, list[dict]]:
+    """A province the programme works in (404 for the others: no public page), and all of them."""
+    provinces = selectors.active_provinces()
+    province = next((p for p in provinces if p["code"] == code), None)
+    if province is None:
+        raise Http404
+    return province, provinces
+
+
 @require_safe
 def communes(request):
+    return _communes_page(request, None, None)
+
+
+@require_safe
+def province(request, code: str):
+    """One province's page: its communes and totals, its CSV."""
+    return _communes_page(request, *_active_province(code))
+
+
+@require_safe
+def country(request):
+    """The whole deployment: its totals and the provinces the programme works in."""
     stats = selectors.public_stats()
+    return render(
+        request,
+        "progress/country.html",
+        {"stats": stats, "totals": stats["totals"], "provinces": stats["provinces"]},
+    )
+
+
+def _communes_page(request, province: dict | None, provinces: list[dict] | None):
+    code = province["code"] if province else None
+    stats = selectors.public_stats(code)
     rows, sort = selectors.commune_rows(stats, sort=request.GET.get("sort"))
-    pictures = selectors.public_charts()
+    pictures = selectors.public_charts(code)
     return render(
         request,
         "progress/communes.html",
         {
+            "province": province,
+            "provinces": provinces if province else stats.get("provinces", []),
             "stats": stats,
             "totals": stats["totals"],
             "rows": rows,
@@ -85,9 +118,18 @@ def communes(request):
 
 @require_safe
 def communes_csv(request):
+    return _csv(None)
+
+
+@require_safe
+def province_csv(request, code: str):
+    return _csv(_active_province(code)[0])
+
+
+def _csv(province: dict | None):
     """The per-commune aggregates as CSV: UTF-8 with a BOM (Excel then reads the Vietnamese
     names right), the API's keys as the header, one row per commune, sorted by name."""
-    stats = selectors.public_stats()
+    stats = selectors.public_stats(province["code"] if province else None)
     rows, _sort = selectors.commune_rows(stats, sort="name")
     out = io.StringIO()
     out.write("\ufeff")
@@ -97,7 +139,8 @@ def communes_csv(request):
         values = [row[f] for f in selectors.COMMUNE_FIELDS]
         writer.writerow([str(v).lower() if isinstance(v, bool) else v for v in values])
     response = HttpResponse(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="noi-song-tien-do.csv"'
+    name = f"noi-song-tien-do-{province['code']}.csv" if province else "noi-song-tien-do.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = f"public, max-age={selectors.cache_seconds()}"
     return response
 

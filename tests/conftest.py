@@ -17,6 +17,11 @@ COMMUNE_A = "19588"  # Xã Tà Rụt (mountain)
 COMMUNE_B = "19441"  # Xã Hướng Phùng (mountain)
 COMMUNE_C = "19333"  # Phường Đông Hà (lowland ward)
 COMMUNES = {"A": COMMUNE_A, "B": COMMUNE_B, "C": COMMUNE_C}
+HOME_PROVINCE = "44"  # Quảng Trị, where the fixtures live (its 78 communes are in every test db)
+# A second province, for tests of separation (make_second_province): Thành phố Huế, 40 units,
+# switched on without a reviewed flags file; its commune D (Xã A Lưới 1) has hub H2.
+PROVINCE_B = "46"
+COMMUNE_D = "20056"
 PASSWORD = "a-long-test-password-2026"
 # The project's apps, bottom layer first (tests/core/test_layers.py checks the order).
 PROJECT_APPS = tuple(
@@ -91,12 +96,26 @@ def is_postgres() -> bool:
 
 
 def make_communes() -> dict:
-    from places.loading import load_communes
-    from places.models import Commune
+    from places.loading import load_communes, load_provinces
+    from places.models import Commune, Province
 
     if not Commune.objects.exists():  # a transactional test flushed the migration's rows
+        load_provinces(Province)
         load_communes(Commune)
     return {key: Commune.objects.get(code=code) for key, code in COMMUNES.items()}
+
+
+def make_second_province() -> dict:
+    """Huế switched on (its communes loaded, every flag off: it has no reviewed file) with hub
+    H2 in commune D serving D. {"province", "commune", "hub"}."""
+    from households.services.provinces import province_activate
+    from places.models import Commune, Hub
+
+    province = province_activate(code=PROVINCE_B, actor=None, without_reviewed_file=True)
+    commune = Commune.objects.get(code=COMMUNE_D)
+    hub = Hub.objects.create(name="Điểm A Lưới", commune=commune, address="A Lưới, Huế")
+    hub.serves.set([commune])
+    return {"province": province, "commune": commune, "hub": hub}
 
 
 def make_villages(communes) -> dict:
@@ -138,6 +157,29 @@ STAFF = {
         "Trần Điều Phối",
         [{"role": "coordinator", "hubs": ["K"]}],
     ),
+    "province_admin": (
+        "tinh.qt@test.vn",
+        "Quản trị tỉnh Quảng Trị",
+        [{"role": "province_admin", "provinces": [HOME_PROVINCE]}],
+    ),
+}
+# The staff of the second province (make_second_province first; hub "H2" is its hub).
+STAFF_B = {
+    "province_admin_hue": (
+        "tinh.hue@test.vn",
+        "Quản trị tỉnh Huế",
+        [{"role": "province_admin", "provinces": [PROVINCE_B]}],
+    ),
+    "coordinator_hue": (
+        "coord.hue@test.vn",
+        "Lê Điều Phối",
+        [{"role": "coordinator", "hubs": ["H2"]}],
+    ),
+    "officer_hue": (
+        "officer.hue@test.vn",
+        "Hồ Văn Huế",
+        [{"role": "officer", "communes": [COMMUNE_D]}],
+    ),
 }
 DONORS = {
     "donor": ("donor@test.vn", "Nhà Hảo Tâm"),
@@ -153,7 +195,7 @@ def _staff(email, name, roles):
 
 
 def make_staff(key: str, hubs: dict | None = None):
-    email, name, roles = STAFF[key]
+    email, name, roles = STAFF[key] if key in STAFF else STAFF_B[key]
     roles = [
         {**role, "hubs": [hubs[h].id for h in role["hubs"]]} if "hubs" in role else role
         for role in roles
@@ -169,9 +211,12 @@ def make_donor(key: str):
 
 
 def make_personas(hubs: dict) -> dict:
-    """Every persona of the access tests (None for the anonymous visitor), keyed as `personas`."""
+    """Every persona of the access tests (None for the anonymous visitor), keyed as `personas`;
+    with `hubs["H2"]` (make_second_province), the second province's staff too."""
     people = {key: make_staff(key, hubs) for key in STAFF}
     people.update({key: make_donor(key) for key in DONORS})
+    if "H2" in hubs:
+        people.update({key: make_staff(key, hubs) for key in STAFF_B})
     people["admin"] = people.pop("admin_user")
     return {"anonymous": None, **people}
 
@@ -237,13 +282,23 @@ officer_b = _person("officer_b")
 verifier = _person("verifier")
 coordinator_h = _person("coordinator_h")
 coordinator_k = _person("coordinator_k")
+province_admin = _person("province_admin")
 donor = _person("donor")
 other_donor = _person("other_donor")
 
 
 @pytest.fixture
 def personas(
-    db, admin_user, officer_a, officer_b, verifier, coordinator_h, coordinator_k, donor, other_donor
+    db,
+    admin_user,
+    officer_a,
+    officer_b,
+    verifier,
+    coordinator_h,
+    coordinator_k,
+    province_admin,
+    donor,
+    other_donor,
 ):
     return {
         "anonymous": None,
@@ -254,6 +309,7 @@ def personas(
         "verifier": verifier,
         "coordinator_h": coordinator_h,
         "coordinator_k": coordinator_k,
+        "province_admin": province_admin,
         "admin": admin_user,
     }
 
@@ -277,7 +333,11 @@ def shared_world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         communes = make_communes()
         hubs = make_hubs(communes)
-        yield build_world(make_personas(hubs), communes, make_villages(communes), hubs)
+        second = make_second_province()
+        hubs_of_both = {**hubs, "H2": second["hub"]}
+        world = build_world(make_personas(hubs_of_both), communes, make_villages(communes), hubs)
+        world.second_province = second
+        yield world
         transaction.set_rollback(True)
 
 

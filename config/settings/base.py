@@ -316,6 +316,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 
 # ---------------------------------------------------------------------------------------------
+# places: which provinces' communes the data migrations load (places/loading.py): "all" 34
+# provinces (3,321 units; the default), or codes such as "44,46". A province not loaded yet is
+# loaded when an admin switches it on, or by `manage.py load_communes --province <code>`.
+PLACES_LOAD_PROVINCES = env("PLACES_LOAD_PROVINCES", "all")
+# (end of places settings)
+
+
+# ---------------------------------------------------------------------------------------------
 # households: rules that follow the law live here, so they can change with it.
 # Priority formula 2026.1: points per factor (see households/priority.py for the why of each).
 HOUSEHOLD_PRIORITY_VERSION = "2026.1"

@@ -26,3 +26,6 @@ SECRET_KEY = "test-secret-key"
 WHITENOISE_AUTOREFRESH = True
 # The fake Stripe server of tests/donations/fake_stripe.py sends checkouts there.
 CSP_FORM_ACTION_EXTRA = ["https://checkout.stripe.com", "https://checkout.stripe.test"]
+# Test databases hold Quảng Trị's 78 communes; a test that needs another province loads it
+# (tests/conftest.py `make_second_province`), one that needs all 34 loads them itself.
+PLACES_LOAD_PROVINCES = "44"

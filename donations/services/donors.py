@@ -95,7 +95,7 @@ def donor_for(
         commune = Commune.objects.filter(code=home_commune).first()
         if commune is None:
             raise field_error(
-                _("Choose a commune of Quảng Trị."), "unknown_commune", "home_commune"
+                _("Choose a commune from the list of communes."), "unknown_commune", "home_commune"
             )
     details = {"kind": kind, "country": country, "language": language}
     if actor is not None and actor.is_authenticated:

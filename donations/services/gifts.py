@@ -22,6 +22,7 @@ from donations.models import Gift, GiftEvent, StripeEvent
 from donations.services.donors import donor_for
 from donations.services.errors import field_error
 from donations.services.ledger import ledger_gift_received, ledger_refund_book
+from donations.services.places import gift_place_clean
 from donations.services.timeline import timeline_note
 
 S = Gift.Status
@@ -130,11 +131,13 @@ def gift_checkout_start(
     email: str = "",
     name: str = "",
     language: str = "",
+    province_preference: dict | None = None,
 ) -> Gift:
     """Create a pending card gift and its Stripe Checkout Session. If Stripe is down the gift
     stays pending and the error says so; nothing is lost and the donor may try again."""
     amount, currency = money.check_amount(amount, currency)
     purpose = _purpose(purpose)
+    place = gift_place_clean(province_preference)
     if not stripe_client.is_configured():
         raise ApplicationError(
             _("Card gifts are not switched on yet. Please give by bank transfer (VietQR)."),
@@ -149,6 +152,8 @@ def gift_checkout_start(
             purpose=purpose,
             amount=amount,
             currency=currency,
+            province=place.province,
+            province_strict=place.strict,
         )
         _gift_created(gift, source="checkout", actor=actor)
     # Outside the transaction: the pending gift is kept whatever Stripe answers.
@@ -404,7 +409,14 @@ def gift_refund_record(*, gift: Gift, refunded_total: int, source: str) -> Gift:
 
 @transaction.atomic
 def gift_vietqr_create(
-    *, actor, amount, purpose: str = "general", email: str = "", name: str = "", language: str = ""
+    *,
+    actor,
+    amount,
+    purpose: str = "general",
+    email: str = "",
+    name: str = "",
+    language: str = "",
+    province_preference: dict | None = None,
 ) -> Gift:
     try:
         amount = int(amount)
@@ -425,6 +437,7 @@ def gift_vietqr_create(
             _("This amount is too large for one transfer."), "invalid_amount", "amount"
         )
     purpose = _purpose(purpose)
+    place = gift_place_clean(province_preference)
     result = donor_for(actor=actor, name=name, email=email, language=language)
     for _attempt in range(5):
         memo = vietqr.new_memo()
@@ -437,6 +450,8 @@ def gift_vietqr_create(
         amount=amount,
         currency="VND",
         memo=memo,
+        province=place.province,
+        province_strict=place.strict,
     )
     _gift_created(gift, source="vietqr", actor=actor)
     return gift

@@ -4,7 +4,10 @@ Attribution rule (what a donor sees as "your gift became these phones"):
     A spend (refurbish / sim / buy_phone, tied to devices) is paid from paid gifts in the SAME
     currency, first from gifts earmarked for that purpose, then from gifts for "general", each
     oldest payment first (FIFO), up to what each gift still holds (its amount minus refunds minus
-    earlier attributions). Whatever no gift covers is paid from the programme's general fund and
+    earlier attributions). Where: when all the spend's phones are at hubs of one province, the
+    gifts for that province pay first (purpose, then general), then the gifts for where the need
+    is greatest or that only prefer another province; a gift for "only" another province never
+    pays (services/places.py). Whatever no gift covers is paid from the programme's general fund and
     stays unattributed. A refund after spending does not rewrite history: it only lowers what the
     gift can still pay for.
 """
@@ -13,7 +16,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from donations.models import Device, Gift, LedgerAttribution, LedgerEntry
@@ -56,7 +59,7 @@ def ledger_spend(
         raise field_error(
             _("The amount must be a positive whole number."), "invalid_amount", "amount"
         )
-    devices = list(Device.objects.filter(id__in=device_ids or []))
+    devices = list(Device.objects.filter(id__in=device_ids or []).select_related("hub__commune"))
     if not devices or len(devices) != len(set(device_ids)):
         raise field_error(
             _("Name the phones this money was spent on."), "devices_required", "device_ids"
@@ -66,12 +69,14 @@ def ledger_spend(
     )
     entry.devices.set(devices)
     remaining = amount
-    for purposes in ((kind,), (Gift.Purpose.GENERAL,)):
+    provinces = {d.hub.commune.province_id if d.hub_id else None for d in devices}
+    province = provinces.pop() if len(provinces) == 1 else None
+    for places, purposes in _gift_order(kind, province):
         if remaining == 0:
             break
         gifts = (
             Gift.objects.select_for_update()
-            .filter(status=Gift.Status.PAID, currency=currency, purpose__in=purposes)
+            .filter(places, status=Gift.Status.PAID, currency=currency, purpose__in=purposes)
             .order_by("paid_at", "id")
         )
         for gift in gifts:
@@ -85,3 +90,13 @@ def ledger_spend(
             if remaining == 0:
                 break
     return entry
+
+
+def _gift_order(kind: str, province: str | None) -> list[tuple[Q, tuple[str, ...]]]:
+    """(which gifts, which purposes) in the order they pay a spend on phones of `province`."""
+    purposes = [(kind,), (Gift.Purpose.GENERAL,)]
+    open_gifts = Q(province__isnull=True) | Q(province_strict=False)
+    if province is None:
+        return [(open_gifts, p) for p in purposes]
+    ours = Q(province_id=province)
+    return [(ours, p) for p in purposes] + [(open_gifts & ~ours, p) for p in purposes]

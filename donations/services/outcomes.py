@@ -34,7 +34,9 @@ def device_outcome_record(
         raise NotFound(_("No such phone."))
     commune = Commune.objects.filter(code=commune_code).first()
     if commune is None:
-        raise field_error(_("Choose a commune of Quảng Trị."), "unknown_commune", "commune")
+        raise field_error(
+            _("Choose a commune from the list of communes."), "unknown_commune", "commune"
+        )
     if household_kind not in DeviceOutcome.HouseholdKind.values:
         raise field_error(
             _("Unknown household kind: %(kind)s.") % {"kind": household_kind},

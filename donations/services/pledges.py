@@ -22,8 +22,9 @@ from donations.lifecycle import device_transition
 from donations.models import Device, DeviceEvent, Pledge, PledgeEvent
 from donations.services.donors import donor_for
 from donations.services.errors import field_error
+from donations.services.places import place_clean
 from donations.services.timeline import timeline_note
-from places.models import Commune, Hub
+from places.models import Hub
 
 IMEI_RE = re.compile(r"^\d{15}$")
 DEVICE_FIELDS = (
@@ -239,19 +240,6 @@ def _clean_dropoff(dropoff: str, hub_id, pickup_address: str, pickup_window: str
     return hub
 
 
-def _clean_preference(preference: dict | None) -> tuple[Commune | None, bool]:
-    if not preference or not preference.get("commune"):
-        return None, False
-    commune = Commune.objects.filter(code=str(preference["commune"])).first()
-    if commune is None:
-        raise field_error(
-            _("Choose one of the 78 communes of Quảng Trị."),
-            "unknown_commune",
-            "commune_preference.commune",
-        )
-    return commune, bool(preference.get("strict"))
-
-
 @dataclass
 class PledgeResult:
     pledge: Pledge
@@ -271,6 +259,7 @@ def pledge_create(
     pickup_address: str = "",
     pickup_window: str = "",
     commune_preference: dict | None = None,
+    province_preference: dict | None = None,
     donor: dict | None = None,
     public_name: str | None = None,
 ) -> PledgeResult:
@@ -291,6 +280,7 @@ def pledge_create(
                     pickup_address=pickup_address,
                     pickup_window=pickup_window,
                     commune_preference=commune_preference,
+                    province_preference=province_preference,
                     donor=donor,
                     public_name=public_name,
                 )
@@ -344,12 +334,15 @@ def _pledge_create_once(
     pickup_address,
     pickup_window,
     commune_preference,
+    province_preference,
     donor,
     public_name,
 ) -> PledgeResult:
     warnings = _pledge_devices_check(devices)
     hub_obj = _clean_dropoff(dropoff, hub, pickup_address, pickup_window)
-    commune, strict = _clean_preference(commune_preference)
+    place = place_clean(
+        commune_preference=commune_preference, province_preference=province_preference
+    )
     donor = donor or {}
     details = {key: donor.get(key, "") for key in ("name", "email", "kind", "country", "language")}
     result = donor_for(
@@ -357,8 +350,9 @@ def _pledge_create_once(
     )
     pledge = Pledge.objects.create(
         donor=result.donor,
-        commune_preference=commune,
-        preference_strict=strict if commune else False,
+        commune_preference=place.commune,
+        province_preference=place.province,
+        preference_strict=place.strict,
         dropoff=dropoff,
         hub=hub_obj,
         pickup_address=nfc(pickup_address or "").strip() if dropoff == "pickup" else "",
@@ -437,9 +431,11 @@ def pledge_update(
     pickup_address: str | None = None,
     pickup_window: str | None = None,
     commune_preference: dict | None = None,
+    province_preference: dict | None = None,
     clear_preference: bool = False,
 ) -> Pledge:
-    """The donor changes how the phone reaches us or the commune rule, until a hub receives it."""
+    """The donor changes how the phone reaches us or where it goes (commune, province, or where
+    the need is greatest: `clear_preference`), until a hub receives it."""
     pledge = pledge_get_for_donor(pledge_id=pledge_id, actor=actor, lock=True)
     _ensure_editable(pledge)
     before = _pledge_terms(pledge)
@@ -451,11 +447,13 @@ def pledge_update(
     pledge.dropoff, pledge.hub = dropoff, hub_obj
     pledge.pickup_address = nfc(pickup_address).strip() if dropoff == "pickup" else ""
     pledge.pickup_window = nfc(pickup_window).strip() if dropoff == "pickup" else ""
-    if clear_preference:
-        pledge.commune_preference, pledge.preference_strict = None, False
-    elif commune_preference is not None:
-        commune, strict = _clean_preference(commune_preference)
-        pledge.commune_preference, pledge.preference_strict = commune, strict if commune else False
+    if clear_preference or commune_preference is not None or province_preference is not None:
+        place = place_clean(
+            commune_preference=None if clear_preference else commune_preference,
+            province_preference=None if clear_preference else province_preference,
+        )
+        pledge.commune_preference, pledge.province_preference = place.commune, place.province
+        pledge.preference_strict = place.strict
     pledge.save(update_fields=[*PLEDGE_TERMS.values(), "updated_at"])
     after = _pledge_terms(pledge)
     changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
@@ -471,6 +469,7 @@ PLEDGE_TERMS = {
     "pickup_address": "pickup_address",
     "pickup_window": "pickup_window",
     "commune": "commune_preference",
+    "province": "province_preference",
     "strict": "preference_strict",
 }
 

@@ -193,7 +193,9 @@ class _Checker:
 
     def __init__(self, actor) -> None:
         self.communes = {c.code: c for c in nomination_communes(actor)}
-        self.all_communes = dict(Commune.objects.values_list("code", "name"))
+        self.all_communes = dict(
+            Commune.objects.filter(province__active=True).values_list("code", "name")
+        )
         self.villages = {
             (v.commune_id, name_key(v.name)): v
             for v in Village.objects.filter(commune_id__in=list(self.communes))
@@ -213,7 +215,7 @@ class _Checker:
                 }
             else:
                 row.errors["commune"] = _(
-                    "“%(code)s” is not the code of a commune of Quảng Trị."
+                    "“%(code)s” is not the code of a commune where the programme works."
                 ) % {"code": code}
         village = None
         village_name = row.text("village")

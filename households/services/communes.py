@@ -14,7 +14,7 @@ from core.errors import ApplicationError, Forbidden, NotFound
 from core.text import nfc
 from households.models import CommuneFlagsEvent, Household
 from households.services.scoring import households_rescore
-from places.loading import reviewed_flags
+from places.loading import HOME_PROVINCE, reviewed_flags
 from places.models import Commune
 
 FLAGS = ("is_mountain", "is_extremely_difficult")
@@ -30,14 +30,21 @@ def commune_flags_update(
     basis: str | None = None,
 ) -> CommuneFlagsEvent | None:
     """Set the flags given (None leaves a flag as it is) and the basis, the decision they rest
-    on (required when a flag changes). Admins only; `actor` None is the system (a management
-    command run by the operator). Re-scores the commune's households and writes one event row,
-    which is returned; returns None when nothing changed."""
-    if actor is not None and not scope_for(actor).is_admin:
+    on (required when a flag changes). Admins, and province admins for their provinces' communes;
+    `actor` None is the system (a management command run by the operator). Re-scores the
+    commune's households and writes one event row, which is returned; returns None when nothing
+    changed."""
+    scope = scope_for(actor) if actor is not None else None
+    if scope is not None and not (scope.is_admin or scope.is_province_admin):
         raise Forbidden(_("Only an administrator can change a commune's flags."), code="admin_only")
     commune = Commune.objects.select_for_update().filter(code=str(commune_code).strip()).first()
     if commune is None:
         raise NotFound(_("There is no such commune."))
+    if scope is not None and not scope.administers_province(commune.province_id):
+        raise Forbidden(
+            _("You change the flags of your own province's communes only."),
+            code="province_not_yours",
+        )
     wanted = {"is_mountain": is_mountain, "is_extremely_difficult": is_extremely_difficult}
     changes = {
         flag: {"from": getattr(commune, flag), "to": bool(value)}
@@ -68,12 +75,13 @@ def commune_flags_update(
 
 
 @transaction.atomic
-def commune_flags_reset(*, actor) -> list[CommuneFlagsEvent]:
-    """Set every commune's flags and basis back to the reviewed data file
-    (places/data/quang-tri-communes.csv), each change through commune_flags_update."""
+def commune_flags_reset(*, actor, province: str = HOME_PROVINCE) -> list[CommuneFlagsEvent]:
+    """Set every commune's flags and basis back to its province's reviewed data file
+    (places/data/quang-tri-communes.csv for Quảng Trị), each change through
+    commune_flags_update."""
     events = []
-    for code, row in sorted(reviewed_flags().items()):
-        if not Commune.objects.filter(code=code).exists():
+    for code, row in sorted(reviewed_flags(province).items()):
+        if not Commune.objects.filter(code=code, province_id=province).exists():
             continue
         event = commune_flags_update(
             commune_code=code,

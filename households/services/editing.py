@@ -31,9 +31,11 @@ EDITABLE = (S.DRAFT, S.NEEDS_CHANGES)
 def commune_for_nomination(*, actor, code) -> Commune:
     """The commune by its code, if the actor nominates there; else a clear error."""
     code = str(code or "").strip()
-    commune = Commune.objects.filter(code=code).first() if code else None
+    commune = Commune.objects.filter(code=code, province__active=True).first() if code else None
     if commune is None:
-        message = _("“%(code)s” is not the code of a commune of Quảng Trị.") % {"code": code}
+        message = _("“%(code)s” is not the code of a commune where the programme works.") % {
+            "code": code
+        }
         raise ApplicationError(message, code="unknown_commune", fields={"commune": [message]})
     if not scope_for(actor).covers_commune(commune.code, *NOMINATING_ROLES):
         message = _("You are not assigned to %(commune)s, so you cannot nominate there.") % {

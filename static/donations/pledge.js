@@ -1,6 +1,14 @@
 // Progressive enhancement of the pledge form: the page works without it.
-// 1. A filter box narrows the commune list (78 communes). 2. Only the drop-off fields that apply show.
+// 1. A filter box narrows the commune list. 2. Only the drop-off fields that apply show.
+// 3. Choosing a province shows its communes at once (its button, "Show its communes", does it
+// without JavaScript).
 (function () {
+  var province = document.getElementById("id_province");
+  var pick = document.querySelector("button[name=pick_province]");
+  if (province && pick) {
+    pick.parentNode.hidden = true;  // (its paragraph: .button's display would beat `hidden`)
+    province.addEventListener("change", function () { pick.click(); });
+  }
   var select = document.getElementById("id_commune");
   var box = document.getElementById("commune-filter");
   if (select && box) {

@@ -25,7 +25,15 @@ PERSONAS = (
     "coordinator_h",
     "coordinator_k",
     "admin",
+    # Province admin of Quảng Trị, the world's province (issue 17).
+    "province_admin",
+    # The staff of a second province, Huế (tests/conftest.py make_second_province): nothing of
+    # the world, all of it in Quảng Trị, may be reached by them.
+    "province_admin_hue",
+    "coordinator_hue",
+    "officer_hue",
 )
+SECOND_PROVINCE = ("province_admin_hue", "coordinator_hue", "officer_hue")
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,9 @@ class World:
     ticket: object
     conflict: object
     held: object = None  # held statement money (a line naming two gifts)
+    # Huế, switched on beside Quảng Trị, with hub H2 and its staff (conftest.make_second_province):
+    # nothing of the world above may be reached from it.
+    second_province: dict | None = None
 
     @property
     def secrets(self) -> list[str]:

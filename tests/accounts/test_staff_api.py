@@ -160,7 +160,8 @@ def test_only_admins_manage_staff(api, personas, persona):
 def test_the_staff_list_query_count_is_pinned(api, personas, django_assert_num_queries):
     client = api.as_user(personas["admin"])
     # token+user, the admin's scope (assignments, communes, hubs), count, page, and one
-    # prefetch each for assignments, communes and hubs: 9, however many staff there are.
-    with django_assert_num_queries(9):
+    # prefetch each for assignments, communes, hubs and provinces: 10, however many staff there
+    # are.
+    with django_assert_num_queries(10):
         response = client.get("/api/v1/staff/")
-    assert response.json()["count"] == 6  # donors are not staff
+    assert response.json()["count"] == 7  # donors are not staff

@@ -123,7 +123,7 @@ def test_every_row_error_is_listed_with_row_column_and_message(api, officer_a, v
     assert found == {
         (2, "Số CCCD chủ hộ"): "CCCD gồm đúng 12 chữ số; số này có 5 chữ số.",
         (3, "Xã"): "Bạn không được phân công ở Xã Hướng Phùng.",
-        (4, "Xã"): "“99999” không phải mã của một xã, phường của Quảng Trị.",
+        (4, "Xã"): "“99999” không phải mã của một xã, phường nơi chương trình hoạt động.",
         (5, "Thôn/bản"): "“Bản Không Có” không phải thôn, bản của Xã Tà Rụt.",
         (6, "Diện hộ"): "Chọn diện hộ: hộ nghèo, hộ cận nghèo hoặc khác.",
         (8, "Số CCCD chủ hộ"): "Số CCCD này đã có ở dòng 7 của tệp.",

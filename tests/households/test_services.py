@@ -115,7 +115,7 @@ def test_it_refuses_an_unknown_commune(officer_a):
         editing.household_create(actor=officer_a, **household_data("99999"))
     assert caught.value.code == "unknown_commune"
     assert caught.value.fields["commune"] == [
-        "“99999” không phải mã của một xã, phường của Quảng Trị."
+        "“99999” không phải mã của một xã, phường nơi chương trình hoạt động."
     ]
 
 

@@ -51,16 +51,21 @@ def device_create(
     only=None,
     lte=True,
     volte=True,
+    prefer_province=None,
+    only_province=None,
 ):
     from donations.models import Device, Donor, Pledge
 
     pledge = None
-    if prefer or only:
+    if prefer or only or prefer_province or only_province:
         donor = Donor.objects.create(name="Nhà hảo tâm", email=f"d{next(_counter)}@test.vn")
+        commune = prefer or only
+        province = prefer_province or only_province
         pledge = Pledge.objects.create(
             donor=donor,
-            commune_preference_id=getattr(prefer or only, "code", prefer or only),
-            preference_strict=bool(only),
+            commune_preference_id=getattr(commune, "code", commune),
+            province_preference_id=getattr(province, "code", province),
+            preference_strict=bool(only or only_province),
         )
     return Device.objects.create(
         pledge=pledge,

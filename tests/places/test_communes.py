@@ -55,6 +55,7 @@ def test_the_api_lists_them_to_anyone(api):
     assert item == {
         "code": "19588",
         "name": "Xã Tà Rụt",
+        "province": "44",
         "kind": "commune",
         "is_mountain": True,
         "is_extremely_difficult": True,

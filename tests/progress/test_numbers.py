@@ -70,7 +70,19 @@ def test_it_serves_the_stats_api_to_anyone_with_totals_and_rows_sorted_by_name(
         response = api.as_user(personas[persona]).get("/api/v1/stats/")
         assert response.status_code == 200, persona
     body = response.json()
-    assert set(body) == {"generated_at", "cache_seconds", "totals", "communes"}
+    # Without ?province=: the whole deployment, with each active province's totals.
+    assert set(body) == {"generated_at", "cache_seconds", "totals", "communes", "provinces"}
+    # (the fixture's phones are on no hub's way: they count in the deployment's totals only)
+    assert body["provinces"] == [
+        {
+            "code": "44",
+            "name": "Quảng Trị",
+            **body["totals"],
+            "devices_pledged": 0,
+            "devices_ready": 0,
+            "devices_lost": 0,
+        }
+    ]
     assert body["cache_seconds"] == 60
     assert set(body["totals"]) == set(selectors.TOTAL_FIELDS)
     assert body["totals"] == EXPECTED_TOTALS
@@ -194,11 +206,12 @@ def test_it_never_shows_household_personal_data(progress_data, client, url):
     ("url", "queries"),
     [
         # communes, households by (commune, status), live allocations of phones on the way,
-        # the latest handover of each phone with a household, devices by status
-        ("/tien-do/", 7),  # and the two of the pictures: delivered per month, districts
-        ("/tien-do/du-lieu.csv", 5),
-        ("/api/v1/stats/", 5),
-        ("/", 5),
+        # the latest handover of each phone with a household, devices by status; and each
+        # active province's totals: its communes, its phones by status (two)
+        ("/tien-do/", 9),  # and the two of the pictures: delivered per month, districts
+        ("/tien-do/du-lieu.csv", 7),
+        ("/api/v1/stats/", 7),
+        ("/", 7),
         ("/tien-do/vinh-danh/", 1),  # donors with their counts in one query
     ],
 )
@@ -235,7 +248,7 @@ def test_it_serves_the_stale_copy_while_another_request_recomputes(
     with django_assert_num_queries(0):
         assert selectors.public_stats() == first
     cache.delete(f"{selectors.STATS_CACHE_KEY}:lock")  # it is done (or gave up)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         assert selectors.public_stats()["totals"] == first["totals"]
     assert cache.get(f"{selectors.STATS_CACHE_KEY}:lock") is None  # the lock is released
 

@@ -6,7 +6,7 @@ from core.errors import ApplicationError
 
 
 class Command(BaseCommand):
-    help = "Create a staff account (officer, verifier, coordinator or admin)."
+    help = "Create a staff account (officer, verifier, coordinator, province_admin or admin)."
 
     def add_arguments(self, parser):
         parser.add_argument("--email", required=True)
@@ -14,12 +14,21 @@ class Command(BaseCommand):
         parser.add_argument("--role", required=True, action="append", choices=Role.values)
         parser.add_argument("--commune", action="append", default=[], help="commune code")
         parser.add_argument("--hub", action="append", default=[], type=int, help="hub id")
+        parser.add_argument(
+            "--province", action="append", default=[], help="province code (province_admin)"
+        )
         parser.add_argument("--password", help="without it, an invitation email is sent")
         parser.add_argument("--language", default="vi", choices=["vi", "en"])
 
     def handle(self, *args, **opts):
         roles = [
-            {"role": r, "communes": opts["commune"], "hubs": opts["hub"]} for r in opts["role"]
+            {
+                "role": r,
+                "communes": opts["commune"],
+                "hubs": opts["hub"],
+                "provinces": opts["province"],
+            }
+            for r in opts["role"]
         ]
         try:
             user = staff_create(

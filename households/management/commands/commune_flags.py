@@ -27,13 +27,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="Set every commune's flags and basis back to places/data/quang-tri-communes.csv.",
+            help="Set every commune's flags and basis back to its province's reviewed file "
+            "(places/data/quang-tri-communes.csv for Quảng Trị).",
         )
+        parser.add_argument("--province", default="44", help="with --reset: the province code")
 
     def handle(self, *args, code=None, mountain=None, difficult=None, basis=None, **options):
         try:
             if options["reset"]:
-                events = commune_flags_reset(actor=None)
+                events = commune_flags_reset(actor=None, province=options["province"])
             elif code:
                 event = commune_flags_update(
                     commune_code=code,

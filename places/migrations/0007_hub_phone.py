@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('places', '0002_load_communes'),
+        ('places', '0006_province_event'),
     ]
 
     operations = [
