@@ -60,11 +60,8 @@ def _wipe_block(paper: Paper, device, record) -> list:
     from logistics.services.bench import wipe_standard
 
     standard = wipe_standard(record.method, device.os)
-    removed = [
-        str(WIPE_ACCOUNTS[k])
-        for k, v in record.accounts_removed.items()
-        if v and k in WIPE_ACCOUNTS
-    ]
+    # in WIPE_ACCOUNTS' order: PostgreSQL's jsonb keeps its own order of the keys
+    removed = [str(label) for k, label in WIPE_ACCOUNTS.items() if record.accounts_removed.get(k)]
     rows = [
         (_("Phone"), f"{_phone(device)} ({device.tracking_code})"),
         (_("IMEI"), _imei(device)),

@@ -10,4 +10,6 @@ class MessagingConfig(AppConfig):
     verbose_name = _("Messages")
 
     def ready(self) -> None:
-        from messaging import checks  # noqa: F401  (registers the system checks)
+        from messaging import checks, privacy  # noqa: F401  (checks: the system checks)
+
+        privacy.register()  # a household's erasure reaches its messages

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import StatusEvent
 from households.models import Household
@@ -19,15 +20,16 @@ from households.models import Household
 
 class Message(models.Model):
     class Kind(models.TextChoices):
-        HANDOVER_CODE = "handover_code", _("Handover code")
-        FOLLOW_UP = "follow_up", _("Follow-up")
-        OTHER = "other", _("Other")
+        HANDOVER_CODE = "handover_code", pgettext_lazy("SMS kind", "Handover code")
+        FOLLOW_UP = "follow_up", pgettext_lazy("SMS kind", "Follow-up")
+        OTHER = "other", pgettext_lazy("SMS kind", "Other")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENT = "sent", _("Sent")
-        DELIVERED = "delivered", _("Delivered")
-        FAILED = "failed", _("Failed")
+        # words other life cycles use too (a run is queued, a phone delivered): their own context
+        QUEUED = "queued", pgettext_lazy("SMS status", "Queued")
+        SENT = "sent", pgettext_lazy("SMS status", "Sent")
+        DELIVERED = "delivered", pgettext_lazy("SMS status", "Delivered")
+        FAILED = "failed", pgettext_lazy("SMS status", "Failed")
 
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="messages", verbose_name=_("household")

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from accounts.scoping import scope_for
 from core.errors import ApplicationError, Conflict, NotFound
 from core.media import StorageUnavailable, removed_unless_done, save_file
+from core.text import nfc
 from donations.lifecycle import may_move
 from donations.models import Device
 from households.models import Household, HouseholdAccess
@@ -379,10 +380,13 @@ def conflict_settle(*, batch_id: int, conflict_id: int, note: str, actor) -> Han
     """A coordinator of the hub or an officer of the commune says how a kept record was settled
     (handed over again online, the phone brought back, …): it leaves the open list."""
     batch = selectors.batch_get_for_staff(actor, batch_id)
-    note = (note or "").strip()
+    note = nfc(str(note or "")).strip()
     if not note:
         message = _("Write how this was settled.")
         raise ApplicationError(message, code="note_required", fields={"note": [message]})
+    if "\x00" in note or len(note) > 2000:
+        message = _("Write the note as plain text, at most 2,000 characters.")
+        raise ApplicationError(message, code="invalid", fields={"note": [message]})
     with transaction.atomic():
         conflict = (
             HandoverConflict.objects.select_for_update().filter(id=conflict_id, batch=batch).first()
@@ -392,6 +396,6 @@ def conflict_settle(*, batch_id: int, conflict_id: int, note: str, actor) -> Han
         if conflict.settled_at is None:
             conflict.settled_at = timezone.now()
             conflict.settled_by = actor
-            conflict.settled_note = note[:2000]
+            conflict.settled_note = note
             conflict.save(update_fields=["settled_at", "settled_by", "settled_note"])
     return conflict

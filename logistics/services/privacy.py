@@ -23,6 +23,7 @@ from households.models import Household, HouseholdEvent
 from logistics.models import (
     FollowUp,
     Handover,
+    HandoverConflict,
     HandoverReturn,
     LossReport,
     SimCard,
@@ -50,6 +51,7 @@ def household_erase(household: Household, *, actor, names: list[str]) -> None:
     commune = household.commune.name
     for handover in handovers:
         iccid = handover.sim_iccid
+        handover.sim_phone = ""
         handover.received_by = ""
         handover.recipient_cccd_last4 = ""
         handover.cccd_override_reason = ""
@@ -64,6 +66,7 @@ def household_erase(household: Household, *, actor, names: list[str]) -> None:
                 "recipient_cccd_last4",
                 "cccd_override_reason",
                 "sim_iccid",
+                "sim_phone",
                 "story",
                 "place",
                 "photo",
@@ -78,8 +81,28 @@ def household_erase(household: Household, *, actor, names: list[str]) -> None:
         follow_up.save(update_fields=["problems", "notes"])
     _redact_device_events(handovers, names)
     _redact_recovery(household, handovers, names)
+    _erase_conflicts(household, names)
     held = Handover.objects.filter(id__in=latest).values_list("device_id", flat=True)
     device_outcomes_withdraw(device_ids=list(held), story=True, photo=True)
+
+
+def _erase_conflicts(household: Household, names: list[str]) -> None:
+    """Field records kept for the hub (HandoverConflict): the record keeps only what says what
+    happened (its phone, time, the server's answer), the signature file goes."""
+    for conflict in HandoverConflict.objects.select_for_update().filter(household=household):
+        record = conflict.record or {}
+        if record.get("received_by"):
+            names.append(str(record["received_by"]))
+        kept = {k: v for k, v in record.items() if k in CONFLICT_RECORD_KEPT}
+        conflict.record = kept
+        conflict.message = redact(conflict.message, names)
+        conflict.settled_note = redact(conflict.settled_note, names)
+        erase_file(conflict.signature)
+        conflict.save(update_fields=["record", "message", "settled_note", "signature"])
+
+
+# What a kept field record keeps once its household is erased: nothing about a person.
+CONFLICT_RECORD_KEPT = frozenset({"client_id", "device", "household", "batch", "recorded_at"})
 
 
 def _redact_device_events(handovers: list[Handover], names: list[str]) -> None:

@@ -515,9 +515,14 @@
     });
   });
 
-  if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register(C.sw, { scope: "/" }).catch(function () { /* the page still works online */ });
+  function registerWorker(tries) {
+    if (!("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.register(C.sw, { scope: "/" }).catch(function () {
+      // a weak network may lose the worker's script: try again (the page still works online)
+      if (tries > 0) setTimeout(function () { registerWorker(tries - 1); }, 5000);
+    });
   }
+  registerWorker(5);
 
   Promise.all([getAll("packs"), getAll("records")]).then(function (found) {
     packs = found[0];

@@ -15,6 +15,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser.conftest import screenshot, sign_in, submit
 from tests.logistics.conftest import allocate, make_device, make_household  # noqa: F401
@@ -94,8 +95,18 @@ def save(page, waiting: int) -> None:
 
 def worker_ready(page) -> None:
     """The service worker controls the page and has the field page in its cache."""
-    # it installs in the background: a busy machine may take a while, which is no failure
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=90_000)
+    # it installs in the background: a busy machine may take a while, which is no failure; a
+    # page loaded again registers it again (as a coordinator opening the page again would)
+    for attempt in range(3):
+        try:
+            page.wait_for_function(
+                "() => navigator.serviceWorker.controller !== null", timeout=45_000
+            )
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+            page.reload()
     cached = page.evaluate(
         """async () => {
           for (let i = 0; i < 600; i++) {

@@ -29,14 +29,17 @@ def postgres_only():
         pytest.skip("needs PostgreSQL: the test terminates the app's server-side backends")
 
 
-def _terminate_others() -> int:
-    """Kill every other backend of the test database (the app's connections), as a failover or
-    an administrator's pg_terminate_backend would; how many were killed."""
+def _terminate_others(since) -> int:
+    """Kill the backends of the test database opened since `since` (the app's connections of
+    this test's threads), as a failover or an administrator's pg_terminate_backend would; how
+    many were killed. Older connections (the test runner's own, which may hold a module's
+    fixtures in an open transaction) are left alone."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid() "
-            "AND backend_type = 'client backend'"
+            "AND backend_type = 'client backend' AND backend_start >= %s",
+            [since],
         )
         return cursor.fetchone()[0]
 
@@ -89,10 +92,14 @@ def test_a_burst_of_pledges_survives_the_database_dropping_its_connections(
                     assert response["Retry-After"]
                     time.sleep(0.05)
 
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT now()")
+        since = cursor.fetchone()[0]
+
     def killer() -> None:
         try:
             while not done.is_set():
-                killed.append(_terminate_others())
+                killed.append(_terminate_others(since))
                 time.sleep(0.1)
         finally:
             connections.close_all()
@@ -107,7 +114,6 @@ def test_a_burst_of_pledges_survives_the_database_dropping_its_connections(
     finally:
         done.set()
         assassin.join(timeout=10)
-    connection.close()  # ours may have been killed by a thread's view of "others" too
 
     assert failures == []
     assert sum(killed) > 0  # the fault really happened

@@ -387,3 +387,22 @@ def test_the_code_is_typed_on_the_handover_page_without_javascript(
     assert "Đã xác nhận mã" in done.content.decode()
     handover.refresh_from_db()
     assert handover.sms_code_confirmed_at is not None and handover.sms_code_tries == 0
+
+
+def test_anonymising_the_household_erases_its_numbers_and_messages(
+    api, officer_a, dispatched, fake_esms, django_capture_on_commit_callbacks
+):
+    """Issue 14's complete erasure reaches what issue 16 added: the SIM's number on the handover
+    and every SMS row (number and text) of the household."""
+    from households.services.privacy import household_anonymise
+    from tests.privacy.scan import rows_naming
+
+    device, household, _batch = dispatched
+    with django_capture_on_commit_callbacks(execute=True):
+        assert hand_over(api, officer_a, device, household, sim_phone=SIM).status_code == 201
+    assert rows_naming("84912345678")  # the number is held, on the handover and the message
+    with django_capture_on_commit_callbacks(execute=True):
+        household_anonymise(household_id=household.id, actor=officer_a, reason="Hộ yêu cầu xoá")
+    assert rows_naming("84912345678", "0912345678", household.head_name) == []
+    message = Message.objects.get(household=household)
+    assert (message.to, message.kind, message.status) == ("", "handover_code", "sent")
