@@ -608,7 +608,7 @@ def test_a_season_in_random_order_always_adds_up(
     run_state_machine_as_test(
         Season,
         settings=settings(
-            max_examples=10,
+            max_examples=8,
             stateful_step_count=35,
             deadline=None,
             suppress_health_check=list(HealthCheck),
