@@ -77,7 +77,8 @@ def test_a_run_whose_worker_is_killed_is_taken_over_and_finished_once(
     first = _worker(broker, mark, slow=True)
     second = None
     try:
-        wait_for(mark.exists, timeout=90)  # the start-up sweep queued it; the run is solving
+        # the start-up sweep queued it; the run is solving (a busy CI machine starts a worker slowly)
+        wait_for(mark.exists, timeout=240)
         run.refresh_from_db()
         assert run.status == MatchRun.Status.RUNNING and run.lease_until is not None
         first.send_signal(signal.SIGKILL)
@@ -89,7 +90,7 @@ def test_a_run_whose_worker_is_killed_is_taken_over_and_finished_once(
             run.refresh_from_db()
             return run.status == MatchRun.Status.PROPOSED
 
-        wait_for(proposed, timeout=120)
+        wait_for(proposed, timeout=240)
     finally:
         for process in (first, second):
             if process is not None and process.poll() is None:
