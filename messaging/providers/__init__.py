@@ -15,6 +15,7 @@ Errors a provider raises:
 
 from __future__ import annotations
 
+import abc
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -71,11 +72,14 @@ class MalformedReport(ApplicationError):
         )
 
 
-class Provider:
+class Provider(abc.ABC):
+    """What every SMS provider implements (console, eSMS.vn)."""
+
     name = ""
 
-    def send(self, outgoing: Outgoing) -> Accepted:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abc.abstractmethod
+    def send(self, outgoing: Outgoing) -> Accepted:
+        """Hand the message to the provider; what it accepted, or a provider error."""
 
     def read_report(self, params: dict) -> Report:
         """A delivery report from the callback's parameters (query string and body merged)."""
