@@ -230,6 +230,23 @@ def test_the_intake_form_works_without_javascript(live_server, browser, hubs, co
     page.context.close()
 
 
+# Waits (up to the given milliseconds) for the field worker to be active; says where it stands.
+WORKER_READY_JS = """async (limit) => {
+  const late = new Promise((resolve) => setTimeout(() => resolve(null), limit));
+  const ready = await Promise.race([navigator.serviceWorker.ready, late]);
+  const found = await navigator.serviceWorker.getRegistration();
+  const state = (worker) => (worker ? worker.state : null);
+  return {
+    ready: Boolean(ready && ready.active),
+    registered: Boolean(found),
+    installing: state(found && found.installing),
+    waiting: state(found && found.waiting),
+    active: state(found && found.active),
+    controlled: navigator.serviceWorker.controller !== null,
+  };
+}"""
+
+
 def test_the_field_pages_fit_a_phone_on_slow_3g_and_the_field_page_opens_offline_from_its_cache(
     live_server, browser, field_data, coordinator_h, static_cached_as_in_production
 ):
@@ -277,9 +294,13 @@ def test_the_field_pages_fit_a_phone_on_slow_3g_and_the_field_page_opens_offline
     page.goto(f"{live_server.url}/thuc-dia/?batch={batch.id}")
     page.wait_for_selector("#field-app[data-ready='1']")
     # the worker installs in the background (its files and the page into its cache): a busy
-    # machine may take a while, which is no failure of the page
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=90_000)
+    # machine may take a while, which is no failure of the page. Waited for as active (ready),
+    # not as controlling this page: the reload below puts the page under an active worker
+    # whether or not its claim reached this page first.
+    worker = page.evaluate(WORKER_READY_JS, 120_000)
+    assert worker["ready"], worker
     page.reload()  # once more online, so every file is in the worker's cache
+    assert page.evaluate("navigator.serviceWorker.controller !== null"), worker
     page.wait_for_selector("#field-app[data-ready='1']")
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
