@@ -10,11 +10,12 @@ from rest_framework.views import APIView
 from accounts import selectors, services
 from accounts.models import Role, User
 from core import ratelimit
+from core.api import Serializer
 from core.errors import ApplicationError
 from core.permissions import IsAdminOrProvinceAdmin
 
 
-class RoleSerializer(serializers.Serializer):
+class RoleSerializer(Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
     communes = serializers.ListField(
         child=serializers.CharField(max_length=5), required=False, default=list
@@ -43,7 +44,7 @@ class UserOutput(serializers.ModelSerializer):
         return [services.role_places(a) for a in user.role_assignments.all()]
 
 
-class TokenInput(serializers.Serializer):
+class TokenInput(Serializer):
     username = serializers.CharField(max_length=254, help_text="The account's email address.")
     password = serializers.CharField(style={"input_type": "password"})
 
@@ -81,7 +82,7 @@ class MeView(APIView):
         return Response(UserOutput(selectors.user_with_roles(user_id=request.user.id)).data)
 
 
-class StaffCreateInput(serializers.Serializer):
+class StaffCreateInput(Serializer):
     email = serializers.EmailField()
     name = serializers.CharField(max_length=150)
     password = serializers.CharField(required=False, allow_blank=True, write_only=True)
@@ -89,7 +90,7 @@ class StaffCreateInput(serializers.Serializer):
     roles = RoleSerializer(many=True)
 
 
-class StaffUpdateInput(serializers.Serializer):
+class StaffUpdateInput(Serializer):
     name = serializers.CharField(max_length=150, required=False)
     language = serializers.ChoiceField(choices=User.Language.choices, required=False)
     roles = RoleSerializer(many=True, required=False)

@@ -32,6 +32,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # First: the API is what outside clients call most often, and no page path starts with it.
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("", progress_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
@@ -42,7 +44,6 @@ urlpatterns = [
     path("", include("matching.urls")),
     path("", include("logistics.urls")),
     path("", include("progress.urls")),
-    path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/docs/",

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from core import idempotency, ratelimit
-from core.api import BIGINT_MAX, Pagination, paginated, validated
+from core.api import BIGINT_MAX, Pagination, Serializer, paginated, validated
 from core.media import private_file_response
 from core.permissions import roles_required
 from donations import money, selectors
@@ -39,7 +39,7 @@ def _user(request):
 # --- pledges -----------------------------------------------------------------------------------
 
 
-class DonorInput(serializers.Serializer):
+class DonorInput(Serializer):
     name = serializers.CharField(max_length=150)
     email = serializers.EmailField()
     kind = serializers.ChoiceField(choices=Donor.Kind.choices, default="individual")
@@ -48,7 +48,7 @@ class DonorInput(serializers.Serializer):
     home_commune = serializers.CharField(max_length=5, required=False, allow_blank=True)
 
 
-class DeviceInput(serializers.Serializer):
+class DeviceInput(Serializer):
     brand = serializers.CharField(max_length=60)
     model = serializers.CharField(max_length=100)
     # Left out: not known. The bounds are the service's (pledges.device_size_clean).
@@ -67,12 +67,12 @@ class DeviceInput(serializers.Serializer):
     quantity = serializers.IntegerField(min_value=1, default=1)
 
 
-class PreferenceInput(serializers.Serializer):
+class PreferenceInput(Serializer):
     commune = serializers.CharField(max_length=5)
     strict = serializers.BooleanField(default=False)
 
 
-class ProvincePreferenceInput(serializers.Serializer):
+class ProvincePreferenceInput(Serializer):
     province = serializers.CharField(max_length=2, help_text="A province code (GET /provinces/).")
     strict = serializers.BooleanField(default=False, help_text="Only that province.")
 
@@ -83,7 +83,7 @@ PLACE_HELP = (
 )
 
 
-class PledgeInput(serializers.Serializer):
+class PledgeInput(Serializer):
     donor = DonorInput(required=False)
     devices = serializers.ListField(child=DeviceInput(), allow_empty=False, max_length=100)
     commune_preference = PreferenceInput(required=False, allow_null=True, help_text=PLACE_HELP)
@@ -101,7 +101,7 @@ class PledgeInput(serializers.Serializer):
     public_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
 
 
-class PledgeUpdateInput(serializers.Serializer):
+class PledgeUpdateInput(Serializer):
     commune_preference = PreferenceInput(required=False, allow_null=True, help_text=PLACE_HELP)
     province_preference = ProvincePreferenceInput(
         required=False, allow_null=True, help_text=PLACE_HELP
@@ -112,14 +112,14 @@ class PledgeUpdateInput(serializers.Serializer):
     pickup_window = serializers.CharField(max_length=120, required=False, allow_blank=True)
 
 
-class EventOutput(serializers.Serializer):
+class EventOutput(Serializer):
     status = serializers.CharField(source="new_status")
     at = serializers.DateTimeField()
 
 
 # Declared field by field, not as ModelSerializers (which rebuild their fields from the model on
 # every use): these render every pledge the API returns, the new one included.
-class DeviceOutput(serializers.Serializer):
+class DeviceOutput(Serializer):
     """A pledged phone and its journey so far."""
 
     tracking_code = serializers.CharField()
@@ -142,7 +142,7 @@ class DeviceOutput(serializers.Serializer):
         return [photo_url(p, device.pledge_id) for p in device.photo_list]
 
 
-class PledgeOutput(serializers.Serializer):
+class PledgeOutput(Serializer):
     """A pledge and its phones."""
 
     id = serializers.IntegerField()
@@ -282,7 +282,7 @@ class PledgeCancel(APIView):
         )
 
 
-class PhotoInput(serializers.Serializer):
+class PhotoInput(Serializer):
     device = serializers.CharField(max_length=12)
     image = serializers.FileField()
 
@@ -392,7 +392,7 @@ GIFT_PLACE_HELP = (
 )
 
 
-class CheckoutInput(serializers.Serializer):
+class CheckoutInput(Serializer):
     amount = serializers.IntegerField()
     currency = serializers.CharField(max_length=3)
     purpose = serializers.ChoiceField(choices=Gift.Purpose.choices, default="general")
@@ -403,7 +403,7 @@ class CheckoutInput(serializers.Serializer):
     )
 
 
-class VietQRInput(serializers.Serializer):
+class VietQRInput(Serializer):
     amount = serializers.IntegerField()
     purpose = serializers.ChoiceField(choices=Gift.Purpose.choices, default="general")
     email = serializers.EmailField(required=False, allow_blank=True, default="")
@@ -575,7 +575,7 @@ def statement_body(statement) -> dict:
     }
 
 
-class HeldOutput(serializers.Serializer):
+class HeldOutput(Serializer):
     id = serializers.IntegerField()
     statement = serializers.IntegerField(source="statement_id")
     row = serializers.IntegerField()
@@ -623,7 +623,7 @@ class HeldList(APIView):
         return paginated(request, self, rows, HeldOutput)
 
 
-class HeldSettleInput(serializers.Serializer):
+class HeldSettleInput(Serializer):
     action = serializers.ChoiceField(choices=HeldSettlement.Action.choices)
     amount = serializers.IntegerField(required=False, min_value=1, max_value=BIGINT_MAX)
     memo = serializers.CharField(required=False, allow_blank=True, max_length=20)
@@ -662,7 +662,7 @@ class MeErase(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    class EraseInput(serializers.Serializer):
+    class EraseInput(Serializer):
         confirm = serializers.BooleanField(
             default=False, help_text="true: I understand it cannot be undone."
         )

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.scoping import scope_for
-from core.api import error_response
+from core.api import Serializer, error_response
 from core.errors import ApplicationError
 from households import selectors
 from households.excel.export import XLSX_TYPE, xlsx_response
@@ -34,7 +34,7 @@ class IsHouseholdStaff(BasePermission):
         return scope_for(request.user).has_role(*STAFF_ROLES)
 
 
-class ConsentInput(serializers.Serializer):
+class ConsentInput(Serializer):
     processing = serializers.BooleanField()
     share_story = serializers.BooleanField(default=False)
     share_photo = serializers.BooleanField(default=False)
@@ -90,7 +90,7 @@ HouseholdInput = type(
 )
 
 
-class PriorityOutput(serializers.Serializer):
+class PriorityOutput(Serializer):
     score = serializers.IntegerField()
     version = serializers.CharField()
     breakdown = serializers.ListField(
@@ -169,11 +169,11 @@ class HouseholdOutput(serializers.ModelSerializer):
         }
 
 
-class ReasonInput(serializers.Serializer):
+class ReasonInput(Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class VerifyInput(serializers.Serializer):
+class VerifyInput(Serializer):
     near_duplicate_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -331,7 +331,7 @@ class AnonymiseView(_ActionView):
         privacy.household_anonymise(household_id=pk, actor=request.user, reason=data["reason"])
 
 
-class WithdrawInput(serializers.Serializer):
+class WithdrawInput(Serializer):
     # Required by the service (after it has checked who asks): see WithdrawRequest.
     method = serializers.ChoiceField(
         choices=ConsentRecord.Method.choices, required=False, allow_blank=True, default=""
@@ -379,10 +379,10 @@ class BulkSubmitView(APIView):
 
     permission_classes = [IsAuthenticated, IsHouseholdStaff]
 
-    class HouseholdsSubmitInput(serializers.Serializer):
+    class HouseholdsSubmitInput(Serializer):
         households = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
 
-    class HouseholdsSubmitOutput(serializers.Serializer):
+    class HouseholdsSubmitOutput(Serializer):
         submitted = serializers.ListField(child=serializers.IntegerField())
         refused = serializers.ListField(
             child=inline_serializer(
@@ -471,7 +471,7 @@ class PovertyListView(GenericAPIView):
     serializer_class = PovertyListOutput
     filter_backends: list = []
 
-    class PublishInput(serializers.Serializer):
+    class PublishInput(Serializer):
         commune = serializers.CharField(max_length=5)
         year = serializers.IntegerField(min_value=1, max_value=9999)
 
@@ -515,7 +515,7 @@ class ReconfirmView(APIView):
 
     permission_classes = [IsAuthenticated, IsHouseholdStaff]
 
-    class ReconfirmInput(serializers.Serializer):
+    class ReconfirmInput(Serializer):
         households = serializers.ListField(
             child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
             min_length=1,

@@ -16,14 +16,14 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import validated
+from core.api import Serializer, validated
 from core.permissions import IsAdminOrProvinceAdmin, IsAdminRole
 from households.services import communes, provinces
 from places.api import CommuneOutput, ProvinceOutput
 from places.selectors import commune_list, province_list
 
 
-class FlagsInput(serializers.Serializer):
+class FlagsInput(Serializer):
     is_mountain = serializers.BooleanField(required=False, allow_null=True, default=None)
     is_extremely_difficult = serializers.BooleanField(required=False, allow_null=True, default=None)
     basis = serializers.CharField(
@@ -45,7 +45,7 @@ class CommuneFlagsView(APIView):
         return Response(CommuneOutput(commune_list().get(code=code)).data)
 
 
-class ActivateInput(serializers.Serializer):
+class ActivateInput(Serializer):
     without_reviewed_file = serializers.BooleanField(required=False, default=False)
 
 

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import IdField, Pagination, paginated, validated
+from core.api import IdField, Pagination, Serializer, paginated, validated
 from matching import selectors, services
 from matching.models import MatchRun, Proposal
 
@@ -15,7 +15,7 @@ from matching.models import MatchRun, Proposal
 # they belong in core/api.py.
 
 
-class RunProvinceOutput(serializers.Serializer):
+class RunProvinceOutput(Serializer):
     """One province's part of a run (matching/provinces.py)."""
 
     province = serializers.CharField()
@@ -112,7 +112,7 @@ class ProposalOutput(serializers.ModelSerializer):
         }
 
 
-class MatchRunInput(serializers.Serializer):
+class MatchRunInput(Serializer):
     hubs = serializers.ListField(child=IdField(), required=False, allow_empty=True)
     seed = serializers.IntegerField(
         required=False, allow_null=True, min_value=0, max_value=services.SEED_MAX
@@ -125,17 +125,17 @@ class MatchRunInput(serializers.Serializer):
     )
 
 
-class ApproveInput(serializers.Serializer):
+class ApproveInput(Serializer):
     proposals = serializers.ListField(
         child=serializers.IntegerField(), required=False, allow_null=True
     )
 
 
-class RejectInput(serializers.Serializer):
+class RejectInput(Serializer):
     reason = serializers.CharField(allow_blank=True, required=False, default="")
 
 
-class DiscardInput(serializers.Serializer):
+class DiscardInput(Serializer):
     reason = serializers.CharField(allow_blank=True, required=False, default="")
 
 

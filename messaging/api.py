@@ -11,7 +11,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import IdField, Pagination, paginated
+from core.api import IdField, Pagination, Serializer, paginated
 from core.permissions import roles_required
 from messaging import selectors, services
 from messaging.models import Message
@@ -43,7 +43,7 @@ class MessageListView(APIView):
     permission_classes = [IsAuthenticated, roles_required("coordinator", "officer")]
     pagination_class = Pagination
 
-    class MessageListQuery(serializers.Serializer):
+    class MessageListQuery(Serializer):
         household = IdField(required=False)
 
     @extend_schema(
@@ -59,7 +59,7 @@ class MessageListView(APIView):
         return paginated(request, self, rows, MessageOut)
 
 
-class DeliveryReportOut(serializers.Serializer):
+class DeliveryReportOut(Serializer):
     ok = serializers.BooleanField()
 
 

@@ -4,6 +4,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.response import Response
 
+from core.api import Serializer
 from core.permissions import IsAdminOrProvinceAdmin, scope_of
 from places import selectors, services
 from places.models import Commune, Hub, Province, Village
@@ -82,7 +83,7 @@ class HubOutput(serializers.ModelSerializer):
         return sorted(c.code for c in hub.serves.all())
 
 
-class HubInput(serializers.Serializer):
+class HubInput(Serializer):
     name = serializers.CharField(max_length=120)
     commune = serializers.CharField(max_length=5)
     address = serializers.CharField(max_length=255)

@@ -9,11 +9,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import Serializer
 from core.errors import ApplicationError
 from progress import selectors
 
 
-class _StatsCounts(serializers.Serializer):
+class _StatsCounts(Serializer):
     """The counts a total and a commune row share (defined in logistics/numbers.py)."""
 
     households_verified = serializers.IntegerField()
@@ -46,7 +47,7 @@ class StatsProvinceOutput(StatsTotalsOutput):
     name = serializers.CharField()
 
 
-class StatsOutput(serializers.Serializer):
+class StatsOutput(Serializer):
     generated_at = serializers.DateTimeField()
     cache_seconds = serializers.IntegerField()
     totals = StatsTotalsOutput()

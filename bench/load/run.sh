@@ -14,8 +14,9 @@
 # alone, the pledge floor (the pledge's request handling without its database work), the pledge
 # by hand (its rows written with hand-written SQL, no DRF, no ORM) and the ceiling (a bare Django
 # JSON view on the same server). Prints throughput, p95 and the CPU each
-# part of the machine spent per request (bench/load/cpu.py), checks pledges >= half the ceiling,
-# and stops everything it started.
+# part of the machine spent per request (bench/load/cpu.py), checks the pledge endpoint alone
+# against its goal (issue 17: at least 0.3x the ceiling's throughput in the same run, p95 at most
+# 200 ms), and stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -61,6 +62,9 @@ fi
 $PY manage.py migrate --noinput -v 0
 $PY manage.py collectstatic --noinput -v 0  # hashed names, as deployed
 $PY bench/load/prepare.py "$LOAD_DATA"
+# Each run adds its pledges to this database: fresh statistics, as autovacuum would keep them, so
+# that one run's plans do not depend on how many came before it.
+psql "$DATABASE_URL" -qc "VACUUM ANALYZE"
 
 echo "== gunicorn, $WORKERS workers on 127.0.0.1:$PORT"
 .venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:${PORT}" --workers "$WORKERS" \
@@ -122,8 +126,9 @@ ratio = pledge / ceiling if ceiling else 0
 byhand = next(v for (run, _), v in rps.items() if run == "byhand")
 print(f"\npledge floor (no database work): {floor:.1f} req/s = {floor / ceiling:.0%} of the ceiling")
 print(f"pledge by hand (raw SQL, no DRF): {byhand:.1f} req/s = {byhand / ceiling:.0%} of the ceiling")
-verdict = "meets" if ratio >= 0.5 else "MISSES"
-print(f"\npledge endpoint alone: {pledge:.1f} req/s = {ratio:.0%} of the ceiling's {ceiling:.1f} req/s "
-      f"-> {verdict} the goal (>= 50%)")
+p95 = next(float(r["95%"]) for r in rows("pledges") if r["Name"] == "POST /api/v1/pledges/")
+verdict = "meets" if ratio >= 0.3 and p95 <= 200 else "MISSES"
+print(f"\npledge endpoint alone: {pledge:.1f} req/s = {ratio:.2f}x the ceiling's {ceiling:.1f} req/s, "
+      f"p95 {p95:.0f} ms -> {verdict} the goal (>= 0.3x, p95 <= 200 ms)")
 PY
 echo "(locust CSVs and logs in $OUT)"

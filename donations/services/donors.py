@@ -11,12 +11,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import Value
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from accounts.models import User
 from core.collation import vietnamese_sort_key
+from core.db import unique_or_none
 from core.text import nfc
 from donations.models import Donor, DonorClaim
 from donations.services.errors import field_error
@@ -92,7 +94,7 @@ def donor_for(
     country = donor_country(country)
     commune = None
     if home_commune:
-        commune = Commune.objects.filter(code=home_commune).first()
+        commune = unique_or_none(Commune.objects.filter(code=home_commune))
         if commune is None:
             raise field_error(
                 _("Choose a commune from the list of communes."), "unknown_commune", "home_commune"
@@ -138,17 +140,24 @@ def _donor_of_email(name: str, email: str, *, typed: dict, kind: str, country: s
     if not name:
         raise field_error(_("Tell us your name."), "donor_required", "donor.name")
     email = _clean_email(email, "donor.email")
-    account = User.objects.filter(email__iexact=email).first()
+    # One statement for both rows the email may already have: its account, or else a donor row
+    # left without an account (its account was deleted), which goes to the new account as it is
+    # (the rows of unconfirmed claims stay apart).
+    accounts = User.objects.filter(email__iexact=email).values_list(Value("account"), "id")
+    orphans = Donor.objects.filter(
+        email__iexact=email, user__isnull=True, claim__isnull=True
+    ).values_list(Value("orphan"), "id")
+    found: dict[str, int] = {}
+    for kind_of_row, row_id in accounts.union(orphans, all=True):
+        found[kind_of_row] = min(row_id, found.get(kind_of_row, row_id))  # the oldest orphan
     details = {"name": name, "email": email, "kind": kind, "country": country, "language": language}
-    if account is not None:
+    if "account" in found:
         donor = Donor.objects.create(**details)
-        claim = DonorClaim.objects.create(donor=donor, account=account, typed=typed)
+        claim = DonorClaim.objects.create(donor=donor, account_id=found["account"], typed=typed)
         return DonorResult(donor=donor, claim=claim), False
     account = User.objects.create_user(email=email, password=None, name=name, language=language)
-    # A donor row left without an account (its account was deleted) goes to the new account
-    # as it is; the rows of unconfirmed claims stay apart.
-    donor = Donor.objects.filter(email__iexact=email, user__isnull=True, claim__isnull=True).first()
-    if donor is not None:
+    if "orphan" in found:
+        donor = Donor.objects.get(id=found["orphan"])
         donor.user = account
         donor.save(update_fields=["user"])
         return DonorResult(donor=donor, new_account=True), False

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.db import unique_or_none
 from donations.services.errors import field_error
 from places.models import Commune, Province
 
@@ -43,10 +44,10 @@ NOWHERE = Place()
 
 
 def _commune(code) -> Commune:
-    commune = (
-        Commune.objects.select_related("province")
-        .filter(code=str(code).strip(), province__active=True)
-        .first()
+    commune = unique_or_none(
+        Commune.objects.select_related("province").filter(
+            code=str(code).strip(), province__active=True
+        )
     )
     if commune is None:
         raise field_error(
@@ -58,7 +59,7 @@ def _commune(code) -> Commune:
 
 
 def _province(code, field: str) -> Province:
-    province = Province.objects.filter(code=str(code).strip(), active=True).first()
+    province = unique_or_none(Province.objects.filter(code=str(code).strip(), active=True))
     if province is None:
         raise field_error(
             _("Choose one of the provinces the programme works in."), "unknown_province", field

@@ -14,6 +14,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.db import unique_or_none
 from core.errors import Conflict, NotFound
 from core.lifecycle import Lifecycle
 from core.outbox import owe
@@ -210,13 +211,16 @@ def device_check(spec: dict, *, prefix: str = "devices.0") -> list[str]:
     return warnings
 
 
-def _clean_dropoff(dropoff: str, hub_id, pickup_address: str, pickup_window: str) -> Hub | None:
+def _clean_dropoff(dropoff: str, hub_id, pickup_address: str, pickup_window: str) -> int | None:
+    """The id of the active hub chosen (None for a pickup without one), or a field error."""
     if dropoff not in Pledge.Dropoff.values:
         raise field_error(_("Choose how the phone reaches us."), "invalid_dropoff", "dropoff")
     hub = None
     if hub_id not in (None, ""):
         hub = (
-            Hub.objects.filter(id=hub_id, is_active=True).order_by().first()
+            unique_or_none(
+                Hub.objects.filter(id=hub_id, is_active=True).values_list("id", flat=True)
+            )
             if str(hub_id).isdigit()
             else None
         )
@@ -339,7 +343,7 @@ def _pledge_create_once(
     public_name,
 ) -> PledgeResult:
     warnings = _pledge_devices_check(devices)
-    hub_obj = _clean_dropoff(dropoff, hub, pickup_address, pickup_window)
+    hub_id = _clean_dropoff(dropoff, hub, pickup_address, pickup_window)
     place = place_clean(
         commune_preference=commune_preference, province_preference=province_preference
     )
@@ -354,7 +358,7 @@ def _pledge_create_once(
         province_preference=place.province,
         preference_strict=place.strict,
         dropoff=dropoff,
-        hub=hub_obj,
+        hub_id=hub_id,
         pickup_address=nfc(pickup_address or "").strip() if dropoff == "pickup" else "",
         pickup_window=nfc(pickup_window or "").strip() if dropoff == "pickup" else "",
     )
@@ -443,8 +447,8 @@ def pledge_update(
     hub = hub if hub is not None else pledge.hub_id
     pickup_address = pickup_address if pickup_address is not None else pledge.pickup_address
     pickup_window = pickup_window if pickup_window is not None else pledge.pickup_window
-    hub_obj = _clean_dropoff(dropoff, hub, pickup_address, pickup_window)
-    pledge.dropoff, pledge.hub = dropoff, hub_obj
+    pledge.hub_id = _clean_dropoff(dropoff, hub, pickup_address, pickup_window)
+    pledge.dropoff = dropoff
     pledge.pickup_address = nfc(pickup_address).strip() if dropoff == "pickup" else ""
     pledge.pickup_window = nfc(pickup_window).strip() if dropoff == "pickup" else ""
     if clear_preference or commune_preference is not None or province_preference is not None:

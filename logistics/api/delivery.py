@@ -12,7 +12,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import IdField, Pagination, validated
+from core.api import IdField, Pagination, Serializer, validated
 from core.media import private_file_response
 from logistics import documents, selectors
 from logistics.api.shared import FIELD_STAFF, HUB_STAFF, page_of
@@ -66,7 +66,7 @@ class BatchListOut(BatchOut):
 class BatchListView(APIView):
     permission_classes = FIELD_STAFF  # the officer who carries a batch reads it
 
-    class BatchListInput(serializers.Serializer):
+    class BatchListInput(Serializer):
         hub = serializers.IntegerField(source="hub_id")
         commune = serializers.CharField(max_length=5, source="commune_code")
         planned_date = serializers.DateField()
@@ -132,12 +132,12 @@ class SimOut(serializers.ModelSerializer):
         fields = ["iccid", "carrier", "plan_expires"]
 
 
-class WarningOut(serializers.Serializer):
+class WarningOut(Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
 
 
-class SmsCodeOut(serializers.Serializer):
+class SmsCodeOut(Serializer):
     """The code sent to the new phone: the SMS's status, and when it was read back."""
 
     to = serializers.CharField()
@@ -228,7 +228,7 @@ class HandoverCreateView(APIView):
     permission_classes = FIELD_STAFF
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    class HandoverCreateInput(serializers.Serializer):
+    class HandoverCreateInput(Serializer):
         device = serializers.CharField(max_length=12)
         household = serializers.IntegerField()
         received_by = serializers.CharField(max_length=150)
@@ -326,7 +326,7 @@ class HandoverFileView(APIView):
 class FollowUpView(APIView):
     permission_classes = FIELD_STAFF
 
-    class FollowUpInput(serializers.Serializer):
+    class FollowUpInput(Serializer):
         in_use = serializers.BooleanField()
         problems = serializers.CharField(required=False, allow_blank=True, default="")
         notes = serializers.CharField(required=False, allow_blank=True, default="")
@@ -362,7 +362,7 @@ class HandoverCodeView(APIView):
 
     permission_classes = FIELD_STAFF
 
-    class HandoverCodeInput(serializers.Serializer):
+    class HandoverCodeInput(Serializer):
         code = serializers.CharField(max_length=12)
 
     @extend_schema(request=HandoverCodeInput, responses=HandoverOut)

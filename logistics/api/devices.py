@@ -10,7 +10,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import Pagination, validated
+from core.api import Pagination, Serializer, validated
 from core.errors import ApplicationError
 from donations.lifecycle import allowed_moves
 from donations.models import Device
@@ -79,7 +79,7 @@ def device_payload(device: Device, *, with_events: bool = True) -> dict:
 
 
 # An input field whose service keyword differs names it as its `source`.
-class WalkInIn(serializers.Serializer):
+class WalkInIn(Serializer):
     hub = serializers.IntegerField(source="hub_id")
     brand = serializers.CharField(max_length=60)
     model = serializers.CharField(max_length=100)
@@ -164,7 +164,7 @@ def _step_schema(input_class):
     )
 
 
-class DeviceReceiveInput(serializers.Serializer):
+class DeviceReceiveInput(Serializer):
     hub = serializers.IntegerField(source="hub_id")
     imei = serializers.CharField(max_length=20)
     condition = serializers.ChoiceField(
@@ -179,7 +179,7 @@ class DeviceReceiveView(DeviceStepView):
     service = staticmethod(bench.device_receive)
 
 
-class DeviceWipeInput(serializers.Serializer):
+class DeviceWipeInput(Serializer):
     method = serializers.ChoiceField(choices=WipeRecord.Method.choices)
     accounts_removed = serializers.BooleanField(
         help_text="true confirms every account that applies to this phone is removed"
@@ -202,7 +202,7 @@ class DeviceWipeView(DeviceStepView):
         return {"method": data["method"], "accounts": accounts, "notes": data["notes"]}
 
 
-class DeviceRepairInput(serializers.Serializer):
+class DeviceRepairInput(Serializer):
     description = serializers.CharField(max_length=255)
     parts = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     cost_vnd = serializers.IntegerField(min_value=0, default=0)
@@ -215,7 +215,7 @@ class DeviceRepairView(DeviceStepView):
     service = staticmethod(bench.repair_record_create)
 
 
-class ChecksIn(serializers.Serializer):
+class ChecksIn(Serializer):
     lte = serializers.BooleanField()
     volte = serializers.BooleanField()
     nfc = serializers.BooleanField(default=False)
@@ -227,7 +227,7 @@ class ChecksIn(serializers.Serializer):
     microphone = serializers.BooleanField(required=False)
 
 
-class SetupIn(serializers.Serializer):
+class SetupIn(Serializer):
     vietnamese_language = serializers.BooleanField(default=False)
     vietnamese_keyboard = serializers.BooleanField(default=False)
     vneid = serializers.BooleanField(default=False)
@@ -235,14 +235,14 @@ class SetupIn(serializers.Serializer):
     public_service_app = serializers.BooleanField(default=False)
 
 
-class SimIn(serializers.Serializer):
+class SimIn(Serializer):
     iccid = serializers.CharField(max_length=22, required=False, allow_blank=True, default="")
     # A plain string (checked by the service): viettel | vinaphone | mobifone | other.
     carrier = serializers.CharField(required=False, allow_blank=True, default="", max_length=12)
     plan_expires = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class DeviceQAInput(serializers.Serializer):
+class DeviceQAInput(Serializer):
     checks = ChecksIn()
     setup = SetupIn(required=False, default=dict)
     sim = SimIn(required=False, allow_null=True, default=None)
@@ -270,7 +270,7 @@ class DeviceQAView(DeviceStepView):
         return {"qa": {"id": record.id, "passed": record.passed, "failures": record.failures}}
 
 
-class DeviceRejectInput(serializers.Serializer):
+class DeviceRejectInput(Serializer):
     reason = serializers.ChoiceField(choices=Rejection.Reason.choices)
     next = serializers.ChoiceField(choices=Rejection.Next.choices, source="next_step")
     notes = serializers.CharField(required=False, allow_blank=True, default="")
@@ -282,7 +282,7 @@ class DeviceRejectView(DeviceStepView):
     service = staticmethod(bench.device_reject)
 
 
-class LabelsInput(serializers.Serializer):
+class LabelsInput(Serializer):
     devices = serializers.ListField(
         child=serializers.CharField(max_length=20),
         required=False,

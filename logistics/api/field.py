@@ -8,16 +8,17 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import Serializer
 from logistics.api.shared import FIELD_STAFF
 from logistics.services import field
 
 
-class PackCommuneOut(serializers.Serializer):
+class PackCommuneOut(Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class PackBatchOut(serializers.Serializer):
+class PackBatchOut(Serializer):
     id = serializers.IntegerField()
     hub = serializers.CharField()
     commune = PackCommuneOut()
@@ -26,21 +27,21 @@ class PackBatchOut(serializers.Serializer):
     dispatched_at = serializers.DateTimeField(allow_null=True)
 
 
-class PackPhoneOut(serializers.Serializer):
+class PackPhoneOut(Serializer):
     code = serializers.CharField()
     model = serializers.CharField()
     imei_last5 = serializers.CharField()
     household = serializers.IntegerField()
 
 
-class RelationRulesOut(serializers.Serializer):
+class RelationRulesOut(Serializer):
     relations = serializers.ListField(child=serializers.CharField())
     cccd_last4_required = serializers.BooleanField()
     cccd_must_match = serializers.BooleanField()
     override_with_reason = serializers.BooleanField()
 
 
-class PackHouseholdOut(serializers.Serializer):
+class PackHouseholdOut(Serializer):
     id = serializers.IntegerField()
     head_name = serializers.CharField()
     village = serializers.CharField()
@@ -49,12 +50,12 @@ class PackHouseholdOut(serializers.Serializer):
     relation_rules = RelationRulesOut()
 
 
-class PackRelationOut(serializers.Serializer):
+class PackRelationOut(Serializer):
     value = serializers.CharField()
     label = serializers.CharField()
 
 
-class FieldPackOut(serializers.Serializer):
+class FieldPackOut(Serializer):
     batch = PackBatchOut()
     generated_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField()

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from accounts.scoping import scope_for
 from core import idempotency
-from core.api import IdField, Pagination, paginated, validated
+from core.api import IdField, Pagination, Serializer, paginated, validated
 from core.errors import ApplicationError
 from logistics import selectors
 from logistics.api.devices import device_payload
@@ -89,7 +89,7 @@ class AllocationListView(APIView):
 class AllocationReleaseView(APIView):
     permission_classes = FIELD_STAFF
 
-    class ReleaseInput(serializers.Serializer):
+    class ReleaseInput(Serializer):
         reason = serializers.ChoiceField(choices=recovery.RELEASE_REASONS)
         household = serializers.ChoiceField(
             choices=HouseholdAfterRelease.choices, required=False, allow_null=True, default=None
@@ -113,7 +113,7 @@ class AllocationReleaseView(APIView):
 class DeviceLostView(APIView):
     permission_classes = FIELD_STAFF
 
-    class LostInput(serializers.Serializer):
+    class LostInput(Serializer):
         reason = serializers.CharField(max_length=2000)
         last_seen = serializers.CharField(max_length=255)
 
@@ -146,7 +146,7 @@ class DeviceLostView(APIView):
 class HandoverReturnView(APIView):
     permission_classes = FIELD_STAFF
 
-    class ReturnInput(serializers.Serializer):
+    class ReturnInput(Serializer):
         reason = serializers.ChoiceField(choices=HandoverReturn.Reason.choices)
         household = serializers.ChoiceField(
             choices=HandoverReturn.HouseholdOutcome.choices, default="waiting"
@@ -213,7 +213,7 @@ class TicketListView(APIView):
     permission_classes = FIELD_STAFF
     pagination_class = Pagination
 
-    class TicketInput(serializers.Serializer):
+    class TicketInput(Serializer):
         handover = IdField()
         kind = serializers.ChoiceField(choices=Ticket.Kind.choices)
         description = serializers.CharField(max_length=4000)
@@ -265,7 +265,7 @@ class TicketDetailView(APIView):
 class TicketAssignView(APIView):
     permission_classes = FIELD_STAFF
 
-    class AssignInput(serializers.Serializer):
+    class AssignInput(Serializer):
         to = IdField()
 
     @extend_schema(request=AssignInput, responses=TicketOut)
@@ -279,7 +279,7 @@ class TicketAssignView(APIView):
 class TicketResolveView(APIView):
     permission_classes = FIELD_STAFF
 
-    class ResolveInput(serializers.Serializer):
+    class ResolveInput(Serializer):
         outcome = serializers.ChoiceField(choices=Ticket.Outcome.choices)
         resolution = serializers.CharField(max_length=4000)
         household = serializers.ChoiceField(
