@@ -15,13 +15,6 @@ from places.models import Village
 OFFICER_A = "canbo.tarut@noisong.local"  # 19588
 OFFICER_B = "canbo.huongphung@noisong.local"  # 19441, 19489
 VERIFIER = "xacminh@noisong.local"
-# The coordinators whose hubs serve the commune carry the phone moves (matching's part later).
-COORDINATOR = {
-    "19588": "dieuphoi.dongha@noisong.local",
-    "19441": "dieuphoi.khesanh@noisong.local",
-    "19489": "dieuphoi.khesanh@noisong.local",
-}
-
 # (commune, village, head, officer, final status, extra facts)
 PLAN = [
     ("19588", "Bản A Vao", "Hồ Văn Lai", OFFICER_A, "verified", {"school_age_children": 3}),
@@ -31,8 +24,8 @@ PLAN = [
     ("19588", "Bản Tà Rụt 1", "Kăn Thị Pơ", OFFICER_A, "draft", {}),
     ("19588", "Bản Tà Rụt 1", "A Lăng Văn Bốn", OFFICER_A, "needs_changes", {}),
     ("19588", "Bản Tà Rụt 1", "Hồ Thị Mai", OFFICER_A, "verified", {"disabled": 1}),
-    ("19588", "Bản Vực Leng", "Hồ Văn Thắm", OFFICER_A, "allocated", {"school_age_children": 2}),
-    ("19588", "Bản Vực Leng", "Pả Thị Liên", OFFICER_A, "served", {"school_age_children": 1}),
+    ("19588", "Bản Vực Leng", "Hồ Văn Thắm", OFFICER_A, "verified", {"school_age_children": 2}),
+    ("19588", "Bản Vực Leng", "Pả Thị Liên", OFFICER_A, "verified", {"school_age_children": 1}),
     ("19588", "Bản Vực Leng", "Hồ Văn Pả", OFFICER_A, "rejected", {"poverty_status": "other"}),
     ("19588", "Bản A Đeng", "Kăn Văn Sơn", OFFICER_A, "inactive", {}),
     ("19588", "Bản A Đeng", "Hồ Thị Nhung", OFFICER_A, "verified", {"phone_situation": "none"}),
@@ -41,8 +34,8 @@ PLAN = [
     ("19441", "Bản Cheng", "Pả Văn Hiền", OFFICER_B, "draft", {}),
     ("19441", "Bản Ta Păng", "Kăn Thị Lý", OFFICER_B, "verified", {"elderly": 1}),
     ("19441", "Bản Ta Păng", "Hồ Văn Ngọc", OFFICER_B, "needs_changes", {}),
-    ("19441", "Bản Ta Păng", "Hồ Thị Kim", OFFICER_B, "served", {"disabled": 2}),
-    ("19441", "Bản Hướng Phùng", "Pả Văn Tuấn", OFFICER_B, "allocated", {}),
+    ("19441", "Bản Ta Păng", "Hồ Thị Kim", OFFICER_B, "verified", {"disabled": 2}),
+    ("19441", "Bản Hướng Phùng", "Pả Văn Tuấn", OFFICER_B, "verified", {}),
     ("19441", "Bản Hướng Phùng", "Hồ Thị Hằng", OFFICER_B, "rejected", {}),
     ("19441", "Bản Hướng Phùng", "Hồ Văn Minh", OFFICER_B, "verified", {"coverage_4g": "good"}),
     ("19489", "Bản Cu Ôi", "Hồ Văn Khiêm", OFFICER_B, "verified", {"school_age_children": 4}),
@@ -60,7 +53,7 @@ PLAN = [
         "verified",
         {"phone_situation": "broken_smartphone"},
     ),
-    ("19489", "Bản A Xóc", "A Lăng Thị Diệu", OFFICER_B, "served", {"school_age_children": 2}),
+    ("19489", "Bản A Xóc", "A Lăng Thị Diệu", OFFICER_B, "verified", {"school_age_children": 2}),
     # Their certificate is of last year, and the commune published this year's list: to re-confirm.
     ("19489", "Bản Cu Ôi", "Hồ Văn Chiến", OFFICER_B, "lapsed", {"school_age_children": 1}),
     ("19489", "Bản Ra Ly", "Kăn Thị Bình", OFFICER_B, "lapsed", {"elderly": 1}),
@@ -149,13 +142,11 @@ def load(ctx: dict) -> None:
                     actor=verifier,
                     reason="Hộ không thuộc diện nghèo hoặc cận nghèo và đã có điện thoại thông minh.",
                 )
-            elif final in ("verified", "allocated", "served", "lapsed"):
+            elif final in ("verified", "lapsed"):
+                # Allocated and served households come from the phones that reach them (the
+                # matching and logistics demos): a status without its phone breaks the
+                # season's invariants (progress/invariants.py).
                 verification.household_verify(household_id=hid, actor=verifier)
-                coordinator = accounts[COORDINATOR[commune]]
-                if final in ("allocated", "served"):
-                    household_transition(household_id=hid, to="allocated", actor=coordinator)
-                if final == "served":
-                    household_transition(household_id=hid, to="served", actor=coordinator)
         ids.append(household.id)
     renewal.poverty_list_publish(commune_code=RENEWED_COMMUNE, year=this_year, actor=verifier)
     # Hướng Phùng's officer appeals a rejection: another verifier than the one who rejected it

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from donations.lifecycle import device_transition
-from donations.models import Device, Donor, Pledge
+from donations.models import Device, DeviceEvent, Donor, Pledge
 from households.lifecycle import household_transition
 from households.models import Household
 from logistics.models import Handover, Intake, Ticket
@@ -100,6 +100,8 @@ class _Hub:
             has_nfc=True,
             condition="good",
         )
+        # as pledge_create records it: every status is explained by its latest event
+        DeviceEvent.objects.create(device=device, old_status="", new_status="pledged")
         return self.advance(device, stage)
 
     def advance(self, device: Device, stage: str) -> Device:

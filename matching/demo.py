@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from donations.models import Device, Donor, Pledge
+from donations.models import Device, DeviceEvent, Donor, Pledge
 from households.models import Household
 from matching.models import MatchRun
 from matching.services import match_run_create
@@ -80,7 +80,7 @@ def _ensure_phones(hub) -> None:
             pledge = Pledge.objects.create(
                 donor=donor, commune_preference_id=rule[0], preference_strict=rule[1], hub=hub
             )
-        Device.objects.create(
+        device = Device.objects.create(
             pledge=pledge,
             brand=brand,
             model=model,
@@ -91,6 +91,8 @@ def _ensure_phones(hub) -> None:
             hub=hub,
             status="ready",
         )
+        # Stock that went through the bench before the demo begins: its event says so.
+        DeviceEvent.objects.create(device=device, old_status="", new_status="ready")
 
 
 def load(ctx: dict) -> None:

@@ -52,3 +52,18 @@ def test_the_demo_leaves_a_run_awaiting_approval(db, communes):
     assert run.created_by.email == "dieuphoi.dongha@noisong.local"
     call_command("demo_data", stdout=io.StringIO())
     assert MatchRun.objects.count() == 1  # safe to run again
+
+
+def test_the_demo_keeps_the_seasons_invariants(db, communes):
+    """What a new user first sees adds up: every phone's status has its event, and no household
+    is allocated or served without the phone that makes it so (they were, until session 5)."""
+    from django.core.management import call_command
+
+    from households.models import Household
+    from progress.invariants import season_violations
+
+    call_command("demo_data", stdout=io.StringIO())
+    assert season_violations() == []
+    served = Household.objects.filter(status="served")
+    assert served.exists() and Household.objects.filter(status="allocated").exists()
+    assert all(h.allocations.filter(status="delivered", is_live=True).exists() for h in served)
