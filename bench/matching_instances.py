@@ -12,6 +12,37 @@ from matching.engine import NEEDS, HouseholdColumns, Problem, ReadyPhone
 from matching.engine.model import Policy
 
 
+def _households(rng, commune_index, communes, priority) -> HouseholdColumns:
+    """The waiting households (their needs drawn here, after their communes and priorities)."""
+    n_households = len(commune_index)
+    return HouseholdColumns(
+        ids=np.arange(1, n_households + 1, dtype=np.int64),
+        commune_index=commune_index,
+        communes=communes,
+        priority=priority,
+        need_index=rng.choice(len(NEEDS), size=n_households, p=[0.35, 0.1, 0.2, 0.35]).astype(
+            np.int8
+        ),
+    )
+
+
+def _phones(hub, ram, camera, nfc, rule_draw, rule_commune, communes) -> list[ReadyPhone]:
+    """The ready phones from their drawn columns: a twentieth "only" a commune, a tenth more
+    "prefer" one."""
+    return [
+        ReadyPhone(
+            id=i + 1,
+            hub=int(hub[i]),
+            ram_gb=float(ram[i]),
+            has_camera=bool(camera[i]),
+            has_nfc=bool(nfc[i]),
+            rule="only" if rule_draw[i] < 0.05 else "prefer" if rule_draw[i] < 0.15 else "none",
+            rule_commune=communes[int(rule_commune[i])] if rule_draw[i] < 0.15 else None,
+        )
+        for i in range(len(hub))
+    ]
+
+
 def synthetic_problem(
     n_devices: int, n_households: int, *, seed: int = 2026, n_communes: int = 78, n_hubs: int = 8
 ) -> Problem:
@@ -29,33 +60,14 @@ def synthetic_problem(
     priority = np.clip(
         rng.normal(45, 18, n_households) + np.where(mountain[commune_index], 20, 0), 0, 120
     ).astype(np.int64)
-    households = HouseholdColumns(
-        ids=np.arange(1, n_households + 1, dtype=np.int64),
-        commune_index=commune_index,
-        communes=communes,
-        priority=priority,
-        need_index=rng.choice(len(NEEDS), size=n_households, p=[0.35, 0.1, 0.2, 0.35]).astype(
-            np.int8
-        ),
-    )
+    households = _households(rng, commune_index, communes, priority)
     ram = rng.choice([2.0, 3.0, 4.0, 6.0], size=n_devices, p=[0.4, 0.3, 0.2, 0.1])
     camera = rng.random(n_devices) < 0.9
     nfc = rng.random(n_devices) < 0.4
     hub = rng.integers(1, n_hubs + 1, size=n_devices)
     rule_draw = rng.random(n_devices)
     rule_commune = rng.integers(0, n_communes, size=n_devices)
-    devices = [
-        ReadyPhone(
-            id=i + 1,
-            hub=int(hub[i]),
-            ram_gb=float(ram[i]),
-            has_camera=bool(camera[i]),
-            has_nfc=bool(nfc[i]),
-            rule="only" if rule_draw[i] < 0.05 else "prefer" if rule_draw[i] < 0.15 else "none",
-            rule_commune=communes[int(rule_commune[i])] if rule_draw[i] < 0.15 else None,
-        )
-        for i in range(n_devices)
-    ]
+    devices = _phones(hub, ram, camera, nfc, rule_draw, rule_commune, communes)
     return Problem(devices, households, hub_serves, policy=Policy(), seed=seed)
 
 
@@ -94,15 +106,7 @@ def national_problem(
     priority = np.clip(
         rng.normal(45, 18, n_households) + np.where(mountain[commune_index], 20, 0), 0, 120
     ).astype(np.int64)
-    households = HouseholdColumns(
-        ids=np.arange(1, n_households + 1, dtype=np.int64),
-        commune_index=commune_index,
-        communes=communes,
-        priority=priority,
-        need_index=rng.choice(len(NEEDS), size=n_households, p=[0.35, 0.1, 0.2, 0.35]).astype(
-            np.int8
-        ),
-    )
+    households = _households(rng, commune_index, communes, priority)
     province = rng.choice(provinces, size=n_devices, p=size / size.sum())
     hub = province * hubs_per_province + 1 + rng.integers(0, hubs_per_province, size=n_devices)
     ram = rng.choice([2.0, 3.0, 4.0, 6.0], size=n_devices, p=[0.4, 0.3, 0.2, 0.1])
@@ -110,16 +114,5 @@ def national_problem(
     nfc = rng.random(n_devices) < 0.4
     rule_draw = rng.random(n_devices)
     rule_commune = province * per + rng.integers(0, per, size=n_devices)
-    devices = [
-        ReadyPhone(
-            id=i + 1,
-            hub=int(hub[i]),
-            ram_gb=float(ram[i]),
-            has_camera=bool(camera[i]),
-            has_nfc=bool(nfc[i]),
-            rule="only" if rule_draw[i] < 0.05 else "prefer" if rule_draw[i] < 0.15 else "none",
-            rule_commune=communes[int(rule_commune[i])] if rule_draw[i] < 0.15 else None,
-        )
-        for i in range(n_devices)
-    ]
+    devices = _phones(hub, ram, camera, nfc, rule_draw, rule_commune, communes)
     return Problem(devices, households, hub_serves, policy=Policy(), seed=seed)
