@@ -215,18 +215,14 @@ def _clean_dropoff(dropoff: str, hub_id, pickup_address: str, pickup_window: str
     """The id of the active hub chosen (None for a pickup without one), or a field error."""
     if dropoff not in Pledge.Dropoff.values:
         raise field_error(_("Choose how the phone reaches us."), "invalid_dropoff", "dropoff")
-    hub = None
+    found = None
     if hub_id not in (None, ""):
-        hub = (
-            unique_or_none(
-                Hub.objects.filter(id=hub_id, is_active=True).values_list("id", flat=True)
-            )
-            if str(hub_id).isdigit()
-            else None
-        )
-        if hub is None:
+        if str(hub_id).isdigit():
+            active = Hub.objects.filter(id=hub_id, is_active=True)
+            found = unique_or_none(active.values_list("id", flat=True))
+        if found is None:
             raise field_error(_("Choose one of our hubs."), "unknown_hub", "hub")
-    if dropoff == Pledge.Dropoff.HUB and hub is None:
+    if dropoff == Pledge.Dropoff.HUB and found is None:
         raise field_error(_("Choose the hub you will bring the phone to."), "hub_required", "hub")
     if dropoff == Pledge.Dropoff.PICKUP:
         if not (pickup_address or "").strip():
@@ -241,7 +237,7 @@ def _clean_dropoff(dropoff: str, hub_id, pickup_address: str, pickup_window: str
                 "pickup_details_required",
                 "pickup_window",
             )
-    return hub
+    return found
 
 
 @dataclass
