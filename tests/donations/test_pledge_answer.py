@@ -67,3 +67,27 @@ def test_a_pledge_costs_a_pinned_number_of_queries(api, hubs, django_assert_num_
     assert owner.pledges.count() == 1
     held = Donor.objects.get(claim__account=owner.user)
     assert held.pledges.count() == 1 and held.user is None
+
+
+def test_a_donor_row_left_without_an_account_goes_to_the_new_account_of_its_email(api, hubs):
+    """The orphan rows of an email (their account was deleted) and the account are read in one
+    statement: a new account takes the oldest orphan row as it is; a row held by an unconfirmed
+    claim stays apart."""
+    from accounts.models import User
+    from donations.models import Donor, DonorClaim
+
+    claimed_owner = User.objects.create_user(email="owner@example.org", name="Chủ tài khoản")
+    held = Donor.objects.create(name="Giữ chỗ", email="le.thu@example.org")
+    DonorClaim.objects.create(donor=held, account=claimed_owner, typed={})
+    oldest = Donor.objects.create(name="Lê Thu (cũ)", email="LE.THU@example.org", country="AU")
+    newer = Donor.objects.create(name="Lê Thu (mới hơn)", email="le.thu@example.org")
+    created = api.post("/api/v1/pledges/", _body(hubs), format="json")
+    assert created.status_code == 201, created.content
+    account = User.objects.get(email="le.thu@example.org")
+    oldest.refresh_from_db()
+    newer.refresh_from_db()
+    held.refresh_from_db()
+    assert oldest.user == account and oldest.pledges.count() == 1
+    assert oldest.name == "Lê Thu (cũ)" and oldest.country == "AU"  # as it is
+    assert newer.user is None and held.user is None and held.pledges.count() == 0
+    assert Donor.objects.filter(email__iexact="le.thu@example.org").count() == 3  # no new row
